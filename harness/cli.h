@@ -1,0 +1,25 @@
+/* The command line: one cmd_<name>.c per subcommand, listed in main.c. */
+#ifndef HARNESS_CLI_H
+#define HARNESS_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes (README, DESIGN §1). */
+#define EXIT_PASS 0		/* everything passed */
+#define EXIT_FAIL 1		/* an expectation failed */
+#define EXIT_USAGE 2		/* bad usage or a bad scenario */
+#define EXIT_CANNOT 3		/* the machine cannot run what was asked */
+
+extern const char *program_name;
+
+int cmd_run(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+/* Print "usage: unplug NAME ARGS" and the command's help to @f. */
+void cli_usage(FILE *f, const char *name);
+
+/* Colour on a terminal, unless NO_COLOR is set (no-color.org). */
+bool cli_color(FILE *f);
+
+#endif

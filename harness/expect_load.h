@@ -1,0 +1,15 @@
+/* The `expect:` section of a scenario: detect, no-detect, packets. */
+#ifndef HARNESS_EXPECT_LOAD_H
+#define HARNESS_EXPECT_LOAD_H
+
+#include "harness/scenario.h"
+#include "harness/yaml_node.h"
+
+/* Parse the list at @n into sc->expects (hosts must already be known).
+ * Returns 0 or -EINVAL with every problem in @d. */
+int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d);
+
+/* "detect", "no-detect", "packets". */
+const char *expect_kind_name(enum expect_kind kind);
+
+#endif

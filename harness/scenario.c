@@ -1,0 +1,114 @@
+#include "harness/scenario.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netns/fault.h"
+
+void scenario_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->name);
+	for (size_t i = 0; i < sc->nclaims; i++)
+		free(sc->claims[i]);
+	free(sc->claims);
+	free(sc->about);
+	for (size_t i = 0; i < sc->nsteps; i++)
+		fault_free(sc->steps[i].fault);
+	free(sc->steps);
+	free(sc->expects);
+	free(sc);
+}
+
+int scenario_host_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (!strcmp(sc->hosts[i].name, name))
+			return (int)i;
+	return HOST_NONE;
+}
+
+const char *scenario_host_names(const struct scenario *sc, char *buf,
+				size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sc->nhosts && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 sc->hosts[i].name);
+	return buf;
+}
+
+int64_t scenario_last_fault_ns(const struct scenario *sc)
+{
+	int64_t last = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].fault && sc->steps[i].at_ns > last)
+			last = sc->steps[i].at_ns;
+	return last;
+}
+
+int64_t scenario_horizon_ns(const struct scenario *sc)
+{
+	int64_t from = scenario_last_fault_ns(sc), end = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].at_ns > end)
+			end = sc->steps[i].at_ns;
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct expect *e = &sc->expects[i];
+		int64_t until = from;
+
+		if (e->kind == EXPECT_DETECT)
+			until += e->hi_ns;
+		else if (e->kind == EXPECT_NO_DETECT)
+			until += e->for_ns;
+		if (until > end)
+			end = until;
+	}
+	return end;
+}
+
+static const struct {
+	const char *name;
+	unsigned kind;
+} pkinds[] = {
+	{ "FIN", PKIND_FIN },
+	{ "RST", PKIND_RST },
+	{ "SYN", PKIND_SYN },
+	{ "data", PKIND_DATA },
+	{ "keepalive-probe", PKIND_KEEPALIVE },
+	{ "retransmission", PKIND_RETRANS },
+};
+
+#define NPKINDS (sizeof(pkinds) / sizeof(pkinds[0]))
+
+unsigned scenario_pkind_parse(const char *name)
+{
+	for (size_t i = 0; i < NPKINDS; i++)
+		if (!strcmp(pkinds[i].name, name))
+			return pkinds[i].kind;
+	return 0;
+}
+
+const char *scenario_pkind_accepted(void)
+{
+	return "FIN, RST, SYN, data, keepalive-probe, retransmission";
+}
+
+const char *scenario_pkind_str(unsigned kinds, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NPKINDS && used < len; i++)
+		if (kinds & pkinds[i].kind)
+			used += snprintf(buf + used, len - used, "%s%s",
+					 used ? "|" : "", pkinds[i].name);
+	return buf;
+}

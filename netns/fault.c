@@ -1,0 +1,106 @@
+#include "netns/fault.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/scenario.h"
+
+extern const struct fault_ops fault_cable_pull;
+extern const struct fault_ops fault_cable_plug;
+
+/* Every fault kind: adding one is a fault_<kind>.c and a row here. */
+static const struct fault_ops *const fault_table[] = {
+	&fault_cable_pull,
+	&fault_cable_plug,
+};
+
+#define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))
+
+const struct fault_ops *fault_find(const char *name)
+{
+	for (size_t i = 0; i < NFAULTS; i++)
+		if (!strcmp(fault_table[i]->name, name))
+			return fault_table[i];
+	return NULL;
+}
+
+const char *fault_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NFAULTS && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 fault_table[i]->name);
+	return buf;
+}
+
+int fault_parse(struct ynode n, struct fault **out, struct diag *d)
+{
+	const struct fault_ops *ops;
+	struct fault *f;
+	const char *name;
+	char names[256];
+
+	*out = NULL;
+	if (ynode_need_map(n, "fault", d))
+		return -EINVAL;
+	if (ynode_len(n) != 1) {
+		diag_at(d, ynode_pos(n), "a fault names one kind and its target, e.g. { cable-pull: client }, not %zu keys",
+			ynode_len(n));
+		return -EINVAL;
+	}
+	name = ynode_str(ynode_key(n, 0));
+	ops = name ? fault_find(name) : NULL;
+	if (!ops) {
+		diag_at(d, ynode_pos(ynode_key(n, 0)), "unknown fault: \"%s\" (accepted: %s)",
+			name ? name : ynode_kind(ynode_key(n, 0)),
+			fault_names(names, sizeof(names)));
+		return -EINVAL;
+	}
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->ops = ops;
+	f->at = ynode_pos(ynode_key(n, 0));
+	f->arg_at = ynode_pos(ynode_value(n, 0));
+	f->host = HOST_NONE;
+	if (ops->parse(f, ynode_value(n, 0), d)) {
+		fault_free(f);
+		return -EINVAL;
+	}
+	*out = f;
+	return 0;
+}
+
+void fault_free(struct fault *f)
+{
+	if (!f)
+		return;
+	free(f->host_name);
+	free(f);
+}
+
+int fault_parse_host(struct fault *f, struct ynode arg, struct diag *d)
+{
+	char what[64];
+
+	snprintf(what, sizeof(what), "the host of %s", f->ops->name);
+	return ynode_strdup(arg, what, &f->host_name, d);
+}
+
+int fault_validate_host(struct fault *f, const struct scenario *sc,
+			struct diag *d)
+{
+	char names[128];
+
+	f->host = scenario_host_index(sc, f->host_name);
+	if (f->host != HOST_NONE)
+		return 0;
+	diag_at(d, f->arg_at, "unknown host in %s: \"%s\" (hosts: %s)",
+		f->ops->name, f->host_name,
+		scenario_host_names(sc, names, sizeof(names)));
+	return -EINVAL;
+}

@@ -1,0 +1,52 @@
+/* Faults: the ways a scenario breaks the network or a host. Each kind is a
+ * fault_<kind>.c exporting one struct fault_ops, listed in fault.c's table;
+ * adding a kind is adding a file and a row. */
+#ifndef NETNS_FAULT_H
+#define NETNS_FAULT_H
+
+#include "harness/diag.h"
+#include "harness/yaml_node.h"
+
+struct scenario;
+struct topo;
+
+struct fault {
+	const struct fault_ops *ops;
+	struct pos at;		/* the fault's key in the scenario file */
+	struct pos arg_at;	/* its argument */
+	char *host_name;	/* the host it targets, as written */
+	int host;		/* resolved by validate() */
+};
+
+struct fault_ops {
+	const char *name;	/* as written in a scenario: "cable-pull" */
+	const char *help;	/* one line for docs and errors */
+	/* Read the fault's argument node into @f. */
+	int (*parse)(struct fault *f, struct ynode arg, struct diag *d);
+	/* Check @f against the rest of the scenario (host names...). */
+	int (*validate)(struct fault *f, const struct scenario *sc,
+			struct diag *d);
+	/* Break / restore the network. Errors name the operation, the object
+	 * and the namespace, and are cited at f->at by the caller. */
+	int (*apply)(const struct fault *f, struct topo *t, struct diag *d);
+	int (*revert)(const struct fault *f, struct topo *t, struct diag *d);
+};
+
+/* The ops for @name, or NULL. */
+const struct fault_ops *fault_find(const char *name);
+
+/* All fault kind names, comma-separated, for error messages. */
+const char *fault_names(char *buf, size_t len);
+
+/* Parse `{ <kind>: <arg> }` at @n into a new fault (caller frees with
+ * fault_free). Returns 0 or -EINVAL with the problem in @d. */
+int fault_parse(struct ynode n, struct fault **out, struct diag *d);
+
+void fault_free(struct fault *f);
+
+/* Shared by kinds whose argument is a single host name. */
+int fault_parse_host(struct fault *f, struct ynode arg, struct diag *d);
+int fault_validate_host(struct fault *f, const struct scenario *sc,
+			struct diag *d);
+
+#endif

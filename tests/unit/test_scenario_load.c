@@ -1,0 +1,284 @@
+/* Scenario loading: valid files load into the model; every class of error
+ * is reported as file:line:col with the bad value and what is accepted. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/duration.h"
+#include "harness/errname.h"
+#include "harness/scenario.h"
+#include "netns/fault.h"
+
+#define VALID_HEAD \
+	"name: test\n" \
+	"server:\n" \
+	"  listen: 7000\n" \
+	"client:\n" \
+	"  connect: server:7000\n"
+
+static char path[64];
+
+static int load(const char *yaml, struct scenario **sc, struct diag *d)
+{
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/unplug-test-XXXXXX.yaml");
+	fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(yaml, f);
+	fclose(f);
+	diag_init(d, path);
+	int ret = scenario_load(path, sc, d);
+	unlink(path);
+	return ret;
+}
+
+/* Loading @yaml fails, and some message is "path:LINE:COL: " + contains @text. */
+static void expect_error(const char *yaml, int line, int col, const char *text)
+{
+	struct scenario *sc = (void *)1;
+	struct diag d;
+	char prefix[128];
+	bool found = false;
+
+	assert_int_not_equal(load(yaml, &sc, &d), 0);
+	assert_null(sc);
+	snprintf(prefix, sizeof(prefix), "%s:%d:%d: ", path, line, col);
+	for (size_t i = 0; i < d.count; i++)
+		found |= !strncmp(d.msgs[i], prefix, strlen(prefix)) && strstr(d.msgs[i], text);
+	if (!found) {
+		for (size_t i = 0; i < d.count; i++)
+			print_error("got: %s\n", d.msgs[i]);
+		fail_msg("no message \"%s...%s\"", prefix, text);
+	}
+	diag_clear(&d);
+}
+
+static void test_valid_full(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load("name: keepalive notices a pulled cable\n"
+			      "claims: [C1.6, C0.5a]\n"
+			      "about: >\n  some text\n"
+			      "server:\n"
+			      "  listen: 7000\n"
+			      "  keepalive: { idle: 2s, interval: 1s, count: 3 }\n"
+			      "client:\n"
+			      "  connect: server:7000\n"
+			      "steps:\n"
+			      "  - at: 2s\n"
+			      "    fault: { cable-plug: client }\n"
+			      "  - at: 500ms\n"
+			      "    fault: { cable-pull: client }\n"
+			      "  - at: 3s\n"
+			      "    action: { send: { from: client, bytes: 100 } }\n"
+			      "expect:\n"
+			      "  - detect: { host: server, error: [ETIMEDOUT, eof], within: 4.5s..5.6s }\n"
+			      "  - no-detect: { host: client, for: 8s }\n"
+			      "  - packets: { from: server, kind: keepalive-probe, count: 3 }\n"
+			      "  - packets: { to: client, kind: [RST, FIN], count: 0 }\n",
+			      &sc, &d), 0);
+	assert_int_equal(d.count, 0);
+	assert_string_equal(sc->name, "keepalive notices a pulled cable");
+	assert_int_equal(sc->nclaims, 2);
+	assert_string_equal(sc->claims[1], "C0.5a");
+	assert_int_equal(sc->nhosts, 2);
+	assert_int_equal(sc->hosts[1].peer.role, PEER_LISTEN);
+	assert_int_equal(sc->hosts[1].peer.port, 7000);
+	assert_true(sc->hosts[1].peer.keepalive.on);
+	assert_int_equal(sc->hosts[1].peer.keepalive.idle_ns, 2 * NS_PER_S);
+	assert_int_equal(sc->hosts[1].peer.keepalive.count, 3);
+	assert_int_equal(sc->hosts[0].peer.role, PEER_CONNECT);
+	assert_int_equal(sc->hosts[0].peer.target, 1);
+	/* steps come out in time order, whatever the file order */
+	assert_int_equal(sc->nsteps, 3);
+	assert_int_equal(sc->steps[0].at_ns, 500 * NS_PER_MS);
+	assert_string_equal(sc->steps[0].fault->ops->name, "cable-pull");
+	assert_int_equal(sc->steps[0].fault->host, 0);
+	assert_int_equal(sc->steps[0].at_pos.line, 13);
+	assert_null(sc->steps[2].fault);
+	assert_int_equal(sc->steps[2].action.bytes, 100);
+	assert_int_equal(sc->nexpects, 4);
+	assert_int_equal(sc->expects[0].kind, EXPECT_DETECT);
+	assert_int_equal(sc->expects[0].nerrors, 2);
+	assert_int_equal(sc->expects[0].errors[1], ERRNAME_EOF);
+	assert_int_equal(sc->expects[0].lo_ns, 4500 * NS_PER_MS);
+	assert_int_equal(sc->expects[0].hi_ns, 5600 * NS_PER_MS);
+	assert_int_equal(sc->expects[0].at.line, 18);
+	assert_int_equal(sc->expects[1].for_ns, 8 * NS_PER_S);
+	assert_int_equal(sc->expects[2].from, 1);
+	assert_int_equal(sc->expects[2].to, HOST_NONE);
+	assert_int_equal(sc->expects[3].kinds, PKIND_RST | PKIND_FIN);
+	assert_int_equal(scenario_last_fault_ns(sc), 2 * NS_PER_S);
+	/* the longest window: 2 s (last fault) + 8 s */
+	assert_int_equal(scenario_horizon_ns(sc), 10 * NS_PER_S);
+	scenario_free(sc);
+}
+
+static void test_shipped_catalogue_loads(void **state)
+{
+	static const char *const files[] = {
+		"keepalive/pulled-cable.yaml",
+		"keepalive/none-nothing-noticed.yaml",
+		"cable/replugged-in-time.yaml",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char p[512];
+		struct scenario *sc;
+		struct diag d;
+
+		snprintf(p, sizeof(p), "%s/../../scenarios/%s", FIXTURES, files[i]);
+		diag_init(&d, p);
+		if (scenario_load(p, &sc, &d))
+			diag_print(&d, stderr);
+		assert_int_equal(d.count, 0);
+		assert_non_null(sc);
+		scenario_free(sc);
+	}
+}
+
+static void test_unknown_key(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
+		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, client, server, steps, expect)");
+	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
+		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, for)");
+}
+
+static void test_bad_duration(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 5x }\n",
+		     7, 37, "bad duration for for: \"5x\" (a number and a unit");
+	expect_error(VALID_HEAD "steps:\n  - at: 500\n    fault: { cable-pull: client }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     7, 9, "bad duration for at: \"500\"");
+	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: -1s }\n",
+		     7, 37, "\"-1s\"");
+}
+
+static void test_unknown_host(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect:\n  - detect: { host: sever, within: 5s }\n",
+		     7, 21, "unknown host in detect host: \"sever\" (hosts: client, server)");
+	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-pull: clinet }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     8, 26, "unknown host in cable-pull: \"clinet\" (hosts: client, server)");
+	expect_error("name: t\nserver: { listen: 7000 }\nclient: { connect: db:7000 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     3, 20, "unknown host in connect: \"db\"");
+}
+
+static void test_unknown_errno(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect:\n  - detect: { host: server, error: ETIMEOUT, within: 5s }\n",
+		     7, 36, "unknown error name: \"ETIMEOUT\" (accepted: eof, ETIMEDOUT, ECONNRESET");
+}
+
+static void test_missing_field(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect:\n  - detect: { host: server }\n",
+		     7, 13, "detect needs within (e.g. within: 4.5s..5.6s)");
+	expect_error("name: t\nserver: { listen: 7000 }\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     1, 1, "a scenario needs client");
+	expect_error(VALID_HEAD "steps:\n  - fault: { cable-pull: client }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     7, 5, "a step needs at (e.g. at: 500ms)");
+	expect_error(VALID_HEAD, 1, 1, "a scenario needs expect");
+	expect_error("name: t\nserver: { listen: 7000 }\nclient: { keepalive: { idle: 1s, interval: 1s, count: 1 } }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     3, 9, "client needs exactly one of listen");
+	expect_error(VALID_HEAD "  keepalive: { idle: 2s, count: 3 }\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     6, 14, "keepalive needs interval (e.g. interval: 1s)");
+}
+
+static void test_window_inverted(void **state)
+{
+	(void)state;
+	expect_error(VALID_HEAD "expect:\n  - detect: { host: server, within: 6s..5s }\n",
+		     7, 37, "bad window for within: \"6s..5s\" (the lower bound exceeds the upper bound)");
+	expect_error(VALID_HEAD "expect:\n  - detect: { host: server, within: 5s...6s }\n",
+		     7, 37, "bad window for within: \"5s...6s\" (LOW..HIGH or HIGH");
+}
+
+static void test_bad_types_and_values(void **state)
+{
+	(void)state;
+	expect_error("- just\n- a list\n", 1, 1, "a scenario must be a mapping, not a list");
+	expect_error("name: t\n  bad: : indentation\n", 2, 6, "not valid YAML");
+	expect_error(VALID_HEAD "claims: [1.6]\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
+	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug)");
+	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
+	expect_error(VALID_HEAD "  keepalive: { idle: 1s, interval: 1s, count: 0 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     6, 47, "bad keepalive count: \"0\" (a whole number from 1 to 127)");
+	expect_error("name: t\nserver: { listen: 7000 }\nclient: { connect: server:7001 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     3, 9, "client connects to server:7001, but server does not listen there");
+	expect_error(VALID_HEAD "expect:\n  - packets: { kind: SYNACK, count: 1 }\n",
+		     7, 22, "unknown packet kind: \"SYNACK\" (accepted: FIN, RST, SYN, data");
+	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: many }\n",
+		     7, 34, "bad packet count: \"many\" (a whole number from 0");
+	expect_error(VALID_HEAD "name: again\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     6, 1, "duplicate key in a scenario: \"name\" (first at line 1)");
+	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
+	expect_error(VALID_HEAD "expect:\n  - smells: { host: server }\n",
+		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets)");
+}
+
+static void test_missing_file(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d, "/nonexistent/x.yaml");
+	assert_int_equal(scenario_load("/nonexistent/x.yaml", &sc, &d), -ENOENT);
+	assert_null(sc);
+	assert_non_null(strstr(diag_last(&d), "/nonexistent/x.yaml: cannot open"));
+	diag_clear(&d);
+	scenario_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_full),
+		cmocka_unit_test(test_shipped_catalogue_loads),
+		cmocka_unit_test(test_unknown_key),
+		cmocka_unit_test(test_bad_duration),
+		cmocka_unit_test(test_unknown_host),
+		cmocka_unit_test(test_unknown_errno),
+		cmocka_unit_test(test_missing_field),
+		cmocka_unit_test(test_window_inverted),
+		cmocka_unit_test(test_bad_types_and_values),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
