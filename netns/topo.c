@@ -1,0 +1,402 @@
+#include "netns/topo.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <linux/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/duration.h"
+#include "netns/netns.h"
+#include "netns/offload.h"
+
+#define TOPO_MAX_HOSTS 16
+#define BRIDGE_NAME "br0"
+/* 198.18.0.0/15 is reserved for benchmarking (RFC 2544): never routed. */
+#define LAN_PREFIX "198.18.0."
+#define LAN_PREFIXLEN 24
+/* Links normally reach IF_OPER_UP within a few ms; the kernel's linkwatch
+ * may hold a carrier change back for up to a second. */
+#define OPER_UP_TIMEOUT_NS (5 * NS_PER_S)
+
+struct topo_host {
+	const char *name;
+	int ns;			/* its namespace */
+	struct nl_sock *nl;	/* rtnetlink, bound in its namespace */
+	int ifindex;		/* eth0, in its namespace */
+	int port;		/* its switch port, in the switch namespace */
+	char port_name[IFNAMSIZ];
+	struct in_addr addr;
+};
+
+struct topo {
+	const char *label;
+	int sw_ns;
+	struct nl_sock *sw_nl;
+	int bridge;
+	struct topo_host hosts[TOPO_MAX_HOSTS];
+	size_t nhosts;
+};
+
+static int nl_fail(struct diag *d, int nlerr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* libnl errors are NLE_* codes, not errno: report the text, return -EIO. */
+static int nl_fail(struct diag *d, int nlerr, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	diag_add(d, "%s: %s", what, nl_geterror(nlerr));
+	return -EIO;
+}
+
+/* An rtnetlink socket that will act on namespace @ns for its lifetime. */
+static int nl_open_in(int ns, struct nl_sock **out, const char *where,
+		      struct diag *d)
+{
+	struct nl_sock *sk;
+	int home, err;
+
+	*out = NULL;
+	err = netns_enter(ns, &home, d);
+	if (err)
+		return err;
+	sk = nl_socket_alloc();
+	err = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
+	netns_return(home);
+	if (err < 0) {
+		nl_socket_free(sk);
+		return nl_fail(d, err, "rtnetlink socket in %s", where);
+	}
+	*out = sk;
+	return 0;
+}
+
+static int link_index(struct nl_sock *sk, const char *name, int *ifindex,
+		      const char *where, struct diag *d)
+{
+	struct rtnl_link *link;
+	int err;
+
+	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	if (err < 0)
+		return nl_fail(d, err, "look up %s (%s)", name, where);
+	*ifindex = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	return 0;
+}
+
+static int link_set_up(struct nl_sock *sk, int ifindex, bool up,
+		       const char *name, const char *where, struct diag *d)
+{
+	struct rtnl_link *orig = NULL, *change = NULL;
+	int err;
+
+	err = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
+	if (err < 0)
+		return nl_fail(d, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(orig);
+		return -ENOMEM;
+	}
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	err = rtnl_link_change(sk, orig, change, 0);
+	rtnl_link_put(change);
+	rtnl_link_put(orig);
+	if (err < 0)
+		return nl_fail(d, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
+	return 0;
+}
+
+static int make_bridge(struct topo *t, struct diag *d)
+{
+	char where[128];
+	int err;
+
+	snprintf(where, sizeof(where), "switch of %s", t->label);
+	err = rtnl_link_bridge_add(t->sw_nl, BRIDGE_NAME);
+	if (err < 0)
+		return nl_fail(d, err, "create bridge %s (%s)", BRIDGE_NAME, where);
+	return link_index(t->sw_nl, BRIDGE_NAME, &t->bridge, where, d);
+}
+
+/* The cable: a veth pair with one end as a bridge port in the switch and
+ * the other, eth0, created directly in the host's namespace. */
+static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
+{
+	struct rtnl_link *veth, *peer;
+	char where[128];
+	int err;
+
+	snprintf(where, sizeof(where), "switch of %s", t->label);
+	veth = rtnl_link_veth_alloc();
+	if (!veth)
+		return -ENOMEM;
+	rtnl_link_set_name(veth, h->port_name);
+	peer = rtnl_link_veth_get_peer(veth);
+	rtnl_link_set_name(peer, TOPO_HOST_IFNAME);
+	rtnl_link_set_ns_fd(peer, h->ns);
+	rtnl_link_put(peer);
+	err = rtnl_link_add(t->sw_nl, veth, NLM_F_CREATE | NLM_F_EXCL);
+	rtnl_link_veth_release(veth);
+	if (err < 0)
+		return nl_fail(d, err, "create veth %s/%s for %s (%s)", h->port_name,
+			       TOPO_HOST_IFNAME, h->name, where);
+	err = link_index(t->sw_nl, h->port_name, &h->port, where, d);
+	if (err)
+		return err;
+	err = rtnl_link_enslave_ifindex(t->sw_nl, t->bridge, h->port);
+	if (err < 0)
+		return nl_fail(d, err, "attach %s to %s (%s)", h->port_name, BRIDGE_NAME, where);
+	return 0;
+}
+
+static int add_address(struct topo_host *h, const char *where, struct diag *d)
+{
+	struct rtnl_addr *a;
+	struct nl_addr *local;
+	char text[64];
+	int err;
+
+	snprintf(text, sizeof(text), "%s/%d", inet_ntoa(h->addr), LAN_PREFIXLEN);
+	err = nl_addr_parse(text, AF_INET, &local);
+	if (err < 0)
+		return nl_fail(d, err, "parse address %s", text);
+	a = rtnl_addr_alloc();
+	if (!a) {
+		nl_addr_put(local);
+		return -ENOMEM;
+	}
+	rtnl_addr_set_ifindex(a, h->ifindex);
+	rtnl_addr_set_local(a, local);
+	err = rtnl_addr_add(h->nl, a, 0);
+	rtnl_addr_put(a);
+	nl_addr_put(local);
+	if (err < 0)
+		return nl_fail(d, err, "add address %s to %s (%s)", text,
+			       TOPO_HOST_IFNAME, where);
+	return 0;
+}
+
+static int offload_off_in(int ns, const char *ifname, struct diag *d)
+{
+	int home, err;
+
+	err = netns_enter(ns, &home, d);
+	if (err)
+		return err;
+	err = offload_disable(ifname, d);
+	netns_return(home);
+	return err;
+}
+
+/* The host side: IPv6 off (its autoconfiguration chatter would fill the
+ * captures), loopback and eth0 up, the address, no offloads. */
+static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
+{
+	char where[128];
+	int lo, err;
+
+	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
+	err = nl_open_in(h->ns, &h->nl, where, d);
+	if (err)
+		return err;
+	if ((err = link_index(h->nl, "lo", &lo, where, d)) ||
+	    (err = link_set_up(h->nl, lo, true, "lo", where, d)) ||
+	    (err = link_index(h->nl, TOPO_HOST_IFNAME, &h->ifindex, where, d)) ||
+	    (err = add_address(h, where, d)) ||
+	    (err = offload_off_in(h->ns, TOPO_HOST_IFNAME, d)) ||
+	    (err = link_set_up(h->nl, h->ifindex, true, TOPO_HOST_IFNAME, where, d)))
+		return err;
+	return 0;
+}
+
+static int ipv6_off(int ns, struct diag *d)
+{
+	int err = netns_sysctl_write(ns, "net.ipv6.conf.default.disable_ipv6", "1", d);
+
+	if (!err)
+		err = netns_sysctl_write(ns, "net.ipv6.conf.all.disable_ipv6", "1", d);
+	/* a kernel without IPv6 has nothing to turn off */
+	return err == -ENOENT ? 0 : err;
+}
+
+static int oper_up(struct nl_sock *sk, int ifindex, bool *up)
+{
+	struct rtnl_link *link;
+	int err = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+
+	if (err < 0)
+		return err;
+	*up = rtnl_link_get_operstate(link) == IF_OPER_UP;
+	rtnl_link_put(link);
+	return 0;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Ready means IF_OPER_UP everywhere: until linkwatch has run, the qdisc is
+ * still noop and the first SYN is dropped (a 1 s stall to the retry). */
+static int wait_oper_up(struct topo *t, struct diag *d)
+{
+	int64_t deadline = now_ns() + OPER_UP_TIMEOUT_NS;
+
+	for (;;) {
+		const char *down = NULL;
+		bool up;
+		int err;
+
+		if ((err = oper_up(t->sw_nl, t->bridge, &up)) < 0)
+			return nl_fail(d, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
+		if (!up)
+			down = BRIDGE_NAME;
+		for (size_t i = 0; i < t->nhosts && !down; i++) {
+			struct topo_host *h = &t->hosts[i];
+
+			if ((err = oper_up(t->sw_nl, h->port, &up)) < 0)
+				return nl_fail(d, err, "read state of %s (switch of %s)", h->port_name, t->label);
+			if (!up)
+				down = h->port_name;
+			else if ((err = oper_up(h->nl, h->ifindex, &up)) < 0)
+				return nl_fail(d, err, "read state of %s (host %s of %s)", TOPO_HOST_IFNAME, h->name, t->label);
+			else if (!up)
+				down = h->name;
+		}
+		if (!down)
+			return 0;
+		if (now_ns() > deadline) {
+			diag_add(d, "%s (%s) is not operationally up after %lld s",
+				 down, t->label, (long long)(OPER_UP_TIMEOUT_NS / NS_PER_S));
+			return -ETIMEDOUT;
+		}
+		usleep(2000);
+	}
+}
+
+static int build(struct topo *t, const char *const *names, struct diag *d)
+{
+	char where[128];
+	int err;
+
+	snprintf(where, sizeof(where), "switch of %s", t->label);
+	if ((err = netns_new(&t->sw_ns, d)) || (err = ipv6_off(t->sw_ns, d)) ||
+	    (err = nl_open_in(t->sw_ns, &t->sw_nl, where, d)) ||
+	    (err = make_bridge(t, d)))
+		return err;
+	for (size_t i = 0; i < t->nhosts; i++) {
+		struct topo_host *h = &t->hosts[i];
+
+		h->name = names[i];
+		h->ns = -1;
+		snprintf(h->port_name, sizeof(h->port_name), "p-%.12s", names[i]);
+		h->addr.s_addr = htonl(ntohl(inet_addr(LAN_PREFIX "0")) + 1 + i);
+		if ((err = netns_new(&h->ns, d)) || (err = ipv6_off(h->ns, d)) ||
+		    (err = make_cable(t, h, d)) || (err = setup_host(t, h, d)) ||
+		    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
+		    (err = link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
+			return err;
+	}
+	if ((err = link_set_up(t->sw_nl, t->bridge, true, BRIDGE_NAME, where, d)))
+		return err;
+	return wait_oper_up(t, d);
+}
+
+int topo_create(const char *const *names, size_t n, const char *label,
+		struct topo **out, struct diag *d)
+{
+	struct topo *t;
+	int err;
+
+	*out = NULL;
+	if (n > TOPO_MAX_HOSTS)
+		return -E2BIG;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->label = label;
+	t->sw_ns = -1;
+	t->nhosts = n;
+	for (size_t i = 0; i < n; i++)
+		t->hosts[i].ns = -1;
+	err = build(t, names, d);
+	if (err) {
+		topo_free(t);
+		return err;
+	}
+	*out = t;
+	return 0;
+}
+
+static void delete_link(struct nl_sock *sk, int ifindex)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+
+	if (!link)
+		return;
+	rtnl_link_set_ifindex(link, ifindex);
+	rtnl_link_delete(sk, link);	/* best effort: the namespace goes next */
+	rtnl_link_put(link);
+}
+
+void topo_free(struct topo *t)
+{
+	if (!t)
+		return;
+	for (size_t i = t->nhosts; i-- > 0;) {
+		struct topo_host *h = &t->hosts[i];
+
+		if (t->sw_nl && h->port > 0)
+			delete_link(t->sw_nl, h->port);	/* takes eth0 with it */
+		nl_socket_free(h->nl);
+		if (h->ns >= 0)
+			close(h->ns);
+	}
+	if (t->sw_nl && t->bridge > 0)
+		delete_link(t->sw_nl, t->bridge);
+	nl_socket_free(t->sw_nl);
+	if (t->sw_ns >= 0)
+		close(t->sw_ns);
+	free(t);
+}
+
+int topo_host_ns(const struct topo *t, int host)
+{
+	return t->hosts[host].ns;
+}
+
+struct in_addr topo_host_addr(const struct topo *t, int host)
+{
+	return t->hosts[host].addr;
+}
+
+int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d)
+{
+	char where[128];
+
+	snprintf(where, sizeof(where), "switch of %s", t->label);
+	return link_set_up(t->sw_nl, t->hosts[host].port, up,
+			   t->hosts[host].port_name, where, d);
+}

@@ -1,0 +1,42 @@
+/* The network a scenario runs in: one namespace per host, each with an
+ * interface eth0 cabled (a veth pair) to a port of a bridge in a switch
+ * namespace. Everything is made through libnl-route-3 and undone by
+ * topo_free(); since the namespaces are anonymous, it also all vanishes
+ * if the harness is killed. */
+#ifndef NETNS_TOPO_H
+#define NETNS_TOPO_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "harness/diag.h"
+
+struct topo;
+
+/* The interface every host has, in its own namespace. */
+#define TOPO_HOST_IFNAME "eth0"
+
+/* Build the network for @n hosts named @names (index = host index) and wait
+ * until every interface is operationally up. @label names the scenario in
+ * error messages. Returns 0 and a topology to free with topo_free(), or
+ * -errno with the failing operation, object and namespace in @d (and
+ * nothing left behind). */
+int topo_create(const char *const *names, size_t n, const char *label,
+		struct topo **out, struct diag *d);
+
+/* Delete every link made, in reverse order, and release the namespaces.
+ * NULL is a no-op. */
+void topo_free(struct topo *t);
+
+/* The namespace of host @host (borrowed descriptor). */
+int topo_host_ns(const struct topo *t, int host);
+
+/* The IPv4 address of host @host. */
+struct in_addr topo_host_addr(const struct topo *t, int host);
+
+/* The switch port facing @host: administratively up or down. The host
+ * sees its carrier come and go. */
+int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d);
+
+#endif
