@@ -1,0 +1,122 @@
+#include "captures/capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netns/netns.h"
+
+/* Whole frames: veth MTU is 1500 and offloads are off, but a jumbo or
+ * GSO leftover must not be cut. */
+#define CAPTURE_SNAPLEN 262144
+#define CAPTURE_BUFFER (4 << 20)
+
+struct capture {
+	pcap_t *pcap;
+	pcap_dumper_t *dump;
+	char *path;
+	int fd;
+};
+
+/* The packet socket belongs to the namespace of the thread that creates it,
+ * which pcap_activate() does: so activate inside the host's namespace. */
+static int open_in(int ns, const char *ifname, struct capture *c, struct diag *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	int home, err;
+
+	c->pcap = pcap_create(ifname, errbuf);
+	if (!c->pcap) {
+		diag_add(d, "capture on %s: %s", ifname, errbuf);
+		return -EIO;
+	}
+	pcap_set_snaplen(c->pcap, CAPTURE_SNAPLEN);
+	pcap_set_promisc(c->pcap, 0);
+	pcap_set_immediate_mode(c->pcap, 1);
+	pcap_set_buffer_size(c->pcap, CAPTURE_BUFFER);
+	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+	err = netns_enter(ns, &home, d);
+	if (err)
+		return err;
+	err = pcap_activate(c->pcap);
+	netns_return(home);
+	if (err < 0) {
+		diag_add(d, "capture on %s: %s", ifname, pcap_geterr(c->pcap));
+		return err == PCAP_ERROR_PERM_DENIED ? -EPERM : -EIO;
+	}
+	if (pcap_setnonblock(c->pcap, 1, errbuf) < 0) {
+		diag_add(d, "capture on %s: %s", ifname, errbuf);
+		return -EIO;
+	}
+	c->fd = pcap_get_selectable_fd(c->pcap);
+	return 0;
+}
+
+int capture_start(int ns, const char *ifname, const char *path,
+		  struct capture **out, struct diag *d)
+{
+	struct capture *c;
+	int err;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c || !(c->path = strdup(path))) {
+		free(c);
+		return -ENOMEM;
+	}
+	err = open_in(ns, ifname, c, d);
+	if (err)
+		goto fail;
+	c->dump = pcap_dump_open(c->pcap, path);
+	if (!c->dump) {
+		diag_add(d, "%s: cannot write capture: %s", path, pcap_geterr(c->pcap));
+		err = -EIO;
+		goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	if (c->pcap)
+		pcap_close(c->pcap);
+	free(c->path);
+	free(c);
+	return err;
+}
+
+int capture_fd(const struct capture *c)
+{
+	return c->fd;
+}
+
+int capture_drain(struct capture *c, struct diag *d)
+{
+	int total = 0, n;
+
+	while ((n = pcap_dispatch(c->pcap, -1, pcap_dump, (u_char *)c->dump)) > 0)
+		total += n;
+	if (n == PCAP_ERROR) {
+		diag_add(d, "%s: capture failed: %s", c->path, pcap_geterr(c->pcap));
+		return -EIO;
+	}
+	return total;
+}
+
+int capture_stop(struct capture *c, struct diag *d)
+{
+	int ret = 0;
+
+	if (!c)
+		return 0;
+	if (capture_drain(c, d) < 0)
+		ret = -EIO;
+	if (pcap_dump_flush(c->dump) < 0) {
+		diag_add(d, "%s: cannot write capture: %s", c->path, strerror(errno));
+		ret = -EIO;
+	}
+	pcap_dump_close(c->dump);
+	pcap_close(c->pcap);
+	free(c->path);
+	free(c);
+	return ret;
+}

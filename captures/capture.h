@@ -1,0 +1,27 @@
+/* Live capture with libpcap: one capture point per host interface, opened
+ * inside the host's namespace, nanosecond timestamps, written to a pcap
+ * file as packets arrive. */
+#ifndef CAPTURES_CAPTURE_H
+#define CAPTURES_CAPTURE_H
+
+#include "harness/diag.h"
+
+struct capture;
+
+/* Start capturing on @ifname in namespace @ns into @path. Returns 0 and a
+ * capture to end with capture_stop(), or -errno with libpcap's reason. */
+int capture_start(int ns, const char *ifname, const char *path,
+		  struct capture **out, struct diag *d);
+
+/* A descriptor that polls readable when packets are waiting. */
+int capture_fd(const struct capture *c);
+
+/* Write every packet waiting to the file. Returns the number written or
+ * -EIO (with the reason in @d). */
+int capture_drain(struct capture *c, struct diag *d);
+
+/* Drain, flush and close the file, release the capture. NULL is a no-op.
+ * Returns 0 or -EIO. */
+int capture_stop(struct capture *c, struct diag *d);
+
+#endif

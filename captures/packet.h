@@ -1,0 +1,75 @@
+/* One captured packet, decoded into what the judge and `explain` need:
+ * TCP segments (with what the connection tracker concluded about them),
+ * ICMP errors and ARP. The same code decodes live captures and pcap files. */
+#ifndef CAPTURES_PACKET_H
+#define CAPTURES_PACKET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum packet_proto {
+	PACKET_OTHER = 0,
+	PACKET_TCP,
+	PACKET_ICMP,		/* ICMP or ICMPv6 */
+	PACKET_ARP,
+};
+
+/* TCP header flags, as on the wire. */
+#define PKT_FIN 0x01
+#define PKT_SYN 0x02
+#define PKT_RST 0x04
+#define PKT_PSH 0x08
+#define PKT_ACK 0x10
+#define PKT_URG 0x20
+
+/* What tcp_track_classify() concluded about a TCP segment (bit set). */
+#define PKT_CLS_DATA		0x01	/* carries payload (probes excluded) */
+#define PKT_CLS_RETRANSMISSION	0x02	/* re-sends sequence space already sent */
+#define PKT_CLS_KEEPALIVE	0x04	/* keepalive probe: seq = snd_una - 1 */
+#define PKT_CLS_ZERO_WINDOW	0x08	/* zero-window probe */
+#define PKT_CLS_PURE_ACK	0x10	/* ACK alone: no payload, no SYN/FIN/RST */
+
+struct packet {
+	int64_t t_ns;		/* capture time, ns since the epoch */
+	enum packet_proto proto;
+	int family;		/* AF_INET or AF_INET6 (ARP: AF_INET) */
+	uint8_t src[16];	/* network byte order; 4 bytes used for AF_INET */
+	uint8_t dst[16];
+	/* TCP */
+	uint16_t sport, dport;	/* host byte order */
+	uint32_t seq, ack;
+	uint16_t window;	/* as on the wire, unscaled */
+	uint8_t flags;		/* PKT_* */
+	uint32_t payload_len;
+	unsigned cls;		/* PKT_CLS_*, filled by tcp_track_classify() */
+	/* ICMP */
+	uint8_t icmp_type, icmp_code;
+	/* ARP */
+	uint16_t arp_op;	/* 1 request, 2 reply */
+};
+
+/* A growable array of packets in capture order. */
+struct packet_list {
+	struct packet *v;
+	size_t n;
+	size_t cap;
+};
+
+/* Decode one captured frame of pcap link type @linktype (DLT_EN10MB,
+ * DLT_LINUX_SLL, DLT_RAW are understood) into @out.
+ * Returns 0 when @out holds a TCP, ICMP or ARP packet; -ENOENT for a frame
+ * of another protocol; -EINVAL for a truncated or malformed one. */
+int packet_decode(int linktype, const uint8_t *frame, size_t caplen,
+		  int64_t t_ns, struct packet *out);
+
+/* Append a copy of @p. Returns 0 or -ENOMEM. */
+int packet_list_push(struct packet_list *l, const struct packet *p);
+
+/* Free the array; @l is left empty and may be reused. */
+void packet_list_clear(struct packet_list *l);
+
+/* Format the addresses of @p as text into @buf ("198.18.0.1"). */
+const char *packet_addr_str(int family, const uint8_t *addr, char *buf,
+			    size_t len);
+
+#endif

@@ -1,0 +1,15 @@
+/* Reading a pcap file into decoded, classified packets: the offline half
+ * of captures/, used by the judge, `replay` and `explain`. */
+#ifndef CAPTURES_PCAP_READ_H
+#define CAPTURES_PCAP_READ_H
+
+#include "captures/packet.h"
+#include "harness/diag.h"
+
+/* Append every TCP, ICMP and ARP packet of the pcap at @path to @out, with
+ * nanosecond timestamps, then classify the TCP ones (tcp_track.h). Frames
+ * of other protocols and malformed frames are skipped. Returns 0, or
+ * -errno with "path: cannot read capture: reason" in @d. */
+int pcap_read_file(const char *path, struct packet_list *out, struct diag *d);
+
+#endif
