@@ -1,0 +1,181 @@
+/* unplug run [FILE|DIR]...: run scenarios for real, judge each from its run
+ * directory, report. Every scenario is loaded and checked before anything
+ * runs: bad input changes nothing on the machine. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness/catalogue.h"
+#include "harness/cli.h"
+#include "harness/duration.h"
+#include "harness/judge.h"
+#include "harness/rundir.h"
+#include "harness/runner.h"
+#include "harness/scenario.h"
+#include "reports/report.h"
+
+struct run_opts {
+	const char *out;
+	const char *junit;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	runner_stop = 1;
+}
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'J':
+			o->junit = optarg;
+			break;
+		case 'h':
+			cli_usage(stdout, "run");
+			printf("\n  --out DIR     write run directories under DIR (default %s/<time>)\n"
+			       "  --junit FILE  also write a JUnit XML report\n"
+			       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n",
+			       RUNDIR_DEFAULT_BASE, catalogue_default_dir());
+			return EXIT_PASS;
+		default:
+			cli_usage(stderr, "run");
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* Load every scenario up front; print every problem. */
+static int load_all(const struct catalogue *cat, struct scenario **scs)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < cat->n; i++) {
+		struct diag d;
+
+		diag_init(&d, cat->v[i].path);
+		if (scenario_load(cat->v[i].path, &scs[i], &d)) {
+			diag_print(&d, stderr);
+			bad = 1;
+		}
+		diag_clear(&d);
+	}
+	return bad;
+}
+
+/* Run and judge one scenario into @r. Returns the runner's error. */
+static int run_one(const struct catalogue_entry *ce, const struct scenario *sc,
+		   const char *root, struct scenario_result *r)
+{
+	int64_t start = mono_now();
+	struct diag d;
+	int err;
+
+	diag_init(&d, ce->path);
+	r->id = strdup(ce->id);
+	r->file = strdup(ce->path);
+	r->name = strdup(sc->name);
+	err = rundir_make(root, ce->id, ce->path, &r->run_dir, &d);
+	if (!err)
+		err = runner_run(sc, r->run_dir, &d);
+	if (!err && judge_run_dir(r->run_dir, r, &d))
+		r->verdict = VERDICT_ERROR;
+	if (err)
+		r->verdict = err == -EINTR ? VERDICT_SKIP : VERDICT_ERROR;
+	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
+		r->reason = strdup(err == -EINTR ? "interrupted" :
+				   d.count ? diag_last(&d) : strerror(-err));
+		if (err != -EINTR)
+			diag_print(&d, stderr);
+	}
+	diag_clear(&d);
+	r->duration_ns = mono_now() - start;
+	return err;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct catalogue cat = { 0 };
+	struct run_result rr = { 0 };
+	struct scenario **scs = NULL;
+	struct diag d;
+	size_t counts[4], cannot = 0;
+	int64_t start = mono_now();
+	int ret, bad = 0;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_USAGE;
+	diag_init(&d, NULL);
+	if (optind == argc)
+		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
+	for (int i = optind; i < argc; i++)
+		bad |= catalogue_add(&cat, argv[i], &d) != 0;
+	if (!bad && !cat.n)
+		diag_add(&d, "no scenario files found"), bad = 1;
+	scs = calloc(cat.n + 1, sizeof(*scs));
+	if (bad || !scs || load_all(&cat, scs))
+		goto out;
+	ret = EXIT_CANNOT;
+	if (rundir_make_root(o.out, &rr.root, &d))
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < cat.n; i++) {
+		struct scenario_result *r = result_new_scenario(&rr);
+
+		if (!r)
+			goto out;
+		cannot += run_one(&cat.v[i], scs[i], rr.root, r) == -EPERM;
+		report_term_scenario(stdout, r, cli_color(stdout));
+		fflush(stdout);
+	}
+	rr.duration_ns = mono_now() - start;
+	report_term_totals(stdout, &rr, cli_color(stdout));
+	if (o.junit && report_junit_write(o.junit, &rr, &d))
+		bad = 1;
+	result_count(&rr, counts);
+	if (cannot == rr.n)
+		ret = EXIT_CANNOT;
+	else if (bad || counts[VERDICT_FAIL] || counts[VERDICT_ERROR] || runner_stop)
+		ret = EXIT_FAIL;
+	else
+		ret = EXIT_PASS;
+out:
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	for (size_t i = 0; scs && i < cat.n; i++)
+		scenario_free(scs[i]);
+	free(scs);
+	catalogue_free(&cat);
+	result_free(&rr);
+	return ret;
+}

@@ -1,0 +1,361 @@
+#include "harness/runner.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "captures/capture.h"
+#include "harness/duration.h"
+#include "harness/errname.h"
+#include "harness/events.h"
+#include "harness/peer.h"
+#include "harness/rundir.h"
+#include "netns/fault.h"
+#include "netns/topo.h"
+
+volatile sig_atomic_t runner_stop;
+
+/* Bounds on setting up: a listener is up in ms; a connect on an idle
+ * virtual LAN in well under a second (it would take 1 s per lost SYN). */
+#define LISTEN_TIMEOUT_NS (5 * NS_PER_S)
+#define CONNECT_TIMEOUT_NS (10 * NS_PER_S)
+
+struct run {
+	const struct scenario *sc;
+	struct diag *d;
+	FILE *events;
+	struct topo *topo;
+	struct capture *caps[SCENARIO_MAX_HOSTS];
+	struct peer peers[SCENARIO_MAX_HOSTS];
+	/* what each peer has reported so far */
+	struct {
+		bool listening, connected, accepted, failed;
+	} seen[SCENARIO_MAX_HOSTS];
+	int64_t t0;		/* every connection established: steps count from here */
+};
+
+static int record(struct run *r, struct event *e)
+{
+	if (!e->t_ns)
+		e->t_ns = event_now();
+	/* flushed line by line: the file can be followed while the run goes
+	 * on, and a killed run leaves what it had */
+	if (events_write(r->events, r->sc, e) || fflush(r->events)) {
+		diag_add(r->d, "cannot write %s: %s", RUNDIR_EVENTS, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int record_simple(struct run *r, enum event_type type)
+{
+	struct event e = { .type = type, .host = HOST_NONE, .target = HOST_NONE };
+
+	return record(r, &e);
+}
+
+static int open_events(struct run *r, const char *dir)
+{
+	char *path;
+
+	if (asprintf(&path, "%s/%s", dir, RUNDIR_EVENTS) < 0)
+		return -ENOMEM;
+	r->events = fopen(path, "w");
+	if (!r->events)
+		diag_add(r->d, "cannot write %s: %s", path, strerror(errno));
+	free(path);
+	return r->events ? 0 : -EIO;
+}
+
+static int start_captures(struct run *r, const char *dir)
+{
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		const char *name = r->sc->hosts[i].name;
+		struct event e = { .type = EV_HOST, .host = (int)i, .target = HOST_NONE };
+		char *path;
+		int err;
+
+		snprintf(e.capture, sizeof(e.capture), "%s/%s.pcap", RUNDIR_CAPTURES, name);
+		inet_ntop(AF_INET, &(struct in_addr){ topo_host_addr(r->topo, (int)i).s_addr },
+			  e.addr, sizeof(e.addr));
+		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
+			return -ENOMEM;
+		err = capture_start(topo_host_ns(r->topo, (int)i), TOPO_HOST_IFNAME, path,
+				    &r->caps[i], r->d);
+		free(path);
+		if (err || (err = record(r, &e)))
+			return err;
+	}
+	return 0;
+}
+
+static int drain_captures(struct run *r)
+{
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->caps[i] && capture_drain(r->caps[i], r->d) < 0)
+			return -EIO;
+	return 0;
+}
+
+/* Take in every event the peers have written. */
+static int collect(struct run *r)
+{
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		struct peer *p = &r->peers[i];
+		struct event e;
+		int n, err;
+
+		while (p->pid > 0 && (n = peer_read_event(p, &e)) == 1) {
+			e.host = (int)i;
+			e.target = HOST_NONE;
+			if ((err = record(r, &e)))
+				return err;
+			if (e.type == EV_LISTENING)
+				r->seen[i].listening = true;
+			else if (e.type == EV_CONNECTED)
+				r->seen[i].connected = true;
+			else if (e.type == EV_ACCEPTED)
+				r->seen[i].accepted = true;
+			else if (e.type == EV_SETUP_FAILED) {
+				r->seen[i].failed = true;
+				diag_at(r->d, r->sc->hosts[i].at, "%s: %s failed: %s (%s)",
+					r->sc->hosts[i].name, e.call,
+					errname_str(e.err) ? errname_str(e.err) : "error",
+					strerror(e.err));
+			}
+		}
+	}
+	return 0;
+}
+
+static int64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
+}
+
+/* Sleep until @until (monotonic ns) or something to read, then take in
+ * what came: peer events and packets. */
+static int wait_and_collect(struct run *r, int64_t until)
+{
+	struct pollfd p[2 * SCENARIO_MAX_HOSTS];
+	int64_t left = until - mono_now();
+	struct timespec ts = { 0, 0 };
+	nfds_t n = 0;
+	int err;
+
+	if (left > 0) {
+		ts.tv_sec = left / NS_PER_S;
+		ts.tv_nsec = left % NS_PER_S;
+	}
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		if (r->peers[i].pid > 0)
+			p[n++] = (struct pollfd){ .fd = r->peers[i].events, .events = POLLIN };
+		if (r->caps[i])
+			p[n++] = (struct pollfd){ .fd = capture_fd(r->caps[i]), .events = POLLIN };
+	}
+	if (ppoll(p, n, &ts, NULL) < 0 && errno != EINTR) {
+		diag_add(r->d, "poll: %s", strerror(errno));
+		return -errno;
+	}
+	if ((err = collect(r)) || (err = drain_captures(r)))
+		return err;
+	return runner_stop ? -EINTR : 0;
+}
+
+static int start_peer(struct run *r, int host)
+{
+	const struct host *h = &r->sc->hosts[host];
+	struct peer_spec spec = {
+		.host = host,
+		.config = h->peer,
+		.local = topo_host_addr(r->topo, host),
+	};
+
+	if (h->peer.role == PEER_CONNECT)
+		spec.remote = topo_host_addr(r->topo, h->peer.target);
+	return peer_start(&spec, topo_host_ns(r->topo, host), &r->peers[host], r->d);
+}
+
+static bool all_seen(struct run *r, enum peer_role role, bool *failed)
+{
+	bool all = true;
+
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		const struct host *h = &r->sc->hosts[i];
+
+		*failed |= r->seen[i].failed;
+		if (h->peer.role != role)
+			continue;
+		if (role == PEER_LISTEN)
+			all &= r->seen[i].listening && r->seen[i].accepted;
+		else
+			all &= r->seen[i].connected;
+	}
+	return all;
+}
+
+/* Listeners first, then connectors; done when every connection is
+ * established on both ends. */
+static int establish(struct run *r)
+{
+	int64_t deadline;
+	bool failed = false;
+	int err;
+
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->sc->hosts[i].peer.role == PEER_LISTEN && (err = start_peer(r, (int)i)))
+			return err;
+	deadline = mono_now() + LISTEN_TIMEOUT_NS;
+	for (;;) {
+		bool up = true;
+
+		for (size_t i = 0; i < r->sc->nhosts; i++)
+			if (r->sc->hosts[i].peer.role == PEER_LISTEN)
+				up &= r->seen[i].listening;
+		if (up)
+			break;
+		if ((err = wait_and_collect(r, deadline)))
+			return err;
+		all_seen(r, PEER_LISTEN, &failed);
+		if (failed)
+			return -EIO;
+		if (mono_now() >= deadline) {
+			diag_add(r->d, "%s: a listener did not start within %lld s", r->sc->path,
+				 (long long)(LISTEN_TIMEOUT_NS / NS_PER_S));
+			return -ETIMEDOUT;
+		}
+	}
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->sc->hosts[i].peer.role == PEER_CONNECT && (err = start_peer(r, (int)i)))
+			return err;
+	deadline = mono_now() + CONNECT_TIMEOUT_NS;
+	while (!(all_seen(r, PEER_CONNECT, &failed) && all_seen(r, PEER_LISTEN, &failed))) {
+		if (failed)
+			return -EIO;
+		if (mono_now() >= deadline) {
+			diag_add(r->d, "%s: the connections were not established within %lld s",
+				 r->sc->path, (long long)(CONNECT_TIMEOUT_NS / NS_PER_S));
+			return -ETIMEDOUT;
+		}
+		if ((err = wait_and_collect(r, deadline)))
+			return err;
+	}
+	r->t0 = mono_now();
+	return record_simple(r, EV_ESTABLISHED);
+}
+
+static int apply_step(struct run *r, size_t i)
+{
+	const struct step *st = &r->sc->steps[i];
+	struct event e = { .type = EV_STEP, .host = HOST_NONE, .step = (int)i,
+			   .line = st->at_pos.line };
+	struct diag why;
+	int err;
+
+	if (st->fault) {
+		snprintf(e.what, sizeof(e.what), "%s", st->fault->ops->name);
+		e.target = st->fault->host;
+	} else {
+		snprintf(e.what, sizeof(e.what), "send");
+		e.target = st->action.host;
+		e.bytes = st->action.bytes;
+	}
+	/* stamped before the change: latencies count from the moment the
+	 * fault was asked for */
+	e.t_ns = event_now();
+	diag_init(&why, NULL);
+	if (st->fault)
+		err = st->fault->ops->apply(st->fault, r->topo, &why);
+	else
+		err = peer_send(&r->peers[st->action.host], st->action.bytes);
+	if (err)
+		diag_at(r->d, st->fault ? st->fault->at : st->at_pos, "%s %s: %s",
+			e.what, r->sc->hosts[e.target].name,
+			why.count ? diag_last(&why) : strerror(-err));
+	diag_clear(&why);
+	if (!err)
+		err = record(r, &e);
+	return err;
+}
+
+static int timeline(struct run *r)
+{
+	int64_t end = r->t0 + scenario_horizon_ns(r->sc) + RUNNER_GRACE_NS;
+	size_t next = 0;
+	int err;
+
+	for (;;) {
+		int64_t now = mono_now();
+
+		while (next < r->sc->nsteps && r->t0 + r->sc->steps[next].at_ns <= now)
+			if ((err = apply_step(r, next++)))
+				return err;
+		if (now >= end)
+			return 0;
+		if ((err = wait_and_collect(r, next < r->sc->nsteps ?
+					     r->t0 + r->sc->steps[next].at_ns : end)))
+			return err;
+	}
+}
+
+/* Undo everything, newest first: captures stop before the peers die, so
+ * the FIN or RST of their death is not mistaken for the scenario's. */
+static int teardown(struct run *r)
+{
+	int ret = 0;
+
+	if (r->events)
+		collect(r);
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		if (capture_stop(r->caps[i], r->d))
+			ret = -EIO;
+		r->caps[i] = NULL;
+	}
+	if (r->events) {
+		record_simple(r, EV_RUN_END);
+		if (fclose(r->events))
+			ret = -EIO;
+		r->events = NULL;
+	}
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		peer_stop(&r->peers[i]);
+	topo_free(r->topo);
+	r->topo = NULL;
+	return ret;
+}
+
+int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
+{
+	struct run r = { .sc = sc, .d = d };
+	int err, down;
+
+	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
+		r.peers[i] = (struct peer){ .pid = -1, .events = -1, .cmds = -1 };
+	err = open_events(&r, dir);
+	if (!err)
+		err = record_simple(&r, EV_RUN_START);
+	if (!err) {
+		const char *names[SCENARIO_MAX_HOSTS];
+
+		for (size_t i = 0; i < sc->nhosts; i++)
+			names[i] = sc->hosts[i].name;
+		err = topo_create(names, sc->nhosts, sc->path, &r.topo, d);
+	}
+	if (!err)
+		err = record_simple(&r, EV_TOPOLOGY_READY);
+	if (!err)
+		err = start_captures(&r, dir);
+	if (!err)
+		err = establish(&r);
+	if (!err)
+		err = timeline(&r);
+	down = teardown(&r);
+	return err ? err : down;
+}
