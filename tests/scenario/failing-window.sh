@@ -1,0 +1,19 @@
+#!/bin/sh
+# A deliberately impossible window must fail the run (exit 1) and the
+# report must name what was measured instead.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+status=0
+"$UNPLUG" run "$SRCDIR/tests/scenario/impossible-window.yaml" --out "$TMP/out" \
+	--junit "$TMP/junit.xml" >"$TMP/stdout" 2>&1 || status=$?
+cat "$TMP/stdout"
+[ "$status" -eq 1 ] || fail "expected exit 1 for a failing expectation, got $status"
+grep -qE '^  FAIL  impossible-window +server ETIMEDOUT after [0-9.]+ s \(window 0.1–0.2 s\)' "$TMP/stdout" ||
+	fail "the FAIL line does not name the measured latency"
+grep -q 'impossible-window.yaml:[0-9]*:[0-9]*: expected server ETIMEDOUT within 0.1..0.2 s' "$TMP/stdout" ||
+	fail "the failing expectation is not cited with file:line:col"
+grep -q '<failure message="server ETIMEDOUT after' "$TMP/junit.xml" ||
+	fail "the JUnit failure does not carry the measured value"
+grep -qE '^  0 passed, 1 failed, 0 skipped' "$TMP/stdout" || fail "totals line"
+echo "ok: an impossible window fails with the measured value"
