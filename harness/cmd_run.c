@@ -138,8 +138,10 @@ int cmd_run(int argc, char **argv)
 		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
 	for (int i = optind; i < argc; i++)
 		bad |= catalogue_add(&cat, argv[i], &d) != 0;
-	if (!bad && !cat.n)
-		diag_add(&d, "no scenario files found"), bad = 1;
+	if (!bad && !cat.n) {
+		diag_add(&d, "no scenario files found");
+		bad = 1;
+	}
 	scs = calloc(cat.n + 1, sizeof(*scs));
 	if (bad || !scs || load_all(&cat, scs))
 		goto out;

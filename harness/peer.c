@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
@@ -16,6 +17,8 @@
 #include "harness/duration.h"
 
 #define LISTEN_BACKLOG 16
+
+_Static_assert(sizeof(struct event) < PIPE_BUF, "events must be written atomically");
 #define IO_CHUNK 65536
 
 enum peer_cmd_type {
@@ -249,8 +252,10 @@ int peer_start(const struct peer_spec *spec, int ns, struct peer *out,
 	if (pipe2(ev, O_CLOEXEC))
 		goto fail;
 	if (pipe2(cmd, O_CLOEXEC)) {
+		ret = -errno;
 		close(ev[0]);
 		close(ev[1]);
+		errno = -ret;
 		goto fail;
 	}
 	out->pid = fork();
