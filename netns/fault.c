@@ -9,11 +9,19 @@
 
 extern const struct fault_ops fault_cable_pull;
 extern const struct fault_ops fault_cable_plug;
+extern const struct fault_ops fault_nic_down;
+extern const struct fault_ops fault_nic_up;
+extern const struct fault_ops fault_switch_off;
+extern const struct fault_ops fault_switch_on;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
 static const struct fault_ops *const fault_table[] = {
 	&fault_cable_pull,
 	&fault_cable_plug,
+	&fault_nic_down,
+	&fault_nic_up,
+	&fault_switch_off,
+	&fault_switch_on,
 };
 
 #define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))
@@ -103,4 +111,25 @@ int fault_validate_host(struct fault *f, const struct scenario *sc,
 		f->ops->name, f->host_name,
 		scenario_host_names(sc, names, sizeof(names)));
 	return -EINVAL;
+}
+
+/* Faults of the whole network take no argument: `{ switch-off: }`, or the
+ * word naming what they act on, `{ switch-off: switch }`. */
+int fault_parse_none(struct fault *f, struct ynode arg, struct diag *d)
+{
+	const char *s = ynode_str(arg);
+
+	if (s && (!*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "switch")))
+		return 0;
+	diag_at(d, ynode_pos(arg), "%s takes no argument: \"%s\" (write { %s: } or { %s: switch })",
+		f->ops->name, s ? s : ynode_kind(arg), f->ops->name, f->ops->name);
+	return -EINVAL;
+}
+
+int fault_validate_none(struct fault *f, const struct scenario *sc, struct diag *d)
+{
+	(void)f;
+	(void)sc;
+	(void)d;
+	return 0;
 }

@@ -49,4 +49,9 @@ int fault_parse_host(struct fault *f, struct ynode arg, struct diag *d);
 int fault_validate_host(struct fault *f, const struct scenario *sc,
 			struct diag *d);
 
+/* Shared by kinds that act on the whole network and take no argument. */
+int fault_parse_none(struct fault *f, struct ynode arg, struct diag *d);
+int fault_validate_none(struct fault *f, const struct scenario *sc,
+			struct diag *d);
+
 #endif

@@ -400,3 +400,22 @@ int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d)
 	return link_set_up(t->sw_nl, t->hosts[host].port, up,
 			   t->hosts[host].port_name, where, d);
 }
+
+int topo_host_set_up(struct topo *t, int host, bool up, struct diag *d)
+{
+	struct topo_host *h = &t->hosts[host];
+	char where[128];
+
+	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
+	return link_set_up(h->nl, h->ifindex, up, TOPO_HOST_IFNAME, where, d);
+}
+
+int topo_switch_set_up(struct topo *t, bool up, struct diag *d)
+{
+	int err;
+
+	for (size_t i = 0; i < t->nhosts; i++)
+		if ((err = topo_port_set_up(t, (int)i, up, d)))
+			return err;
+	return 0;
+}

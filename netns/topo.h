@@ -39,4 +39,11 @@ struct in_addr topo_host_addr(const struct topo *t, int host);
  * sees its carrier come and go. */
 int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d);
 
+/* The host's own eth0: administratively up or down (the host knows: its
+ * routes through eth0 go away while it is down). */
+int topo_host_set_up(struct topo *t, int host, bool up, struct diag *d);
+
+/* Every port of the switch at once: both hosts see carrier loss. */
+int topo_switch_set_up(struct topo *t, bool up, struct diag *d);
+
 #endif
