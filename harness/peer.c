@@ -71,7 +71,12 @@ static int set_int(int fd, int level, int opt, int v)
 static int apply_options(struct peer_state *s, int fd)
 {
 	const struct keepalive *ka = &s->spec->config.keepalive;
+	int64_t ut = s->spec->config.user_timeout_ns;
 
+	if (ut && set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, (int)(ut / NS_PER_MS))) {
+		emit(s, EV_SETUP_FAILED, 0, "setsockopt", errno, 0);
+		return -1;
+	}
 	if (!ka->on)
 		return 0;
 	if (set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,7 @@ struct run {
 		bool listening, connected, accepted, failed;
 	} seen[SCENARIO_MAX_HOSTS];
 	int64_t t0;		/* every connection established: steps count from here */
+	struct fault_ctx faults;
 };
 
 static int record(struct run *r, struct event *e)
@@ -169,6 +171,29 @@ static int wait_and_collect(struct run *r, int64_t until)
 	return runner_stop ? -EINTR : 0;
 }
 
+/* The fault table's way to reach a host's endpoint process. */
+static int signal_peer(void *arg, int host, int sig, struct diag *d)
+{
+	struct run *r = arg;
+	struct peer *p = &r->peers[host];
+
+	if (p->pid <= 0) {
+		diag_add(d, "%s has no endpoint process running", r->sc->hosts[host].name);
+		return -ESRCH;
+	}
+	if (sig == SIGKILL) {
+		collect(r);	/* what it said before it died is evidence */
+		peer_stop(p);
+		return 0;
+	}
+	if (kill(p->pid, sig)) {
+		diag_add(d, "signal %d to the endpoint of %s (pid %d): %s", sig,
+			 r->sc->hosts[host].name, (int)p->pid, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int start_peer(struct run *r, int host)
 {
 	const struct host *h = &r->sc->hosts[host];
@@ -272,7 +297,7 @@ static int apply_step(struct run *r, size_t i)
 	e.t_ns = event_now();
 	diag_init(&why, NULL);
 	if (st->fault)
-		err = st->fault->ops->apply(st->fault, r->topo, &why);
+		err = st->fault->ops->apply(st->fault, &r->faults, &why);
 	else
 		err = peer_send(&r->peers[st->action.host], st->action.bytes);
 	if (err)
@@ -348,6 +373,7 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 			names[i] = sc->hosts[i].name;
 		err = topo_create(names, sc->nhosts, sc->path, &r.topo, d);
 	}
+	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_peer, .arg = &r };
 	if (!err)
 		err = record_simple(&r, EV_TOPOLOGY_READY);
 	if (!err)

@@ -32,6 +32,7 @@ struct peer_config {
 	uint16_t port;		/* listen: local port; connect: remote port */
 	int target;		/* connect: index of the host to connect to */
 	struct keepalive keepalive;
+	int64_t user_timeout_ns;	/* TCP_USER_TIMEOUT; 0: not set */
 };
 
 struct host {

@@ -16,7 +16,9 @@
 static const char *const top_keys[] = {
 	"name", "claims", "about", "client", "server", "steps", "expect", NULL
 };
-static const char *const peer_keys[] = { "listen", "connect", "keepalive", NULL };
+static const char *const peer_keys[] = {
+	"listen", "connect", "keepalive", "user-timeout", NULL
+};
 static const char *const keepalive_keys[] = { "idle", "interval", "count", NULL };
 static const char *const step_keys[] = { "at", "fault", "action", NULL };
 static const char *const action_keys[] = { "send", NULL };
@@ -69,6 +71,19 @@ static int load_keepalive(struct ynode n, struct keepalive *ka, struct diag *d)
 	return ret ? -EINVAL : 0;
 }
 
+/* TCP_USER_TIMEOUT takes milliseconds in an unsigned int (tcp(7)). */
+static int load_user_timeout(struct ynode n, int64_t *ns, struct diag *d)
+{
+	if (ynode_duration(n, "user-timeout", ns, d))
+		return -EINVAL;
+	if (*ns < NS_PER_MS || *ns % NS_PER_MS || *ns / NS_PER_MS > INT32_MAX) {
+		diag_at(d, ynode_pos(n), "bad user-timeout: \"%s\" (whole milliseconds from 1ms, e.g. 3s)",
+			ynode_str(n));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* "server:7000": the host part is resolved later, in check_peers(). */
 static int load_connect(struct ynode n, struct scenario *sc, struct peer_config *p,
 			struct diag *d)
@@ -106,7 +121,7 @@ bad:
 static int load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		     struct diag *d)
 {
-	struct ynode listen, connect, ka;
+	struct ynode listen, connect, ka, ut;
 	long port;
 	int ret = 0;
 
@@ -135,6 +150,9 @@ static int load_peer(struct ynode n, struct scenario *sc, struct host *h,
 	ka = ynode_get(n, "keepalive");
 	if (ka.node)
 		ret |= load_keepalive(ka, &h->peer.keepalive, d);
+	ut = ynode_get(n, "user-timeout");
+	if (ut.node)
+		ret |= load_user_timeout(ut, &h->peer.user_timeout_ns, d);
 	return ret ? -EINVAL : 0;
 }
 

@@ -13,6 +13,14 @@ extern const struct fault_ops fault_nic_down;
 extern const struct fault_ops fault_nic_up;
 extern const struct fault_ops fault_switch_off;
 extern const struct fault_ops fault_switch_on;
+extern const struct fault_ops fault_blackhole;
+extern const struct fault_ops fault_drop;
+extern const struct fault_ops fault_reset;
+extern const struct fault_ops fault_unreachable;
+extern const struct fault_ops fault_heal;
+extern const struct fault_ops fault_crash;
+extern const struct fault_ops fault_freeze;
+extern const struct fault_ops fault_thaw;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
 static const struct fault_ops *const fault_table[] = {
@@ -22,6 +30,14 @@ static const struct fault_ops *const fault_table[] = {
 	&fault_nic_up,
 	&fault_switch_off,
 	&fault_switch_on,
+	&fault_blackhole,
+	&fault_drop,
+	&fault_reset,
+	&fault_unreachable,
+	&fault_heal,
+	&fault_crash,
+	&fault_freeze,
+	&fault_thaw,
 };
 
 #define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))
@@ -87,6 +103,8 @@ void fault_free(struct fault *f)
 {
 	if (!f)
 		return;
+	if (f->ops && f->ops->free)
+		f->ops->free(f->priv);
 	free(f->host_name);
 	free(f);
 }
@@ -132,4 +150,34 @@ int fault_validate_none(struct fault *f, const struct scenario *sc, struct diag 
 	(void)sc;
 	(void)d;
 	return 0;
+}
+
+const char *fault_object_name(const struct fault *f, char *buf, size_t len)
+{
+	snprintf(buf, len, "unplug_%d_%d", f->at.line, f->at.col);
+	return buf;
+}
+
+int fault_hostref_parse(struct ynode n, const char *what,
+			struct fault_hostref *ref, struct diag *d)
+{
+	ref->at = ynode_pos(n);
+	ref->index = HOST_NONE;
+	return ynode_strdup(n, what, &ref->name, d);
+}
+
+int fault_hostref_resolve(struct fault_hostref *ref, const char *what,
+			  const struct scenario *sc, struct diag *d)
+{
+	char names[128];
+
+	ref->index = HOST_NONE;
+	if (!ref->name)
+		return 0;
+	ref->index = scenario_host_index(sc, ref->name);
+	if (ref->index != HOST_NONE)
+		return 0;
+	diag_at(d, ref->at, "unknown host in %s: \"%s\" (hosts: %s)", what, ref->name,
+		scenario_host_names(sc, names, sizeof(names)));
+	return -EINVAL;
 }

@@ -16,6 +16,15 @@ struct fault {
 	struct pos arg_at;	/* its argument */
 	char *host_name;	/* the host it targets, as written */
 	int host;		/* resolved by validate() */
+	void *priv;		/* the kind's own arguments, freed by ops->free */
+};
+
+/* What a fault acts on while a scenario runs. */
+struct fault_ctx {
+	struct topo *topo;
+	/* Send @sig to the endpoint process of @host (crash, freeze, thaw). */
+	int (*signal_peer)(void *arg, int host, int sig, struct diag *d);
+	void *arg;
 };
 
 struct fault_ops {
@@ -28,8 +37,10 @@ struct fault_ops {
 			struct diag *d);
 	/* Break / restore the network. Errors name the operation, the object
 	 * and the namespace, and are cited at f->at by the caller. */
-	int (*apply)(const struct fault *f, struct topo *t, struct diag *d);
-	int (*revert)(const struct fault *f, struct topo *t, struct diag *d);
+	int (*apply)(const struct fault *f, struct fault_ctx *ctx, struct diag *d);
+	int (*revert)(const struct fault *f, struct fault_ctx *ctx, struct diag *d);
+	/* Free f->priv; NULL when the kind keeps nothing there. */
+	void (*free)(void *priv);
 };
 
 /* The ops for @name, or NULL. */
@@ -48,6 +59,24 @@ void fault_free(struct fault *f);
 int fault_parse_host(struct fault *f, struct ynode arg, struct diag *d);
 int fault_validate_host(struct fault *f, const struct scenario *sc,
 			struct diag *d);
+
+/* A host a fault names inside its argument mapping ("from: client"). */
+struct fault_hostref {
+	char *name;		/* NULL when the key is absent */
+	struct pos at;
+	int index;		/* resolved by fault_hostref_resolve() */
+};
+
+/* Read the host name at @n into @ref. Returns 0 or -EINVAL. */
+int fault_hostref_parse(struct ynode n, const char *what,
+			struct fault_hostref *ref, struct diag *d);
+/* Resolve @ref against @sc's hosts (absent stays HOST_NONE). */
+int fault_hostref_resolve(struct fault_hostref *ref, const char *what,
+			  const struct scenario *sc, struct diag *d);
+
+/* A name for the kernel objects a fault makes (nft tables), unique in a
+ * scenario and traceable to it: "unplug_<line>_<col>". */
+const char *fault_object_name(const struct fault *f, char *buf, size_t len);
 
 /* Shared by kinds that act on the whole network and take no argument. */
 int fault_parse_none(struct fault *f, struct ynode arg, struct diag *d);

@@ -7,20 +7,20 @@
 
 #include "netns/topo.h"
 
-static int cable_set(const struct fault *f, struct topo *t, bool up,
+static int cable_set(const struct fault *f, struct fault_ctx *ctx, bool up,
 		     struct diag *d)
 {
-	return topo_port_set_up(t, f->host, up, d);
+	return topo_port_set_up(ctx->topo, f->host, up, d);
 }
 
-static int cable_pull(const struct fault *f, struct topo *t, struct diag *d)
+static int cable_pull(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
-	return cable_set(f, t, false, d);
+	return cable_set(f, ctx, false, d);
 }
 
-static int cable_plug(const struct fault *f, struct topo *t, struct diag *d)
+static int cable_plug(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
-	return cable_set(f, t, true, d);
+	return cable_set(f, ctx, true, d);
 }
 
 const struct fault_ops fault_cable_pull = {

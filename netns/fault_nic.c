@@ -5,14 +5,14 @@
 
 #include "netns/topo.h"
 
-static int nic_down(const struct fault *f, struct topo *t, struct diag *d)
+static int nic_down(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
-	return topo_host_set_up(t, f->host, false, d);
+	return topo_host_set_up(ctx->topo, f->host, false, d);
 }
 
-static int nic_up(const struct fault *f, struct topo *t, struct diag *d)
+static int nic_up(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
-	return topo_host_set_up(t, f->host, true, d);
+	return topo_host_set_up(ctx->topo, f->host, true, d);
 }
 
 const struct fault_ops fault_nic_down = {

@@ -4,16 +4,16 @@
 
 #include "netns/topo.h"
 
-static int switch_off(const struct fault *f, struct topo *t, struct diag *d)
+static int switch_off(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	(void)f;
-	return topo_switch_set_up(t, false, d);
+	return topo_switch_set_up(ctx->topo, false, d);
 }
 
-static int switch_on(const struct fault *f, struct topo *t, struct diag *d)
+static int switch_on(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	(void)f;
-	return topo_switch_set_up(t, true, d);
+	return topo_switch_set_up(ctx->topo, true, d);
 }
 
 const struct fault_ops fault_switch_off = {

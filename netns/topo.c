@@ -17,6 +17,7 @@
 
 #include "harness/duration.h"
 #include "netns/netns.h"
+#include "netns/nft.h"
 #include "netns/offload.h"
 
 #define TOPO_MAX_HOSTS 16
@@ -380,6 +381,29 @@ void topo_free(struct topo *t)
 	if (t->sw_ns >= 0)
 		close(t->sw_ns);
 	free(t);
+}
+
+int topo_switch_ns(const struct topo *t)
+{
+	return t->sw_ns;
+}
+
+const char *topo_port_name(const struct topo *t, int host)
+{
+	return t->hosts[host].port_name;
+}
+
+int topo_heal(struct topo *t, struct diag *d)
+{
+	int err;
+
+	if ((err = nft_run_in(t->sw_ns, "flush ruleset\n", d)) ||
+	    (err = topo_switch_set_up(t, true, d)))
+		return err;
+	for (size_t i = 0; i < t->nhosts; i++)
+		if ((err = topo_host_set_up(t, (int)i, true, d)))
+			return err;
+	return 0;
 }
 
 int topo_host_ns(const struct topo *t, int host)

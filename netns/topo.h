@@ -32,6 +32,16 @@ void topo_free(struct topo *t);
 /* The namespace of host @host (borrowed descriptor). */
 int topo_host_ns(const struct topo *t, int host);
 
+/* The switch's namespace (borrowed descriptor). */
+int topo_switch_ns(const struct topo *t);
+
+/* The name of the switch port facing @host ("p-client"). */
+const char *topo_port_name(const struct topo *t, int host);
+
+/* Undo every network fault: all ports and host interfaces up, every packet
+ * filter in the switch removed. */
+int topo_heal(struct topo *t, struct diag *d);
+
 /* The IPv4 address of host @host. */
 struct in_addr topo_host_addr(const struct topo *t, int host);
 

@@ -230,7 +230,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug)");
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
