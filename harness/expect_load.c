@@ -1,6 +1,8 @@
 #include "harness/expect_load.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,6 +152,50 @@ static int load_kinds(struct ynode n, struct expect *e, struct diag *d)
 	return ret;
 }
 
+static bool parse_long(const char *s, long *v)
+{
+	char *end;
+
+	while (*s == ' ')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return !*end && !errno && *v <= PACKETS_MAX_COUNT;
+}
+
+/* "3", "2..5", ">= 3" or "<= 5" */
+static int load_count(struct ynode n, struct expect *e, struct diag *d)
+{
+	const char *s = ynode_str(n), *dots;
+	char first[32];
+	bool ok;
+
+	if (ynode_need_scalar(n, "count", d))
+		return -EINVAL;
+	e->count_hi = LONG_MAX;
+	if (!strncmp(s, ">=", 2)) {
+		ok = parse_long(s + 2, &e->count_lo);
+	} else if (!strncmp(s, "<=", 2)) {
+		e->count_lo = 0;
+		ok = parse_long(s + 2, &e->count_hi);
+	} else if ((dots = strstr(s, "..")) && (size_t)(dots - s) < sizeof(first)) {
+		memcpy(first, s, dots - s);
+		first[dots - s] = '\0';
+		ok = parse_long(first, &e->count_lo) && parse_long(dots + 2, &e->count_hi) &&
+		     e->count_lo <= e->count_hi;
+	} else {
+		ok = parse_long(s, &e->count_lo);
+		e->count_hi = e->count_lo;
+	}
+	if (ok)
+		return 0;
+	diag_at(d, ynode_pos(n), "bad packet count: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
+		s, PACKETS_MAX_COUNT);
+	return -EINVAL;
+}
+
 static int load_packets(struct ynode n, const struct scenario *sc,
 			struct expect *e, struct diag *d)
 {
@@ -173,7 +219,7 @@ static int load_packets(struct ynode n, const struct scenario *sc,
 	else
 		ret = -EINVAL;
 	if (!ynode_need_key(n, "count", "packets", "count: 3", &v, d))
-		ret |= ynode_int(v, "packet count", 0, PACKETS_MAX_COUNT, &e->count, d);
+		ret |= load_count(v, e, d);
 	else
 		ret = -EINVAL;
 	return ret;

@@ -199,7 +199,7 @@ static int judge_packets(struct judge *j, const struct expect *x,
 			 struct scenario_result *res)
 {
 	long count = count_packets(j, x);
-	char kinds[128], who[96], expected[256], measured[256];
+	char kinds[128], who[96], want[48], expected[384], measured[384];
 
 	scenario_pkind_str(x->kinds, kinds, sizeof(kinds));
 	if (x->from != HOST_NONE && x->to != HOST_NONE)
@@ -211,10 +211,11 @@ static int judge_packets(struct judge *j, const struct expect *x,
 		snprintf(who, sizeof(who), "%s received", j->sc->hosts[x->to].name);
 	else
 		snprintf(who, sizeof(who), "the hosts sent");
-	snprintf(expected, sizeof(expected), "%s %ld %s", who, x->count, kinds);
+	scenario_count_str(x->count_lo, x->count_hi, want, sizeof(want));
+	snprintf(expected, sizeof(expected), "%s %s %s", who, want, kinds);
 	snprintf(measured, sizeof(measured), "%s %ld %s", who, count, kinds);
-	return result_add_expect(res, count == x->count ? VERDICT_PASS : VERDICT_FAIL,
-				 x->at, expected, measured);
+	return result_add_expect(res, count >= x->count_lo && count <= x->count_hi ?
+				 VERDICT_PASS : VERDICT_FAIL, x->at, expected, measured);
 }
 
 /* Find the reference points on the run's clock, and each host's address

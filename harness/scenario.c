@@ -1,5 +1,6 @@
 #include "harness/scenario.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,5 +111,18 @@ const char *scenario_pkind_str(unsigned kinds, char *buf, size_t len)
 		if (kinds & pkinds[i].kind)
 			used += snprintf(buf + used, len - used, "%s%s",
 					 used ? "|" : "", pkinds[i].name);
+	return buf;
+}
+
+const char *scenario_count_str(long lo, long hi, char *buf, size_t len)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%ld", lo);
+	else if (hi == LONG_MAX)
+		snprintf(buf, len, ">= %ld", lo);
+	else if (lo == 0)
+		snprintf(buf, len, "<= %ld", hi);
+	else
+		snprintf(buf, len, "%ld..%ld", lo, hi);
 	return buf;
 }

@@ -84,7 +84,7 @@ struct expect {
 	int64_t for_ns;		/* no-detect: quiet period since the last fault */
 	int from, to;		/* packets: host index or HOST_NONE */
 	unsigned kinds;		/* packets: PKIND_* */
-	long count;		/* packets: exact count */
+	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
 };
 
 struct scenario {
@@ -124,6 +124,9 @@ int64_t scenario_last_fault_ns(const struct scenario *sc);
 /* How long after establishment the run must last for every expectation to
  * be decided. */
 int64_t scenario_horizon_ns(const struct scenario *sc);
+
+/* "3", "2..5", ">= 3", "<= 5": the count a `packets` expectation wants. */
+const char *scenario_count_str(long lo, long hi, char *buf, size_t len);
 
 /* Packet-kind names for messages and parsing. */
 unsigned scenario_pkind_parse(const char *name);

@@ -159,6 +159,12 @@ static void test_packets(void **state)
 	judge_one("  - packets: { kind: [RST, FIN], count: 0 }\n", VERDICT_FAIL,
 		  "the hosts sent 1 FIN|RST");
 	judge_one("  - packets: { kind: SYN, count: 2 }\n", VERDICT_PASS, "the hosts sent 2 SYN");
+	judge_one("  - packets: { from: server, kind: keepalive-probe, count: 2..5 }\n", VERDICT_PASS,
+		  "server sent 3 keepalive-probe");
+	judge_one("  - packets: { from: server, kind: keepalive-probe, count: \">= 4\" }\n",
+		  VERDICT_FAIL, "server sent 3 keepalive-probe");
+	judge_one("  - packets: { from: server, kind: keepalive-probe, count: \"<= 3\" }\n",
+		  VERDICT_PASS, "server sent 3 keepalive-probe");
 	judge_one("  - packets: { kind: [retransmission, data], count: 0 }\n", VERDICT_PASS,
 		  "the hosts sent 0 data|retransmission");
 	judge_one("  - packets: { to: server, kind: keepalive-probe, count: 0 }\n", VERDICT_PASS,

@@ -7,12 +7,14 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "harness/catalogue.h"
 #include "harness/duration.h"
 #include "harness/errname.h"
 #include "harness/scenario.h"
@@ -63,6 +65,21 @@ static void expect_error(const char *yaml, int line, int col, const char *text)
 		fail_msg("no message \"%s...%s\"", prefix, text);
 	}
 	diag_clear(&d);
+}
+
+/* Like expect_error(), at the position of the first @needle in @yaml. */
+static void expect_error_on(const char *yaml, const char *needle, const char *text)
+{
+	const char *at = strstr(yaml, needle), *line_start = yaml;
+	int line = 1;
+
+	assert_non_null(at);
+	for (const char *p = yaml; p < at; p++)
+		if (*p == '\n') {
+			line++;
+			line_start = p + 1;
+		}
+	expect_error(yaml, line, (int)(at - line_start) + 1, text);
 }
 
 static void test_valid_full(void **state)
@@ -123,34 +140,60 @@ static void test_valid_full(void **state)
 	assert_int_equal(sc->expects[2].from, 1);
 	assert_int_equal(sc->expects[2].to, HOST_NONE);
 	assert_int_equal(sc->expects[3].kinds, PKIND_RST | PKIND_FIN);
+	assert_int_equal(sc->expects[2].count_lo, 3);
+	assert_int_equal(sc->expects[2].count_hi, 3);
 	assert_int_equal(scenario_last_fault_ns(sc), 2 * NS_PER_S);
 	/* the longest window: 2 s (last fault) + 8 s */
 	assert_int_equal(scenario_horizon_ns(sc), 10 * NS_PER_S);
 	scenario_free(sc);
 }
 
-static void test_shipped_catalogue_loads(void **state)
+static void test_count_forms(void **state)
 {
-	static const char *const files[] = {
-		"keepalive/pulled-cable.yaml",
-		"keepalive/none-nothing-noticed.yaml",
-		"cable/replugged-in-time.yaml",
+	static const struct {
+		const char *text;
+		long lo, hi;
+	} forms[] = {
+		{ "0", 0, 0 }, { "3", 3, 3 }, { "2..5", 2, 5 }, { "\">= 3\"", 3, LONG_MAX },
+		{ "\">=3\"", 3, LONG_MAX }, { "\"<= 5\"", 0, 5 },
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char p[512];
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char yaml[512];
 		struct scenario *sc;
 		struct diag d;
 
-		snprintf(p, sizeof(p), "%s/../../scenarios/%s", FIXTURES, files[i]);
-		diag_init(&d, p);
-		if (scenario_load(p, &sc, &d))
-			diag_print(&d, stderr);
-		assert_int_equal(d.count, 0);
+		snprintf(yaml, sizeof(yaml), VALID_HEAD "expect:\n  - packets: { kind: FIN, count: %s }\n",
+			 forms[i].text);
+		assert_int_equal(load(yaml, &sc, &d), 0);
+		assert_int_equal(sc->expects[0].count_lo, forms[i].lo);
+		assert_int_equal(sc->expects[0].count_hi, forms[i].hi);
+		scenario_free(sc);
+	}
+}
+
+static void test_shipped_catalogue_loads(void **state)
+{
+	struct catalogue cat = { 0 };
+	struct diag d;
+
+	(void)state;
+	diag_init(&d, NULL);
+	assert_int_equal(catalogue_add(&cat, FIXTURES "/../../scenarios", &d), 0);
+	assert_true(cat.n >= 14);
+	for (size_t i = 0; i < cat.n; i++) {
+		struct scenario *sc;
+		struct diag sd;
+
+		diag_init(&sd, cat.v[i].path);
+		if (scenario_load(cat.v[i].path, &sc, &sd))
+			diag_print(&sd, stderr);
+		assert_int_equal(sd.count, 0);
 		assert_non_null(sc);
 		scenario_free(sc);
 	}
+	catalogue_free(&cat);
 }
 
 static void test_unknown_key(void **state)
@@ -244,11 +287,73 @@ static void test_bad_types_and_values(void **state)
 		     7, 22, "unknown packet kind: \"SYNACK\" (accepted: FIN, RST, SYN, data");
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: many }\n",
 		     7, 34, "bad packet count: \"many\" (a whole number from 0");
+	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: 5..2 }\n",
+		     7, 34, "bad packet count: \"5..2\"");
+	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: -1 }\n",
+		     7, 34, "bad packet count: \"-1\"");
 	expect_error(VALID_HEAD "name: again\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 1, "duplicate key in a scenario: \"name\" (first at line 1)");
 	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
 	expect_error(VALID_HEAD "expect:\n  - smells: { host: server }\n",
 		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets)");
+}
+
+#define STEP(fault) VALID_HEAD "steps:\n  - at: 1s\n    fault: " fault "\n" \
+	"expect: [ { no-detect: { host: server, for: 1s } } ]\n"
+
+static void test_fault_arguments(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	/* every kind, in a form that loads */
+	static const char *const good[] = {
+		"{ nic-down: client }", "{ nic-up: server }", "{ switch-off: }",
+		"{ switch-on: switch }", "{ blackhole: client }",
+		"{ blackhole: { host: server, arp: true } }",
+		"{ drop: { from: client } }",
+		"{ drop: { from: client, to: server, what: acks, first: 3 } }",
+		"{ drop: { from: server, what: data, percent: 20 } }",
+		"{ drop: { from: server, what: syn, percent: \"0.5%\" } }",
+		"{ reset: { from: client, to: server, count: 2 } }",
+		"{ unreachable: { from: client, type: admin } }", "{ heal: }",
+		"{ crash: client }", "{ freeze: server }", "{ thaw: server }",
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char yaml[1024];
+
+		snprintf(yaml, sizeof(yaml), STEP("%s"), good[i]);
+		if (load(yaml, &sc, &d))
+			diag_print(&d, stderr);
+		assert_int_equal(d.count, 0);
+		scenario_free(sc);
+		diag_clear(&d);
+	}
+	expect_error_on(STEP("{ drop: { from: client, what: pings } }"), "pings",
+		     "bad drop what: \"pings\" (all, acks, data, syn, fin or rst)");
+	expect_error_on(STEP("{ drop: { from: client, first: 3, percent: 5 } }"), "5 }",
+		     "drop takes first or percent, not both");
+	expect_error_on(STEP("{ drop: { from: client, percent: 150 } }"), "150",
+		     "bad drop percent: \"150\" (a number above 0 and up to 100");
+	expect_error_on(STEP("{ drop: { from: client, to: client } }"), "client } }",
+		     "drop from and to name the same host: \"client\"");
+	expect_error_on(STEP("{ drop: { to: client } }"), "{ to", "drop needs from (e.g. from: server)");
+	expect_error_on(STEP("{ reset: { from: db } }"), "db",
+		     "unknown host in reset from: \"db\" (hosts: client, server)");
+	expect_error_on(STEP("{ reset: { from: client, type: host } }"), "type",
+		     "unknown key in reset: \"type\" (accepted: from, to, count)");
+	expect_error_on(STEP("{ unreachable: { from: client, type: mars } }"), "mars",
+		     "bad unreachable type: \"mars\" (host, net, port or admin)");
+	expect_error_on(STEP("{ switch-off: client }"), "client }",
+		     "switch-off takes no argument: \"client\"");
+	expect_error_on(STEP("{ blackhole: { host: client, arp: maybe } }"), "maybe",
+		     "bad blackhole arp: \"maybe\" (true or false)");
+	expect_error_on(STEP("{ crash: [client] }"), "[client]", "the host of crash must be a single value, not a list");
+	expect_error_on(STEP("{ cable-pull: client, cable-plug: client }"), "{ cable-pull",
+		     "a fault names one kind and its target");
+	expect_error_on(VALID_HEAD "  user-timeout: 1.5ms\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     "1.5ms", "bad user-timeout: \"1.5ms\" (whole milliseconds from 1ms");
 }
 
 static void test_missing_file(void **state)
@@ -269,6 +374,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_full),
+		cmocka_unit_test(test_count_forms),
 		cmocka_unit_test(test_shipped_catalogue_loads),
 		cmocka_unit_test(test_unknown_key),
 		cmocka_unit_test(test_bad_duration),
@@ -277,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_missing_field),
 		cmocka_unit_test(test_window_inverted),
 		cmocka_unit_test(test_bad_types_and_values),
+		cmocka_unit_test(test_fault_arguments),
 		cmocka_unit_test(test_missing_file),
 	};
 
