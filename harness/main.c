@@ -19,6 +19,8 @@ static const struct {
 	  "run scenarios for real in network namespaces and judge them (root)" },
 	{ "validate", cmd_validate, "FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
+	{ "check", cmd_check, "",
+	  "what this machine can do: namespaces, veth/bridge, nftables, capture, netem" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,152 @@
+#include "netns/probe.h"
+
+#include <errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/netem.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netns/netns.h"
+#include "netns/nft.h"
+#include "netns/topo.h"
+
+static const struct {
+	const char *name;
+	bool required;
+} features[PROBE_NFEATURES] = {
+	[PROBE_NETNS] = { "network namespaces", true },
+	[PROBE_TOPOLOGY] = { "veth, bridge and addresses through netlink", true },
+	[PROBE_NFT_BRIDGE] = { "nftables bridge family (blackhole, drop)", false },
+	[PROBE_NFT_REJECT] = { "nftables netdev reject (reset, unreachable)", false },
+	[PROBE_CAPTURE] = { "packet capture in a namespace (libpcap)", true },
+	[PROBE_NETEM] = { "netem qdisc (delay, jitter, loss, reorder...)", false },
+};
+
+static int with_topology(int (*fn)(struct topo *t, struct diag *d), struct diag *d)
+{
+	static const char *const names[] = { "probe-a", "probe-b" };
+	struct topo *t;
+	int err = topo_create(names, 2, "unplug check", &t, d);
+
+	if (err)
+		return err;
+	err = fn ? fn(t, d) : 0;
+	topo_free(t);
+	return err;
+}
+
+static int nft_bridge(struct topo *t, struct diag *d)
+{
+	return nft_run_in(topo_switch_ns(t),
+			  "table bridge unplug_probe {\n"
+			  "  chain forward { type filter hook forward priority 0; policy accept;\n"
+			  "    iifname \"p-probe-a\" numgen random mod 100 < 50 tcp flags & syn == syn drop\n"
+			  "  }\n}\n", d);
+}
+
+static int nft_reject(struct topo *t, struct diag *d)
+{
+	return nft_run_in(topo_switch_ns(t),
+			  "table netdev unplug_probe {\n"
+			  "  chain ingress { type filter hook ingress device \"p-probe-a\" priority 0;\n"
+			  "    meta l4proto tcp reject with tcp reset\n"
+			  "    reject with icmpx type host-unreachable\n"
+			  "  }\n}\n", d);
+}
+
+static int capture(struct topo *t, struct diag *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(TOPO_HOST_IFNAME, errbuf);
+	int home, err;
+
+	if (!p) {
+		diag_add(d, "%s", errbuf);
+		return -EIO;
+	}
+	err = netns_enter(topo_host_ns(t, 0), &home, d);
+	if (!err) {
+		err = pcap_activate(p) < 0 ? -EIO : 0;
+		netns_return(home);
+		if (err)
+			diag_add(d, "%s", pcap_geterr(p));
+	}
+	pcap_close(p);
+	return err;
+}
+
+/* A netem qdisc on the loopback of a fresh namespace. */
+static int netem(struct diag *d)
+{
+	struct nl_sock *sk = NULL;
+	struct rtnl_qdisc *q = NULL;
+	int ns, home, err;
+
+	if ((err = netns_new(&ns, d)))
+		return err;
+	if ((err = netns_enter(ns, &home, d))) {
+		close(ns);
+		return err;
+	}
+	sk = nl_socket_alloc();
+	q = rtnl_qdisc_alloc();
+	err = sk && q ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
+	netns_return(home);
+	if (err >= 0) {
+		rtnl_tc_set_ifindex(TC_CAST(q), 1);	/* lo */
+		rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
+		err = rtnl_tc_set_kind(TC_CAST(q), "netem");
+		if (err >= 0) {
+			rtnl_netem_set_delay(q, 1000);
+			err = rtnl_qdisc_add(sk, q, NLM_F_CREATE);
+		}
+	}
+	if (err < 0)
+		diag_add(d, "add a netem qdisc: %s%s", nl_geterror(err),
+			 err == -NLE_OPNOTSUPP || err == -NLE_NOATTR || err == -NLE_OBJ_NOTFOUND ?
+			 " (the kernel has no sch_netem)" : "");
+	rtnl_qdisc_put(q);
+	nl_socket_free(sk);
+	close(ns);
+	return err < 0 ? -EOPNOTSUPP : 0;
+}
+
+void probe_feature(enum probe_feature f, struct probe_result *out)
+{
+	struct diag d;
+	int ns, err;
+
+	diag_init(&d, NULL);
+	out->name = features[f].name;
+	out->required = features[f].required;
+	switch (f) {
+	case PROBE_NETNS:
+		err = netns_new(&ns, &d);
+		if (!err)
+			close(ns);
+		break;
+	case PROBE_TOPOLOGY:
+		err = with_topology(NULL, &d);
+		break;
+	case PROBE_NFT_BRIDGE:
+		err = with_topology(nft_bridge, &d);
+		break;
+	case PROBE_NFT_REJECT:
+		err = with_topology(nft_reject, &d);
+		break;
+	case PROBE_CAPTURE:
+		err = with_topology(capture, &d);
+		break;
+	case PROBE_NETEM:
+	default:
+		err = netem(&d);
+		break;
+	}
+	out->ok = !err;
+	snprintf(out->why, sizeof(out->why), "%s", err ? diag_last(&d) : "");
+	diag_clear(&d);
+}
