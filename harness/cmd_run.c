@@ -16,12 +16,43 @@
 #include "harness/rundir.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
+#include "netns/fault.h"
+#include "netns/probe.h"
 #include "reports/report.h"
 
 struct run_opts {
 	const char *out;
 	const char *junit;
 };
+
+/* Kernel features probed at most once per invocation, when a scenario
+ * first needs them. */
+struct features {
+	bool netem_probed;
+	struct probe_result netem;
+};
+
+/* Why @sc cannot run on this kernel (written to @why), or false when it
+ * can: a scenario that needs a missing feature is skipped, not failed. */
+static bool missing_feature(const struct scenario *sc, struct features *f,
+			    char *why, size_t len)
+{
+	unsigned needs = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].fault)
+			needs |= sc->steps[i].fault->ops->needs;
+	if (!(needs & FAULT_NEEDS_NETEM))
+		return false;
+	if (!f->netem_probed) {
+		probe_feature(PROBE_NETEM, &f->netem);
+		f->netem_probed = true;
+	}
+	if (f->netem.ok)
+		return false;
+	snprintf(why, len, "needs netem: %s", f->netem.why);
+	return true;
+}
 
 static void on_signal(int sig)
 {
@@ -123,6 +154,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct catalogue cat = { 0 };
 	struct run_result rr = { 0 };
+	struct features features = { 0 };
 	struct scenario **scs = NULL;
 	struct diag d;
 	size_t counts[4], cannot = 0;
@@ -153,10 +185,20 @@ int cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	for (size_t i = 0; i < cat.n; i++) {
 		struct scenario_result *r = result_new_scenario(&rr);
+		char why[320];
 
 		if (!r)
 			goto out;
-		cannot += run_one(&cat.v[i], scs[i], rr.root, r) == -EPERM;
+		if (missing_feature(scs[i], &features, why, sizeof(why))) {
+			r->id = strdup(cat.v[i].id);
+			r->file = strdup(cat.v[i].path);
+			r->name = strdup(scs[i]->name);
+			r->verdict = VERDICT_SKIP;
+			r->reason = strdup(why);
+			cannot++;
+		} else {
+			cannot += run_one(&cat.v[i], scs[i], rr.root, r) == -EPERM;
+		}
 		report_term_scenario(stdout, r, cli_color(stdout));
 		fflush(stdout);
 	}

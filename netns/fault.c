@@ -21,6 +21,7 @@ extern const struct fault_ops fault_heal;
 extern const struct fault_ops fault_crash;
 extern const struct fault_ops fault_freeze;
 extern const struct fault_ops fault_thaw;
+extern const struct fault_ops fault_netem;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
 static const struct fault_ops *const fault_table[] = {
@@ -38,6 +39,7 @@ static const struct fault_ops *const fault_table[] = {
 	&fault_crash,
 	&fault_freeze,
 	&fault_thaw,
+	&fault_netem,
 };
 
 #define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))

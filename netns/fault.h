@@ -27,9 +27,14 @@ struct fault_ctx {
 	void *arg;
 };
 
+/* Kernel features a fault kind needs beyond the basics (fault_ops.needs);
+ * a scenario that needs a missing one is skipped with the reason. */
+#define FAULT_NEEDS_NETEM 0x1
+
 struct fault_ops {
 	const char *name;	/* as written in a scenario: "cable-pull" */
 	const char *help;	/* one line for docs and errors */
+	unsigned needs;		/* FAULT_NEEDS_* */
 	/* Read the fault's argument node into @f. */
 	int (*parse)(struct fault *f, struct ynode arg, struct diag *d);
 	/* Check @f against the rest of the scenario (host names...). */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness/duration.h"
+#include "netns/netem.h"
 #include "netns/netns.h"
 #include "netns/nft.h"
 #include "netns/offload.h"
@@ -393,9 +394,39 @@ const char *topo_port_name(const struct topo *t, int host)
 	return t->hosts[host].port_name;
 }
 
+int topo_port_ifindex(const struct topo *t, int host)
+{
+	return t->hosts[host].port;
+}
+
+int topo_switch_request(struct topo *t, struct nl_msg *msg, struct diag *d)
+{
+	int err = nl_send_auto(t->sw_nl, msg);
+
+	if (err >= 0)
+		err = nl_wait_for_ack(t->sw_nl);
+	if (err < 0)
+		return nl_fail(d, err, "netlink request (switch of %s)", t->label);
+	return 0;
+}
+
 int topo_heal(struct topo *t, struct diag *d)
 {
+	struct nl_msg *msg;
 	int err;
+
+	/* netem qdiscs go first: deleting a root qdisc that is not there is
+	 * an error worth ignoring, not reporting */
+	for (size_t i = 0; i < t->nhosts; i++) {
+		struct diag ignored;
+
+		if (netem_build_del(t->hosts[i].port, &msg))
+			return -ENOMEM;
+		diag_init(&ignored, NULL);
+		topo_switch_request(t, msg, &ignored);
+		diag_clear(&ignored);
+		nlmsg_free(msg);
+	}
 
 	if ((err = nft_run_in(t->sw_ns, "flush ruleset\n", d)) ||
 	    (err = topo_switch_set_up(t, true, d)))

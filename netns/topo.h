@@ -12,6 +12,7 @@
 
 #include "harness/diag.h"
 
+struct nl_msg;
 struct topo;
 
 /* The interface every host has, in its own namespace. */
@@ -37,6 +38,13 @@ int topo_switch_ns(const struct topo *t);
 
 /* The name of the switch port facing @host ("p-client"). */
 const char *topo_port_name(const struct topo *t, int host);
+
+/* The ifindex of the switch port facing @host, in the switch. */
+int topo_port_ifindex(const struct topo *t, int host);
+
+/* Send @msg (an rtnetlink request, not consumed) into the switch's
+ * namespace and wait for the kernel's answer. Returns 0 or -EIO. */
+int topo_switch_request(struct topo *t, struct nl_msg *msg, struct diag *d);
 
 /* Undo every network fault: all ports and host interfaces up, every packet
  * filter in the switch removed. */

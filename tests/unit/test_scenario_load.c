@@ -273,7 +273,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw)");
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, netem)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -319,6 +319,8 @@ static void test_fault_arguments(void **state)
 		"{ reset: { from: client, to: server, count: 2 } }",
 		"{ unreachable: { from: client, type: admin } }", "{ heal: }",
 		"{ crash: client }", "{ freeze: server }", "{ thaw: server }",
+		"{ netem: { host: server, delay: 300ms, jitter: 20ms, loss: 1, duplicate: 1, "
+		"reorder: 25, corrupt: \"0.1%\", rate: 1mbit, seed: 7 } }",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		char yaml[1024];
@@ -345,6 +347,12 @@ static void test_fault_arguments(void **state)
 		     "unknown key in reset: \"type\" (accepted: from, to, count)");
 	expect_error_on(STEP("{ unreachable: { from: client, type: mars } }"), "mars",
 		     "bad unreachable type: \"mars\" (host, net, port or admin)");
+	expect_error_on(STEP("{ netem: { host: server, reorder: 25 } }"), "25",
+			"netem reorder needs a delay");
+	expect_error_on(STEP("{ netem: { host: server, rate: fast } }"), "fast",
+			"bad netem rate: \"fast\" (a number and a unit: bit, kbit, mbit or gbit");
+	expect_error_on(STEP("{ netem: { host: server, loss: 101 } }"), "101",
+			"bad netem loss: \"101\" (a percentage from 0 to 100");
 	expect_error_on(STEP("{ switch-off: client }"), "client }",
 		     "switch-off takes no argument: \"client\"");
 	expect_error_on(STEP("{ blackhole: { host: client, arp: maybe } }"), "maybe",
