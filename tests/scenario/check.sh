@@ -26,4 +26,6 @@ as_nobody "$TMP/unplug" run "$TMP/s.yaml" --out "$TMP/nobody/out" \
 cat "$TMP/out"
 [ "$status" -eq 3 ] || fail "run without privileges exited $status, expected 3"
 grep -q 'needs root' "$TMP/out" || fail "run does not say it needs root"
-echo "ok: check reports; no privileges means exit 3"
+# validate needs no privileges at all
+as_nobody "$TMP/unplug" validate "$TMP/s.yaml" >"$TMP/out" 2>&1 || fail "validate as nobody: $(cat "$TMP/out")"
+echo "ok: check reports; no privileges means exit 3; validate needs none"
