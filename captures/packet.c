@@ -1,56 +1,69 @@
+/* The frame decoder: link header, IPv4/IPv6, then TCP, ICMP or ARP.
+ *
+ * Every header is copied out of the frame with memcpy() before it is read:
+ * a frame's IP header sits 14 bytes into the capture buffer, so casting a
+ * pointer to struct ip there would be a misaligned access. Every copy is
+ * preceded by a bounds check against what was captured (@cap), while
+ * lengths that describe the packet on the wire (@len) come from the IP
+ * header: a capture cut by the snaplen still has its true payload length. */
 #include "captures/packet.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/ethernet.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/tcp.h>
 #include <pcap/dlt.h>
+#include <pcap/sll.h>
+#include <pcap/vlan.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ETH_HLEN_ 14
-#define VLAN_HLEN 4
-#define SLL_HLEN 16
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_ARP_ 0x0806
-#define ETHERTYPE_VLAN 0x8100
-#define ETHERTYPE_IPV6 0x86dd
-
+/* The 16-bit big-endian field at @p, wherever it is aligned. */
 static uint16_t get16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-static uint32_t get32(const uint8_t *p)
+/* TCP header at @p: @cap bytes captured, @len bytes of IP payload. Only
+ * the fixed header is read, so options cut by the snaplen do no harm; the
+ * data offset must still fit in the IP payload. */
+static int decode_tcp(const uint8_t *p, size_t cap, size_t len,
+		      struct packet *out)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* TCP header at @p, @len bytes of IP payload (by the IP length fields),
- * @cap of them captured. */
-static int decode_tcp(const uint8_t *p, size_t len, size_t cap, struct packet *out)
-{
+	struct tcphdr th;
 	size_t hlen;
 
-	if (cap < 20 || len < 20)
+	if (cap < sizeof(th))
 		return -EINVAL;
-	hlen = (size_t)(p[12] >> 4) * 4;
-	if (hlen < 20 || hlen > len)
+	memcpy(&th, p, sizeof(th));
+	hlen = (size_t)th.th_off * 4;
+	if (hlen < sizeof(th) || hlen > len)
 		return -EINVAL;
 	out->proto = PACKET_TCP;
-	out->sport = get16(p);
-	out->dport = get16(p + 2);
-	out->seq = get32(p + 4);
-	out->ack = get32(p + 8);
-	out->flags = p[13] & 0x3f;
-	out->window = get16(p + 14);
+	out->sport = ntohs(th.th_sport);
+	out->dport = ntohs(th.th_dport);
+	out->seq = ntohl(th.th_seq);
+	out->ack = ntohl(th.th_ack);
+	out->window = ntohs(th.th_win);
+	out->flags = th.th_flags & (PKT_FIN | PKT_SYN | PKT_RST | PKT_PSH |
+				    PKT_ACK | PKT_URG);
 	out->payload_len = (uint32_t)(len - hlen);
 	return 0;
 }
 
-static int decode_icmp(const uint8_t *p, size_t cap, struct packet *out)
+/* ICMP and ICMPv6 share their first four bytes: type, code, checksum
+ * (RFC 792, RFC 4443 §2.1); the rest depends on the type and is not read. */
+#define ICMP_COMMON_LEN 4
+
+static int decode_icmp(const uint8_t *p, size_t cap, size_t len,
+		       struct packet *out)
 {
-	if (cap < 2)
+	if (cap < ICMP_COMMON_LEN || len < ICMP_COMMON_LEN)
 		return -EINVAL;
 	out->proto = PACKET_ICMP;
 	out->icmp_type = p[0];
@@ -58,136 +71,206 @@ static int decode_icmp(const uint8_t *p, size_t cap, struct packet *out)
 	return 0;
 }
 
-static int decode_l4(int proto, const uint8_t *p, size_t len, size_t cap,
-		     struct packet *out)
+static int decode_transport(int proto, const uint8_t *p, size_t cap,
+			    size_t len, struct packet *out)
 {
 	if (proto == IPPROTO_TCP)
-		return decode_tcp(p, len, cap, out);
-	if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6)
-		return decode_icmp(p, cap, out);
+		return decode_tcp(p, cap, len, out);
+	if (proto == (out->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6))
+		return decode_icmp(p, cap, len, out);
 	return -ENOENT;
 }
 
 static int decode_ipv4(const uint8_t *p, size_t cap, struct packet *out)
 {
+	struct ip ip;
 	size_t ihl, total;
 
-	if (cap < 20 || p[0] >> 4 != 4)
+	if (cap < sizeof(ip))
 		return -EINVAL;
-	ihl = (size_t)(p[0] & 0x0f) * 4;
-	total = get16(p + 2);
-	if (ihl < 20 || ihl > cap || total < ihl)
+	memcpy(&ip, p, sizeof(ip));
+	ihl = (size_t)ip.ip_hl * 4;
+	if (ip.ip_v != 4 || ihl < sizeof(ip) || ihl > cap)
 		return -EINVAL;
-	/* only the first fragment carries the transport header */
-	if (get16(p + 6) & 0x1fff)
+	total = ntohs(ip.ip_len);
+	/* A TSO super-segment captured before segmentation may carry a zero
+	 * total length; like tcpdump (print-ip.c), take what was captured. */
+	if (total == 0)
+		total = cap;
+	if (total < ihl)
+		return -EINVAL;
+	/* Only the first fragment holds the transport header. */
+	if (ntohs(ip.ip_off) & IP_OFFMASK)
 		return -ENOENT;
 	out->family = AF_INET;
-	memcpy(out->src, p + 12, 4);
-	memcpy(out->dst, p + 16, 4);
-	return decode_l4(p[9], p + ihl, total - ihl, cap - ihl, out);
+	memcpy(out->src, &ip.ip_src, 4);
+	memcpy(out->dst, &ip.ip_dst, 4);
+	return decode_transport(ip.ip_p, p + ihl, cap - ihl, total - ihl, out);
 }
 
-/* Walk the extension headers (RFC 8200 §4) to the transport header. */
+/* Walk the extension headers (RFC 8200 §4) to the transport header: each
+ * one is at least 8 bytes and the walk stops at the captured length, so it
+ * ends. */
 static int decode_ipv6(const uint8_t *p, size_t cap, struct packet *out)
 {
-	size_t off = 40, len;
+	struct ip6_hdr ip6;
+	size_t off, end;
 	int next;
 
-	if (cap < 40 || p[0] >> 4 != 6)
+	if (cap < sizeof(ip6))
 		return -EINVAL;
-	len = get16(p + 4);
-	next = p[6];
+	memcpy(&ip6, p, sizeof(ip6));
+	if (ip6.ip6_vfc >> 4 != 6)
+		return -EINVAL;
+	/* Zero is a jumbogram or a BIG TCP super-segment: the length is not
+	 * in this header, so take what was captured. */
+	end = sizeof(ip6) + (ip6.ip6_plen ? ntohs(ip6.ip6_plen)
+					  : cap - sizeof(ip6));
+	next = ip6.ip6_nxt;
+	off = sizeof(ip6);
 	out->family = AF_INET6;
-	memcpy(out->src, p + 8, 16);
-	memcpy(out->dst, p + 24, 16);
+	memcpy(out->src, &ip6.ip6_src, 16);
+	memcpy(out->dst, &ip6.ip6_dst, 16);
 	for (;;) {
-		size_t ext;
+		struct ip6_frag frag;
+		struct ip6_ext ext;
 
 		switch (next) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
 		case IPPROTO_DSTOPTS:
-			if (off + 8 > cap)
+			if (cap - off < 8)
 				return -EINVAL;
-			ext = ((size_t)p[off + 1] + 1) * 8;
+			memcpy(&ext, p + off, sizeof(ext));
+			next = ext.ip6e_nxt;
+			off += ((size_t)ext.ip6e_len + 1) * 8;
 			break;
 		case IPPROTO_FRAGMENT:
-			if (off + 8 > cap)
+			if (cap - off < sizeof(frag))
 				return -EINVAL;
-			if (get16(p + off + 2) & 0xfff8)
+			memcpy(&frag, p + off, sizeof(frag));
+			if (frag.ip6f_offlg & IP6F_OFF_MASK)
 				return -ENOENT;	/* not the first fragment */
-			ext = 8;
+			next = frag.ip6f_nxt;
+			off += sizeof(frag);
 			break;
 		default:
-			if (off - 40 > len)
-				return -EINVAL;
-			return decode_l4(next, p + off, len - (off - 40), cap - off, out);
+			return decode_transport(next, p + off, cap - off,
+						end - off, out);
 		}
-		next = p[off];
-		off += ext;
-		if (off > cap)
+		if (off > cap || off > end)
 			return -EINVAL;
 	}
 }
 
+/* ARP for IPv4 over an Ethernet-like link: the only kind a veth carries.
+ * The fixed header is struct arphdr; the addresses follow it (RFC 826).
+ * <netinet/if_ether.h>'s struct ether_arp would spell this out, but its
+ * arp_op macro would rename struct packet's field of the same name. */
+#define ARP_IPV4_LEN (sizeof(struct arphdr) + 2 * (ETH_ALEN + 4))
+
 static int decode_arp(const uint8_t *p, size_t cap, struct packet *out)
 {
-	/* Ethernet/IPv4 ARP: htype, ptype, hlen 6, plen 4, op, sha, spa, tha, tpa */
-	if (cap < 28)
+	const uint8_t *spa = p + sizeof(struct arphdr) + ETH_ALEN;
+	const uint8_t *tpa = spa + 4 + ETH_ALEN;
+	struct arphdr arp;
+
+	if (cap < ARP_IPV4_LEN)
 		return -EINVAL;
-	if (p[4] != 6 || p[5] != 4)
+	memcpy(&arp, p, sizeof(arp));
+	if (ntohs(arp.ar_pro) != ETHERTYPE_IP || arp.ar_hln != ETH_ALEN ||
+	    arp.ar_pln != 4)
 		return -ENOENT;
 	out->proto = PACKET_ARP;
 	out->family = AF_INET;
-	out->arp_op = get16(p + 6);
-	memcpy(out->src, p + 14, 4);
-	memcpy(out->dst, p + 24, 4);
+	out->arp_op = ntohs(arp.ar_op);
+	memcpy(out->src, spa, 4);
+	memcpy(out->dst, tpa, 4);
 	return 0;
 }
 
-static int decode_ethertype(int type, const uint8_t *p, size_t cap, struct packet *out)
+static int decode_ethertype(unsigned type, const uint8_t *p, size_t cap,
+			    struct packet *out)
 {
-	if (type == ETHERTYPE_IPV4)
+	switch (type) {
+	case ETHERTYPE_IP:
 		return decode_ipv4(p, cap, out);
-	if (type == ETHERTYPE_IPV6)
+	case ETHERTYPE_IPV6:
 		return decode_ipv6(p, cap, out);
-	if (type == ETHERTYPE_ARP_)
+	case ETHERTYPE_ARP:
 		return decode_arp(p, cap, out);
-	return -ENOENT;
+	default:
+		return -ENOENT;
+	}
+}
+
+/* Ethernet II, with at most one 802.1Q tag: a tag is the TPID 0x8100 in
+ * the type field followed by the TCI and the real type. */
+static int decode_ethernet(const uint8_t *p, size_t cap, struct packet *out)
+{
+	struct ether_header eh;
+	unsigned type;
+
+	if (cap < sizeof(eh))
+		return -EINVAL;
+	memcpy(&eh, p, sizeof(eh));
+	type = ntohs(eh.ether_type);
+	p += sizeof(eh);
+	cap -= sizeof(eh);
+	if (type == ETHERTYPE_VLAN) {
+		if (cap < VLAN_TAG_LEN)
+			return -EINVAL;
+		type = get16(p + 2);
+		p += VLAN_TAG_LEN;
+		cap -= VLAN_TAG_LEN;
+	}
+	return decode_ethertype(type, p, cap, out);
+}
+
+bool packet_linktype_supported(int linktype)
+{
+	switch (linktype) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_RAW:
+		return true;
+	default:
+		return false;
+	}
 }
 
 int packet_decode(int linktype, const uint8_t *frame, size_t caplen,
 		  int64_t t_ns, struct packet *out)
 {
-	int type;
+	struct sll2_header sll2;
+	struct sll_header sll;
 
 	memset(out, 0, sizeof(*out));
 	out->t_ns = t_ns;
 	switch (linktype) {
 	case DLT_EN10MB:
-		if (caplen < ETH_HLEN_)
-			return -EINVAL;
-		type = get16(frame + 12);
-		frame += ETH_HLEN_;
-		caplen -= ETH_HLEN_;
-		if (type == ETHERTYPE_VLAN) {
-			if (caplen < VLAN_HLEN)
-				return -EINVAL;
-			type = get16(frame + 2);
-			frame += VLAN_HLEN;
-			caplen -= VLAN_HLEN;
-		}
-		return decode_ethertype(type, frame, caplen, out);
+		return decode_ethernet(frame, caplen, out);
 	case DLT_LINUX_SLL:
-		if (caplen < SLL_HLEN)
+		if (caplen < SLL_HDR_LEN)
 			return -EINVAL;
-		return decode_ethertype(get16(frame + 14), frame + SLL_HLEN,
-					caplen - SLL_HLEN, out);
+		memcpy(&sll, frame, sizeof(sll));
+		return decode_ethertype(ntohs(sll.sll_protocol),
+					frame + SLL_HDR_LEN,
+					caplen - SLL_HDR_LEN, out);
+	case DLT_LINUX_SLL2:
+		if (caplen < SLL2_HDR_LEN)
+			return -EINVAL;
+		memcpy(&sll2, frame, sizeof(sll2));
+		return decode_ethertype(ntohs(sll2.sll2_protocol),
+					frame + SLL2_HDR_LEN,
+					caplen - SLL2_HDR_LEN, out);
 	case DLT_RAW:
 		if (caplen < 1)
 			return -EINVAL;
-		return frame[0] >> 4 == 6 ? decode_ipv6(frame, caplen, out)
-					  : decode_ipv4(frame, caplen, out);
+		if (frame[0] >> 4 == 6)
+			return decode_ipv6(frame, caplen, out);
+		return decode_ipv4(frame, caplen, out);
 	default:
 		return -ENOENT;
 	}
@@ -196,9 +279,12 @@ int packet_decode(int linktype, const uint8_t *frame, size_t caplen,
 int packet_list_push(struct packet_list *l, const struct packet *p)
 {
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		struct packet *v = realloc(l->v, cap * sizeof(*v));
+		size_t cap = l->cap ? 2 * l->cap : 256;
+		struct packet *v;
 
+		if (cap > SIZE_MAX / sizeof(*v))
+			return -ENOMEM;
+		v = realloc(l->v, cap * sizeof(*v));
 		if (!v)
 			return -ENOMEM;
 		l->v = v;
@@ -217,7 +303,10 @@ void packet_list_clear(struct packet_list *l)
 const char *packet_addr_str(int family, const uint8_t *addr, char *buf,
 			    size_t len)
 {
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf, (socklen_t)len))
+	if (!len)
+		return buf;
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, buf,
+		       (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
 }

@@ -4,6 +4,7 @@
 #ifndef CAPTURES_PACKET_H
 #define CAPTURES_PACKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,8 +56,12 @@ struct packet_list {
 	size_t cap;
 };
 
+/* Whether packet_decode() understands pcap link type @linktype:
+ * DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2 or DLT_RAW. */
+bool packet_linktype_supported(int linktype);
+
 /* Decode one captured frame of pcap link type @linktype (DLT_EN10MB,
- * DLT_LINUX_SLL, DLT_RAW are understood) into @out.
+ * DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW are understood) into @out.
  * Returns 0 when @out holds a TCP, ICMP or ARP packet; -ENOENT for a frame
  * of another protocol; -EINVAL for a truncated or malformed one. */
 int packet_decode(int linktype, const uint8_t *frame, size_t caplen,

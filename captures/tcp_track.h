@@ -8,8 +8,9 @@
 #include "captures/packet.h"
 
 /* Set the PKT_CLS_* bits of every TCP packet of @pkts, which are in
- * capture order; other packets are left alone. A pure function of the
- * array: the same capture always classifies the same way. */
+ * capture order, from scratch; other packets are left alone. A pure
+ * function of the array: the same capture always classifies the same way.
+ * Should memory run out, the packets from there on are left with no bits. */
 void tcp_track_classify(struct packet *pkts, size_t n);
 
 #endif
