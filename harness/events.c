@@ -23,6 +23,11 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_EOF] = "eof",
 	[EV_ERROR] = "error",
 	[EV_SETUP_FAILED] = "setup-failed",
+	[EV_HEARTBEAT_TIMEOUT] = "heartbeat-timeout",
+	[EV_CORRUPT] = "corrupt",
+	[EV_PROBE] = "probe",
+	[EV_ACTION] = "action",
+	[EV_RESTARTED] = "restarted",
 	[EV_RUN_END] = "run-end",
 };
 
@@ -76,7 +81,10 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_str(o, "host", name);
 	if (e->call[0])
 		put_str(o, "call", e->call);
-	if (e->type == EV_ERROR || e->type == EV_SETUP_FAILED) {
+	if (e->conn)
+		put_int(o, "conn", e->conn);
+	if (e->type == EV_ERROR || e->type == EV_SETUP_FAILED ||
+	    (e->type == EV_PROBE && e->err)) {
 		name = errname_str(e->err);
 		put_str(o, "errno", name ? name : "unknown");
 		put_str(o, "message", strerror(e->err));
@@ -170,6 +178,7 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		e->err = errname_parse(s);
 	e->bytes = (long)get_int(o, "bytes", 0);
 	e->port = (int)get_int(o, "port", 0);
+	e->conn = (int)get_int(o, "conn", 0);
 	e->step = (int)get_int(o, "step", -1);
 	e->line = (int)get_int(o, "line", 0);
 	return 0;

@@ -26,6 +26,13 @@ enum event_type {
 	EV_EOF,			/* a peer: recv() returned 0 */
 	EV_ERROR,		/* a peer: a socket call failed with errno */
 	EV_SETUP_FAILED,	/* a peer could not start (bind, connect...) */
+	EV_HEARTBEAT_TIMEOUT,	/* a peer: no data within its heartbeat timeout */
+	EV_CORRUPT,		/* a peer: received bytes differ from what was sent
+				 * (bytes: the stream offset of the first bad one) */
+	EV_PROBE,		/* a peer: a zero-byte send() returned (err, or 0) */
+	EV_ACTION,		/* a peer: it did an action (call: "close", "abort",
+				 * "shutdown", "reconnect") */
+	EV_RESTARTED,		/* the runner: a host's endpoint started again */
 	EV_RUN_END,
 	EV_NTYPES
 };
@@ -38,6 +45,8 @@ struct event {
 	char call[16];		/* the socket call: "recv", "send", "connect" */
 	long bytes;		/* EV_SENT, EV_RECEIVED, and a send step */
 	int port;		/* EV_LISTENING */
+	int conn;		/* a peer's connection: 1 for its first, 2 for the
+				 * next (reconnect, a second accept); 0: none */
 	int step;		/* EV_STEP: index into the sorted steps */
 	int line;		/* EV_STEP: the step's line in the scenario */
 	char what[32];		/* EV_STEP: "cable-pull", "send" */

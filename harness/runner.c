@@ -82,8 +82,7 @@ static int start_captures(struct run *r, const char *dir)
 		int err;
 
 		snprintf(e.capture, sizeof(e.capture), "%s/%s.pcap", RUNDIR_CAPTURES, name);
-		inet_ntop(AF_INET, &(struct in_addr){ topo_host_addr(r->topo, (int)i).s_addr },
-			  e.addr, sizeof(e.addr));
+		topo_host_addr_str(r->topo, (int)i, e.addr, sizeof(e.addr));
 		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
 			return -ENOMEM;
 		err = capture_start(topo_host_ns(r->topo, (int)i), TOPO_HOST_IFNAME, path,
@@ -371,7 +370,7 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 
 		for (size_t i = 0; i < sc->nhosts; i++)
 			names[i] = sc->hosts[i].name;
-		err = topo_create(names, sc->nhosts, sc->path, &r.topo, d);
+		err = topo_create(names, sc->nhosts, &sc->net, sc->path, &r.topo, d);
 	}
 	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_peer, .arg = &r };
 	if (!err)

@@ -35,6 +35,20 @@ struct peer_config {
 	int64_t user_timeout_ns;	/* TCP_USER_TIMEOUT; 0: not set */
 };
 
+/* The network a scenario runs in (topology:, family:). */
+enum net_kind {
+	NET_SWITCHED,		/* both hosts on one bridge: a LAN */
+	NET_ROUTED,		/* each host on its own subnet behind a router */
+};
+
+struct net_config {
+	enum net_kind kind;
+	int family;		/* AF_INET or AF_INET6 */
+	bool nat;		/* routed: the router masquerades the client */
+	int64_t conntrack_timeout_ns;	/* routed: established timeout; 0: default */
+	struct pos at;		/* the topology key, for errors */
+};
+
 struct host {
 	const char *name;	/* static: "client" or "server" */
 	struct pos at;		/* where its section starts */
@@ -93,6 +107,7 @@ struct scenario {
 	char **claims;
 	size_t nclaims;
 	char *about;
+	struct net_config net;
 	struct host hosts[SCENARIO_MAX_HOSTS];
 	size_t nhosts;
 	struct step *steps;	/* sorted by at_ns */

@@ -7,6 +7,7 @@
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "harness/duration.h"
 #include "harness/expect_load.h"
@@ -328,6 +329,8 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	if (n.node)
 		ret |= load_claims(n, sc, d);
 
+	sc->net.kind = NET_SWITCHED;
+	sc->net.family = AF_INET;
 	sc->nhosts = SCENARIO_MAX_HOSTS;
 	for (size_t i = 0; i < sc->nhosts; i++)
 		sc->hosts[i].name = host_names[i];

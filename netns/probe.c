@@ -30,7 +30,7 @@ static int with_topology(int (*fn)(struct topo *t, struct diag *d), struct diag 
 {
 	static const char *const names[] = { "probe-a", "probe-b" };
 	struct topo *t;
-	int err = topo_create(names, 2, "unplug check", &t, d);
+	int err = topo_create(names, 2, NULL, "unplug check", &t, d);
 
 	if (err)
 		return err;

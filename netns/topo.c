@@ -326,12 +326,14 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 	return wait_oper_up(t, d);
 }
 
-int topo_create(const char *const *names, size_t n, const char *label,
+int topo_create(const char *const *names, size_t n,
+		const struct net_config *net, const char *label,
 		struct topo **out, struct diag *d)
 {
 	struct topo *t;
 	int err;
 
+	(void)net;
 	*out = NULL;
 	if (n > TOPO_MAX_HOSTS)
 		return -E2BIG;
@@ -445,6 +447,32 @@ int topo_host_ns(const struct topo *t, int host)
 struct in_addr topo_host_addr(const struct topo *t, int host)
 {
 	return t->hosts[host].addr;
+}
+
+int topo_family(const struct topo *t)
+{
+	(void)t;
+	return AF_INET;
+}
+
+void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
+			struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	sin->sin_addr = t->hosts[host].addr;
+	*len = sizeof(*sin);
+}
+
+const char *topo_host_addr_str(const struct topo *t, int host, char *buf,
+			       size_t len)
+{
+	if (!inet_ntop(AF_INET, &t->hosts[host].addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
 }
 
 int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d)

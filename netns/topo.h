@@ -9,8 +9,11 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
 #include "harness/diag.h"
+#include "harness/scenario.h"
 
 struct nl_msg;
 struct topo;
@@ -18,12 +21,13 @@ struct topo;
 /* The interface every host has, in its own namespace. */
 #define TOPO_HOST_IFNAME "eth0"
 
-/* Build the network for @n hosts named @names (index = host index) and wait
- * until every interface is operationally up. @label names the scenario in
- * error messages. Returns 0 and a topology to free with topo_free(), or
+/* Build the network @net describes (NULL: a switched IPv4 LAN) for @n hosts
+ * named @names (index = host index) and wait until every interface is
+ * operationally up. @label names the scenario in error messages. Returns 0 and a topology to free with topo_free(), or
  * -errno with the failing operation, object and namespace in @d (and
  * nothing left behind). */
-int topo_create(const char *const *names, size_t n, const char *label,
+int topo_create(const char *const *names, size_t n,
+		const struct net_config *net, const char *label,
 		struct topo **out, struct diag *d);
 
 /* Delete every link made, in reverse order, and release the namespaces.
@@ -52,6 +56,17 @@ int topo_heal(struct topo *t, struct diag *d);
 
 /* The IPv4 address of host @host. */
 struct in_addr topo_host_addr(const struct topo *t, int host);
+
+/* The address family the hosts talk over (AF_INET or AF_INET6). */
+int topo_family(const struct topo *t);
+
+/* Host @host's address with @port, ready for bind() or connect(). */
+void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
+			struct sockaddr_storage *ss, socklen_t *len);
+
+/* Host @host's address as text ("198.18.0.1", "fd00::1"), into @buf. */
+const char *topo_host_addr_str(const struct topo *t, int host, char *buf,
+			       size_t len);
 
 /* The switch port facing @host: administratively up or down. The host
  * sees its carrier come and go. */
