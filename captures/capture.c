@@ -1,6 +1,7 @@
 #include "captures/capture.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,8 @@ static int open_in(int ns, const char *ifname, struct capture *c, struct diag *d
 	return 0;
 }
 
-int capture_start(int ns, const char *ifname, const char *path,
-		  struct capture **out, struct diag *d)
+static int start(int ns, const char *ifname, const char *path, bool append,
+		 struct capture **out, struct diag *d)
 {
 	struct capture *c;
 	int err;
@@ -68,7 +69,7 @@ int capture_start(int ns, const char *ifname, const char *path,
 	err = open_in(ns, ifname, c, d);
 	if (err)
 		goto fail;
-	c->dump = pcap_dump_open(c->pcap, path);
+	c->dump = append ? pcap_dump_open_append(c->pcap, path) : pcap_dump_open(c->pcap, path);
 	if (!c->dump) {
 		diag_add(d, "%s: cannot write capture: %s", path, pcap_geterr(c->pcap));
 		err = -EIO;
@@ -82,6 +83,18 @@ fail:
 	free(c->path);
 	free(c);
 	return err;
+}
+
+int capture_start(int ns, const char *ifname, const char *path,
+		  struct capture **out, struct diag *d)
+{
+	return start(ns, ifname, path, false, out, d);
+}
+
+int capture_resume(int ns, const char *ifname, const char *path,
+		   struct capture **out, struct diag *d)
+{
+	return start(ns, ifname, path, true, out, d);
 }
 
 int capture_fd(const struct capture *c)

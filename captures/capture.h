@@ -13,6 +13,11 @@ struct capture;
 int capture_start(int ns, const char *ifname, const char *path,
 		  struct capture **out, struct diag *d);
 
+/* Like capture_start(), but append to the capture already at @path (same
+ * link type): a host that was powered off and on keeps one capture file. */
+int capture_resume(int ns, const char *ifname, const char *path,
+		   struct capture **out, struct diag *d);
+
 /* A descriptor that polls readable when packets are waiting. */
 int capture_fd(const struct capture *c);
 

@@ -16,6 +16,7 @@
 #include "harness/rundir.h"
 #include "harness/runner.h"
 #include "harness/scenario.h"
+#include "harness/sysctl.h"
 #include "netns/fault.h"
 #include "netns/probe.h"
 #include "reports/report.h"
@@ -110,8 +111,11 @@ static int load_all(const struct catalogue *cat, struct scenario **scs)
 		struct diag d;
 
 		diag_init(&d, cat->v[i].path);
-		if (scenario_load(cat->v[i].path, &scs[i], &d)) {
+		if (scenario_load(cat->v[i].path, &scs[i], &d) ||
+		    sysctl_check(scs[i], &d)) {
 			diag_print(&d, stderr);
+			scenario_free(scs[i]);
+			scs[i] = NULL;
 			bad = 1;
 		}
 		diag_clear(&d);

@@ -6,6 +6,7 @@
 #include "harness/catalogue.h"
 #include "harness/cli.h"
 #include "harness/scenario.h"
+#include "harness/sysctl.h"
 
 int cmd_validate(int argc, char **argv)
 {
@@ -37,7 +38,7 @@ int cmd_validate(int argc, char **argv)
 		struct diag sd;
 
 		diag_init(&sd, cat.v[i].path);
-		if (scenario_load(cat.v[i].path, &sc, &sd)) {
+		if (scenario_load(cat.v[i].path, &sc, &sd) || sysctl_check(sc, &sd)) {
 			diag_print(&sd, stderr);
 			bad = 1;
 		} else {

@@ -83,8 +83,7 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_str(o, "call", e->call);
 	if (e->conn)
 		put_int(o, "conn", e->conn);
-	if (e->type == EV_ERROR || e->type == EV_SETUP_FAILED ||
-	    (e->type == EV_PROBE && e->err)) {
+	if (e->type == EV_ERROR || e->type == EV_SETUP_FAILED || e->err) {
 		name = errname_str(e->err);
 		put_str(o, "errno", name ? name : "unknown");
 		put_str(o, "message", strerror(e->err));
@@ -98,6 +97,8 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_int(o, "step", e->step);
 		put_int(o, "line", e->line);
 		put_str(o, "what", e->what);
+		if (e->occurrence)
+			put_int(o, "occurrence", e->occurrence);
 		if ((name = host_name(sc, e->target)))
 			put_str(o, "target", name);
 	}
@@ -179,6 +180,7 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	e->bytes = (long)get_int(o, "bytes", 0);
 	e->port = (int)get_int(o, "port", 0);
 	e->conn = (int)get_int(o, "conn", 0);
+	e->occurrence = (int)get_int(o, "occurrence", 0);
 	e->step = (int)get_int(o, "step", -1);
 	e->line = (int)get_int(o, "line", 0);
 	return 0;

@@ -50,6 +50,7 @@ struct event {
 	int step;		/* EV_STEP: index into the sorted steps */
 	int line;		/* EV_STEP: the step's line in the scenario */
 	char what[32];		/* EV_STEP: "cable-pull", "send" */
+	int occurrence;		/* EV_STEP: 1, 2... of a repeated step; 0: once */
 	int target;		/* EV_STEP: the host the step acts on */
 	char addr[48];		/* EV_HOST: the host's address */
 	char capture[64];	/* EV_HOST: its capture, relative to the run dir */

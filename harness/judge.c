@@ -231,7 +231,7 @@ static int read_timeline(struct judge *j, const char *dir, struct diag *d)
 			j->t_established = e->t_ns;
 		else if (e->type == EV_RUN_END)
 			j->t_end = e->t_ns;
-		else if (e->type == EV_STEP && fault_find(e->what)) {
+		else if (e->type == EV_STEP && step_what_breaks(e->what)) {
 			j->t_ref = e->t_ns;
 			j->ref_what = e->what;
 		} else if (e->type == EV_HOST && e->host != HOST_NONE) {

@@ -15,6 +15,7 @@
 #include "harness/events.h"
 #include "harness/peer.h"
 #include "harness/rundir.h"
+#include "harness/sysctl.h"
 #include "netns/fault.h"
 #include "netns/topo.h"
 
@@ -193,17 +194,34 @@ static int signal_peer(void *arg, int host, int sig, struct diag *d)
 	return 0;
 }
 
+static int start_peer(struct run *r, int host);
+
+/* The fault table's way to start a host's endpoint again. */
+static int restart_peer(void *arg, int host, struct diag *d)
+{
+	struct run *r = arg;
+	struct event e = { .type = EV_RESTARTED, .host = host, .target = HOST_NONE };
+	int err;
+
+	(void)d;	/* start_peer() reports into the run's own diag */
+	if (r->peers[host].pid > 0) {
+		collect(r);
+		peer_stop(&r->peers[host]);
+	}
+	err = start_peer(r, host);
+	return err ? err : record(r, &e);
+}
+
 static int start_peer(struct run *r, int host)
 {
 	const struct host *h = &r->sc->hosts[host];
-	struct peer_spec spec = {
-		.host = host,
-		.config = h->peer,
-		.local = topo_host_addr(r->topo, host),
-	};
+	struct peer_spec spec = { .host = host, .config = h->peer };
 
+	topo_host_sockaddr(r->topo, host, h->peer.role == PEER_LISTEN ? h->peer.port : 0,
+			   &spec.local, &spec.local_len);
 	if (h->peer.role == PEER_CONNECT)
-		spec.remote = topo_host_addr(r->topo, h->peer.target);
+		topo_host_sockaddr(r->topo, h->peer.target, h->peer.port,
+				   &spec.remote, &spec.remote_len);
 	return peer_start(&spec, topo_host_ns(r->topo, host), &r->peers[host], r->d);
 }
 
@@ -275,30 +293,30 @@ static int establish(struct run *r)
 	return record_simple(r, EV_ESTABLISHED);
 }
 
-static int apply_step(struct run *r, size_t i)
+static int apply_step(struct run *r, size_t i, long k)
 {
 	const struct step *st = &r->sc->steps[i];
 	struct event e = { .type = EV_STEP, .host = HOST_NONE, .step = (int)i,
-			   .line = st->at_pos.line };
+			   .line = st->at_pos.line,
+			   .occurrence = st->times > 1 ? (int)k + 1 : 0 };
 	struct diag why;
 	int err;
 
-	if (st->fault) {
-		snprintf(e.what, sizeof(e.what), "%s", st->fault->ops->name);
-		e.target = st->fault->host;
-	} else {
-		snprintf(e.what, sizeof(e.what), "send");
-		e.target = st->action.host;
+	snprintf(e.what, sizeof(e.what), "%s", step_what(st));
+	e.target = st->fault ? st->fault->host : st->action.host;
+	if (!st->fault)
 		e.bytes = st->action.bytes;
-	}
 	/* stamped before the change: latencies count from the moment the
 	 * fault was asked for */
 	e.t_ns = event_now();
 	diag_init(&why, NULL);
 	if (st->fault)
 		err = st->fault->ops->apply(st->fault, &r->faults, &why);
+	else if (r->peers[st->action.host].pid <= 0)
+		err = -ESRCH, diag_add(&why, "%s has no endpoint process running",
+				       r->sc->hosts[st->action.host].name);
 	else
-		err = peer_send(&r->peers[st->action.host], st->action.bytes);
+		err = peer_act(&r->peers[st->action.host], &st->action);
 	if (err)
 		diag_at(r->d, st->fault ? st->fault->at : st->at_pos, "%s %s: %s",
 			e.what, r->sc->hosts[e.target].name,
@@ -309,24 +327,48 @@ static int apply_step(struct run *r, size_t i)
 	return err;
 }
 
+/* The step whose next occurrence comes first (file order breaks ties),
+ * or -1 when every step has run as often as it should. */
+static int next_step(struct run *r, const long *done, int64_t *at)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < r->sc->nsteps; i++) {
+		const struct step *st = &r->sc->steps[i];
+		int64_t t;
+
+		if (done[i] >= st->times)
+			continue;
+		t = step_time_ns(st, done[i]);
+		if (best < 0 || t < *at) {
+			best = (int)i;
+			*at = t;
+		}
+	}
+	return best;
+}
+
 static int timeline(struct run *r)
 {
 	int64_t end = r->t0 + scenario_horizon_ns(r->sc) + RUNNER_GRACE_NS;
-	size_t next = 0;
-	int err;
+	long *done = calloc(r->sc->nsteps + 1, sizeof(*done));
+	int err = done ? 0 : -ENOMEM;
 
-	for (;;) {
-		int64_t now = mono_now();
+	while (!err) {
+		int64_t now = mono_now(), at = 0;
+		int i;
 
-		while (next < r->sc->nsteps && r->t0 + r->sc->steps[next].at_ns <= now)
-			if ((err = apply_step(r, next++)))
-				return err;
-		if (now >= end)
-			return 0;
-		if ((err = wait_and_collect(r, next < r->sc->nsteps ?
-					     r->t0 + r->sc->steps[next].at_ns : end)))
-			return err;
+		while ((i = next_step(r, done, &at)) >= 0 && r->t0 + at <= now) {
+			if ((err = apply_step(r, (size_t)i, done[i])))
+				break;
+			done[i]++;
+		}
+		if (err || now >= end)
+			break;
+		err = wait_and_collect(r, i >= 0 ? r->t0 + at : end);
 	}
+	free(done);
+	return err;
 }
 
 /* Undo everything, newest first: captures stop before the peers die, so
@@ -372,7 +414,10 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 			names[i] = sc->hosts[i].name;
 		err = topo_create(names, sc->nhosts, &sc->net, sc->path, &r.topo, d);
 	}
-	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_peer, .arg = &r };
+	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_peer,
+				       .restart_peer = restart_peer, .arg = &r };
+	for (size_t i = 0; i < sc->nhosts && !err; i++)
+		err = sysctl_apply(&sc->hosts[i], topo_host_ns(r.topo, (int)i), d);
 	if (!err)
 		err = record_simple(&r, EV_TOPOLOGY_READY);
 	if (!err)

@@ -17,6 +17,13 @@ void scenario_free(struct scenario *sc)
 		free(sc->claims[i]);
 	free(sc->claims);
 	free(sc->about);
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		for (size_t j = 0; j < sc->hosts[i].nsysctls; j++) {
+			free(sc->hosts[i].sysctls[j].key);
+			free(sc->hosts[i].sysctls[j].value);
+		}
+		free(sc->hosts[i].sysctls);
+	}
 	for (size_t i = 0; i < sc->nsteps; i++)
 		fault_free(sc->steps[i].fault);
 	free(sc->steps);
@@ -44,13 +51,39 @@ const char *scenario_host_names(const struct scenario *sc, char *buf,
 	return buf;
 }
 
+int64_t step_time_ns(const struct step *st, long k)
+{
+	return st->at_ns + k * st->every_ns;
+}
+
+const char *step_what(const struct step *st)
+{
+	static const char *const actions[] = {
+		[ACTION_SEND] = "send", [ACTION_CLOSE] = "close",
+		[ACTION_ABORT] = "abort", [ACTION_SHUTDOWN] = "shutdown",
+		[ACTION_RECONNECT] = "reconnect",
+	};
+
+	return st->fault ? st->fault->ops->name : actions[st->action.kind];
+}
+
+bool step_what_breaks(const char *what)
+{
+	return fault_find(what) || !strcmp(what, "close") || !strcmp(what, "abort") ||
+	       !strcmp(what, "shutdown") || !strcmp(what, "reconnect");
+}
+
 int64_t scenario_last_fault_ns(const struct scenario *sc)
 {
 	int64_t last = 0;
 
-	for (size_t i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].fault && sc->steps[i].at_ns > last)
-			last = sc->steps[i].at_ns;
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		int64_t t = step_time_ns(st, st->times - 1);
+
+		if (step_what_breaks(step_what(st)) && t > last)
+			last = t;
+	}
 	return last;
 }
 
@@ -58,9 +91,12 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 {
 	int64_t from = scenario_last_fault_ns(sc), end = 0;
 
-	for (size_t i = 0; i < sc->nsteps; i++)
-		if (sc->steps[i].at_ns > end)
-			end = sc->steps[i].at_ns;
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+
+		if (step_time_ns(st, st->times - 1) > end)
+			end = step_time_ns(st, st->times - 1);
+	}
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct expect *e = &sc->expects[i];
 		int64_t until = from;

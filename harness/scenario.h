@@ -26,6 +26,29 @@ struct keepalive {
 	long count;
 };
 
+/* An application-level heartbeat: send a little data every send_every;
+ * on the receiving side, declare the peer dead when nothing arrived for
+ * timeout, checking only every poll (0: exactly when it expires). */
+struct heartbeat {
+	int64_t send_every_ns;	/* 0: does not send */
+	long bytes;		/* of each heartbeat */
+	int64_t timeout_ns;	/* 0: does not watch */
+	int64_t poll_ns;
+};
+
+/* Steady application traffic: @bytes every @every_ns. */
+struct traffic {
+	int64_t every_ns;	/* 0: none */
+	long bytes;
+};
+
+/* What the application does once it has noticed its connection died. */
+enum on_detect {
+	ON_DETECT_CLOSE,	/* close(): the default */
+	ON_DETECT_SHUTDOWN_WRITE,	/* shutdown(SHUT_WR), keep the socket */
+	ON_DETECT_KEEP,		/* leave the socket open, untouched */
+};
+
 /* The built-in peer that runs on a host. */
 struct peer_config {
 	enum peer_role role;
@@ -33,6 +56,21 @@ struct peer_config {
 	int target;		/* connect: index of the host to connect to */
 	struct keepalive keepalive;
 	int64_t user_timeout_ns;	/* TCP_USER_TIMEOUT; 0: not set */
+	bool linger;		/* SO_LINGER on, with linger_ns */
+	int64_t linger_ns;
+	struct heartbeat heartbeat;
+	struct traffic traffic;
+	int64_t zero_probe_ns;	/* a zero-byte send() every this; 0: none */
+	bool reads;		/* false: received data stays unread */
+	enum on_detect on_detect;
+};
+
+/* A sysctl set inside one host's namespace before any socket exists. */
+struct sysctl {
+	char *key;		/* "net.ipv4.tcp_retries2" */
+	char *value;
+	struct pos at;		/* the key */
+	struct pos value_at;
 };
 
 /* The network a scenario runs in (topology:, family:). */
@@ -53,16 +91,23 @@ struct host {
 	const char *name;	/* static: "client" or "server" */
 	struct pos at;		/* where its section starts */
 	struct peer_config peer;
+	struct sysctl *sysctls;
+	size_t nsysctls;
 };
 
 enum action_kind {
-	ACTION_SEND,
+	ACTION_SEND,		/* bytes from a host */
+	ACTION_CLOSE,		/* close() the connection */
+	ACTION_ABORT,		/* SO_LINGER {1, 0} then close(): an RST */
+	ACTION_SHUTDOWN,	/* shutdown(how) */
+	ACTION_RECONNECT,	/* close, then connect again */
 };
 
 struct action {
 	enum action_kind kind;
 	int host;
-	long bytes;
+	long bytes;		/* send */
+	int how;		/* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
 };
 
 struct fault;
@@ -70,6 +115,8 @@ struct fault;
 struct step {
 	struct pos at_pos;
 	int64_t at_ns;		/* after every connection is established */
+	int64_t every_ns;	/* repeated every this... */
+	long times;		/* ...this many times in all (1: once) */
 	struct fault *fault;	/* a fault step, or NULL for an action */
 	struct action action;
 };
@@ -132,8 +179,20 @@ int scenario_host_index(const struct scenario *sc, const char *name);
 const char *scenario_host_names(const struct scenario *sc, char *buf,
 				size_t len);
 
-/* The time (after establishment) of the last fault step, or 0 when the
- * scenario has none: latency windows are measured from it. */
+/* When occurrence @k (0-based) of @st happens, after establishment. */
+int64_t step_time_ns(const struct step *st, long k);
+
+/* The name of what a step does: the fault kind or the action. */
+const char *step_what(const struct step *st);
+
+/* Whether a step named @what (step_what()) breaks something: a fault, or
+ * an action that ends or cuts a connection (close, abort, shutdown,
+ * reconnect) — not a send. Latencies are measured from the last one. */
+bool step_what_breaks(const char *what);
+
+/* The time (after establishment) of the last step that breaks something
+ * (its last occurrence), or 0 when the scenario has none: latency windows
+ * are measured from it. */
 int64_t scenario_last_fault_ns(const struct scenario *sc);
 
 /* How long after establishment the run must last for every expectation to

@@ -21,6 +21,7 @@ extern const struct fault_ops fault_heal;
 extern const struct fault_ops fault_crash;
 extern const struct fault_ops fault_freeze;
 extern const struct fault_ops fault_thaw;
+extern const struct fault_ops fault_restart;
 extern const struct fault_ops fault_netem;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
@@ -39,6 +40,7 @@ static const struct fault_ops *const fault_table[] = {
 	&fault_crash,
 	&fault_freeze,
 	&fault_thaw,
+	&fault_restart,
 	&fault_netem,
 };
 

@@ -4,6 +4,8 @@
 #ifndef NETNS_FAULT_H
 #define NETNS_FAULT_H
 
+#include <stdbool.h>
+
 #include "harness/diag.h"
 #include "harness/yaml_node.h"
 
@@ -19,11 +21,16 @@ struct fault {
 	void *priv;		/* the kind's own arguments, freed by ops->free */
 };
 
-/* What a fault acts on while a scenario runs. */
+/* What a fault acts on while a scenario runs. The runner owns the hosts'
+ * endpoint processes and captures, so host faults reach them through it. */
 struct fault_ctx {
 	struct topo *topo;
 	/* Send @sig to the endpoint process of @host (crash, freeze, thaw). */
 	int (*signal_peer)(void *arg, int host, int sig, struct diag *d);
+	/* Start @host's endpoint again (killing it first if it runs). */
+	int (*restart_peer)(void *arg, int host, struct diag *d);
+	/* Power @host off (it vanishes) or on (an empty TCP stack). */
+	int (*power)(void *arg, int host, bool on, struct diag *d);
 	void *arg;
 };
 

@@ -3,7 +3,9 @@
  *           (a FIN, or an RST when unread data is left);
  *   freeze  SIGSTOP: the application hangs, its kernel keeps answering
  *           (ACKs, keepalive probes) — CLAIMS C1.5;
- *   thaw    SIGCONT: it runs again. */
+ *   thaw    SIGCONT: it runs again;
+ *   restart the endpoint starts again (listens or connects anew), after
+ *           being killed if it still ran. */
 #include "netns/fault.h"
 
 #include <signal.h>
@@ -27,6 +29,11 @@ static int freeze(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 static int thaw(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	return send_signal(f, ctx, SIGCONT, d);
+}
+
+static int restart(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
+{
+	return ctx->restart_peer(ctx->arg, f->host, d);
 }
 
 /* A crash cannot be undone by a signal: `restart` is its own step. */
@@ -63,4 +70,13 @@ const struct fault_ops fault_thaw = {
 	.validate = fault_validate_host,
 	.apply = thaw,
 	.revert = freeze,
+};
+
+const struct fault_ops fault_restart = {
+	.name = "restart",
+	.help = "HOST's endpoint process starts again (killed first if it still runs)",
+	.parse = fault_parse_host,
+	.validate = fault_validate_host,
+	.apply = restart,
+	.revert = nothing,
 };

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "harness/catalogue.h"
@@ -20,12 +21,12 @@
 #include "harness/scenario.h"
 #include "netns/fault.h"
 
-#define VALID_HEAD \
-	"name: test\n" \
+#define VALID_HEAD_BODY \
 	"server:\n" \
 	"  listen: 7000\n" \
 	"client:\n" \
 	"  connect: server:7000\n"
+#define VALID_HEAD "name: test\n" VALID_HEAD_BODY
 
 static char path[64];
 
@@ -200,7 +201,7 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, client, server, steps, expect)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, hosts, client, server, steps, expect)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
 		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, for)");
 }
@@ -273,7 +274,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, netem)");
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, netem)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -364,6 +365,111 @@ static void test_fault_arguments(void **state)
 		     "1.5ms", "bad user-timeout: \"1.5ms\" (whole milliseconds from 1ms");
 }
 
+static void test_peer_options(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load("name: t\n"
+			      "hosts:\n"
+			      "  client: { sysctl: { net.ipv4.tcp_retries2: 3, net.ipv4.tcp_syn_retries: \"2\" } }\n"
+			      "server:\n"
+			      "  listen: 7000\n"
+			      "  heartbeat: { timeout: 1800ms, poll: 1s }\n"
+			      "  on-detect: shutdown-write\n"
+			      "  reads: false\n"
+			      "client:\n"
+			      "  connect: server:7000\n"
+			      "  linger: 0s\n"
+			      "  heartbeat: { send-every: 500ms, bytes: 16 }\n"
+			      "  traffic: { every: 100ms, bytes: 1000 }\n"
+			      "  zero-byte-probe: 250ms\n"
+			      "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+			      &sc, &d), 0);
+	assert_int_equal(sc->hosts[1].peer.heartbeat.timeout_ns, 1800 * NS_PER_MS);
+	assert_int_equal(sc->hosts[1].peer.heartbeat.poll_ns, NS_PER_S);
+	assert_int_equal(sc->hosts[1].peer.heartbeat.send_every_ns, 0);
+	assert_int_equal(sc->hosts[1].peer.on_detect, ON_DETECT_SHUTDOWN_WRITE);
+	assert_false(sc->hosts[1].peer.reads);
+	assert_true(sc->hosts[0].peer.reads);
+	assert_true(sc->hosts[0].peer.linger);
+	assert_int_equal(sc->hosts[0].peer.linger_ns, 0);
+	assert_int_equal(sc->hosts[0].peer.heartbeat.send_every_ns, 500 * NS_PER_MS);
+	assert_int_equal(sc->hosts[0].peer.heartbeat.bytes, 16);
+	assert_int_equal(sc->hosts[0].peer.traffic.bytes, 1000);
+	assert_int_equal(sc->hosts[0].peer.zero_probe_ns, 250 * NS_PER_MS);
+	assert_int_equal(sc->hosts[0].peer.on_detect, ON_DETECT_CLOSE);
+	assert_int_equal(sc->hosts[0].nsysctls, 2);
+	assert_string_equal(sc->hosts[0].sysctls[1].key, "net.ipv4.tcp_syn_retries");
+	assert_string_equal(sc->hosts[0].sysctls[1].value, "2");
+	assert_int_equal(sc->hosts[0].sysctls[0].at.line, 3);
+	assert_int_equal(sc->hosts[1].nsysctls, 0);
+	scenario_free(sc);
+
+	expect_error(VALID_HEAD "  linger: 1.5s\nexpect: []\n", 6, 11, "bad linger: \"1.5s\" (whole seconds");
+	expect_error(VALID_HEAD "  heartbeat: { poll: 1s }\nexpect: []\n", 6, 22,
+		     "heartbeat poll needs a timeout");
+	expect_error(VALID_HEAD "  heartbeat: {}\nexpect: []\n", 6, 14,
+		     "a heartbeat needs send-every");
+	expect_error(VALID_HEAD "  traffic: { every: 1ms, bytes: 1 }\nexpect: []\n", 6, 21,
+		     "bad traffic every: \"1ms\" (from 10ms to 1h");
+	expect_error(VALID_HEAD "  on-detect: reboot\nexpect: []\n", 6, 14,
+		     "bad on-detect: \"reboot\" (close, shutdown-write or keep)");
+	expect_error(VALID_HEAD "  reads: maybe\nexpect: []\n", 6, 10, "reads");
+	expect_error("name: t\nhosts: { router: {} }\n" VALID_HEAD_BODY "expect: []\n", 2, 10,
+		     "unknown key in hosts: \"router\"");
+	expect_error("name: t\nhosts: { client: { sysctl: { kernel.pid_max: 9 } } }\n"
+		     VALID_HEAD_BODY "expect: []\n", 2, 30, "bad sysctl name: \"kernel.pid_max\"");
+	expect_error("name: t\nhosts:\n  client:\n    sysctl:\n      net.ipv4.tcp_retries2: 3\n"
+		     "      net.ipv4.tcp_retries2: 4\n" VALID_HEAD_BODY "expect: []\n", 6, 7,
+		     "duplicate sysctl: \"net.ipv4.tcp_retries2\" (first set at line 5)");
+}
+
+#define ACTION(a) VALID_HEAD "steps:\n  - at: 1s\n    action: " a "\n" \
+	"expect: [ { no-detect: { host: server, for: 1s } } ]\n"
+
+static void test_actions_and_repetition(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load(VALID_HEAD "steps:\n"
+			      "  - at: 1s\n    every: 500ms\n    times: 4\n    fault: { crash: client }\n"
+			      "  - at: 200ms\n    action: { shutdown: { host: server, how: both } }\n"
+			      "  - at: 300ms\n    action: { reconnect: client }\n"
+			      "  - at: 400ms\n    action: { abort: server }\n"
+			      "  - at: 5s\n    action: { send: { from: client, bytes: 1 } }\n"
+			      "expect: [ { no-detect: { host: server, for: 1s } } ]\n", &sc, &d), 0);
+	assert_int_equal(sc->steps[0].action.kind, ACTION_SHUTDOWN);
+	assert_int_equal(sc->steps[0].action.how, SHUT_RDWR);
+	assert_int_equal(sc->steps[0].action.host, 1);
+	assert_int_equal(sc->steps[1].action.kind, ACTION_RECONNECT);
+	assert_int_equal(sc->steps[2].action.kind, ACTION_ABORT);
+	assert_string_equal(step_what(&sc->steps[2]), "abort");
+	assert_int_equal(sc->steps[3].times, 4);
+	assert_int_equal(step_time_ns(&sc->steps[3], 3), 2500 * NS_PER_MS);
+	assert_int_equal(sc->steps[4].times, 1);
+	/* latencies count from the last occurrence of the last breaking step
+	 * (a crash at 2.5 s), not from the later send */
+	assert_int_equal(scenario_last_fault_ns(sc), 2500 * NS_PER_MS);
+	assert_true(step_what_breaks("close"));
+	assert_false(step_what_breaks("send"));
+	scenario_free(sc);
+
+	expect_error(ACTION("{ close: router }"), 8, 22, "unknown host in close: \"router\"");
+	expect_error(ACTION("{ reconnect: server }"), 8, 26, "server cannot reconnect: it listens");
+	expect_error(ACTION("{ shutdown: { host: client, how: sideways } }"), 8, 46,
+		     "bad shutdown how: \"sideways\" (read, write or both)");
+	expect_error(ACTION("{ reboot: client }"), 8, 15, "unknown key in action: \"reboot\"");
+	expect_error(ACTION("{ close: client, abort: client }"), 8, 13, "an action names one thing");
+	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    every: 1s\n    fault: { crash: client }\n"
+		     "expect: []\n", 8, 12, "a repeated step needs both every and times");
+	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    every: 1s\n    times: 5000\n"
+		     "    fault: { crash: client }\nexpect: []\n", 9, 12, "bad times: \"5000\" (a whole number from 1 to 1000)");
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario *sc;
@@ -392,6 +498,8 @@ int main(void)
 		cmocka_unit_test(test_window_inverted),
 		cmocka_unit_test(test_bad_types_and_values),
 		cmocka_unit_test(test_fault_arguments),
+		cmocka_unit_test(test_peer_options),
+		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_missing_file),
 	};
 

@@ -1,0 +1,20 @@
+/* The host sections of a scenario: `client:`/`server:` (the built-in peer)
+ * and `hosts:` (per-namespace settings such as sysctls). */
+#ifndef HARNESS_HOST_LOAD_H
+#define HARNESS_HOST_LOAD_H
+
+#include "harness/scenario.h"
+#include "harness/yaml_node.h"
+
+/* Parse host @h's peer section at @n. Returns 0 or -EINVAL with every
+ * problem in @d. */
+int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
+		   struct diag *d);
+
+/* A connecting peer must target another host that listens on that port. */
+int host_check_peers(struct scenario *sc, struct diag *d);
+
+/* Parse `hosts: { <host>: { sysctl: { key: value } } }` at @n. */
+int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d);
+
+#endif
