@@ -18,6 +18,7 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_ACCEPTED] = "accepted",
 	[EV_ESTABLISHED] = "established",
 	[EV_STEP] = "step",
+	[EV_REVERTED] = "reverted",
 	[EV_SENT] = "sent",
 	[EV_RECEIVED] = "received",
 	[EV_EOF] = "eof",
@@ -93,7 +94,7 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_int(o, "bytes", e->bytes);
 	if (e->type == EV_LISTENING)
 		put_int(o, "port", e->port);
-	if (e->type == EV_STEP) {
+	if (e->type == EV_STEP || e->type == EV_REVERTED) {
 		put_int(o, "step", e->step);
 		put_int(o, "line", e->line);
 		put_str(o, "what", e->what);

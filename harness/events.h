@@ -21,6 +21,7 @@ enum event_type {
 	EV_ACCEPTED,		/* a peer: accept() returned the connection */
 	EV_ESTABLISHED,		/* the runner: every connection is up; steps count from here */
 	EV_STEP,		/* the runner: a step was applied */
+	EV_REVERTED,		/* the runner: a fault step's `for` ran out: undone */
 	EV_SENT,		/* a peer: send() took bytes */
 	EV_RECEIVED,		/* a peer: recv() returned bytes */
 	EV_EOF,			/* a peer: recv() returned 0 */

@@ -15,6 +15,7 @@
 #include "harness/events.h"
 #include "harness/peer.h"
 #include "harness/rundir.h"
+#include "harness/schedule.h"
 #include "harness/sysctl.h"
 #include "netns/fault.h"
 #include "netns/topo.h"
@@ -293,12 +294,27 @@ static int establish(struct run *r)
 	return record_simple(r, EV_ESTABLISHED);
 }
 
-static int apply_step(struct run *r, size_t i, long k)
+static int do_step(struct run *r, const struct step *st, bool revert,
+		   struct diag *why)
 {
-	const struct step *st = &r->sc->steps[i];
-	struct event e = { .type = EV_STEP, .host = HOST_NONE, .step = (int)i,
-			   .line = st->at_pos.line,
-			   .occurrence = st->times > 1 ? (int)k + 1 : 0 };
+	if (revert)
+		return st->fault->ops->revert(st->fault, &r->faults, why);
+	if (st->fault)
+		return st->fault->ops->apply(st->fault, &r->faults, why);
+	if (r->peers[st->action.host].pid <= 0) {
+		diag_add(why, "%s has no endpoint process running",
+			 r->sc->hosts[st->action.host].name);
+		return -ESRCH;
+	}
+	return peer_act(&r->peers[st->action.host], &st->action);
+}
+
+static int apply(struct run *r, const struct occurrence *o)
+{
+	const struct step *st = &r->sc->steps[o->step];
+	struct event e = { .type = o->revert ? EV_REVERTED : EV_STEP, .host = HOST_NONE,
+			   .step = (int)o->step, .line = st->at_pos.line,
+			   .occurrence = st->times > 1 ? (int)o->k + 1 : 0 };
 	struct diag why;
 	int err;
 
@@ -310,16 +326,11 @@ static int apply_step(struct run *r, size_t i, long k)
 	 * fault was asked for */
 	e.t_ns = event_now();
 	diag_init(&why, NULL);
-	if (st->fault)
-		err = st->fault->ops->apply(st->fault, &r->faults, &why);
-	else if (r->peers[st->action.host].pid <= 0)
-		err = -ESRCH, diag_add(&why, "%s has no endpoint process running",
-				       r->sc->hosts[st->action.host].name);
-	else
-		err = peer_act(&r->peers[st->action.host], &st->action);
+	err = do_step(r, st, o->revert, &why);
 	if (err)
-		diag_at(r->d, st->fault ? st->fault->at : st->at_pos, "%s %s: %s",
-			e.what, r->sc->hosts[e.target].name,
+		diag_at(r->d, st->fault ? st->fault->at : st->at_pos, "%s%s %s: %s",
+			o->revert ? "undoing " : "", e.what,
+			e.target != HOST_NONE ? r->sc->hosts[e.target].name : "the network",
 			why.count ? diag_last(&why) : strerror(-err));
 	diag_clear(&why);
 	if (!err)
@@ -327,47 +338,24 @@ static int apply_step(struct run *r, size_t i, long k)
 	return err;
 }
 
-/* The step whose next occurrence comes first (file order breaks ties),
- * or -1 when every step has run as often as it should. */
-static int next_step(struct run *r, const long *done, int64_t *at)
-{
-	int best = -1;
-
-	for (size_t i = 0; i < r->sc->nsteps; i++) {
-		const struct step *st = &r->sc->steps[i];
-		int64_t t;
-
-		if (done[i] >= st->times)
-			continue;
-		t = step_time_ns(st, done[i]);
-		if (best < 0 || t < *at) {
-			best = (int)i;
-			*at = t;
-		}
-	}
-	return best;
-}
-
 static int timeline(struct run *r)
 {
 	int64_t end = r->t0 + scenario_horizon_ns(r->sc) + RUNNER_GRACE_NS;
-	long *done = calloc(r->sc->nsteps + 1, sizeof(*done));
-	int err = done ? 0 : -ENOMEM;
+	struct occurrence *v = NULL;
+	size_t n = 0, next = 0;
+	int err = schedule_build(r->sc, &v, &n);
 
 	while (!err) {
-		int64_t now = mono_now(), at = 0;
-		int i;
+		int64_t now = mono_now();
 
-		while ((i = next_step(r, done, &at)) >= 0 && r->t0 + at <= now) {
-			if ((err = apply_step(r, (size_t)i, done[i])))
+		while (next < n && r->t0 + v[next].at_ns <= now)
+			if ((err = apply(r, &v[next++])))
 				break;
-			done[i]++;
-		}
 		if (err || now >= end)
 			break;
-		err = wait_and_collect(r, i >= 0 ? r->t0 + at : end);
+		err = wait_and_collect(r, next < n ? r->t0 + v[next].at_ns : end);
 	}
-	free(done);
+	free(v);
 	return err;
 }
 

@@ -94,8 +94,10 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		const struct step *st = &sc->steps[i];
 
-		if (step_time_ns(st, st->times - 1) > end)
-			end = step_time_ns(st, st->times - 1);
+		int64_t last = step_time_ns(st, st->times - 1) + st->for_ns;
+
+		if (last > end)
+			end = last;
 	}
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct expect *e = &sc->expects[i];

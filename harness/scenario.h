@@ -117,6 +117,8 @@ struct step {
 	int64_t at_ns;		/* after every connection is established */
 	int64_t every_ns;	/* repeated every this... */
 	long times;		/* ...this many times in all (1: once) */
+	int64_t for_ns;		/* a fault: reverted this long after each
+				 * occurrence; 0: left in place */
 	struct fault *fault;	/* a fault step, or NULL for an action */
 	struct action action;
 };

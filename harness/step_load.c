@@ -10,7 +10,9 @@
 #include "harness/duration.h"
 #include "netns/fault.h"
 
-static const char *const step_keys[] = { "at", "fault", "action", "every", "times", NULL };
+static const char *const step_keys[] = {
+	"at", "fault", "action", "every", "times", "for", NULL
+};
 static const char *const action_keys[] = {
 	"send", "close", "abort", "shutdown", "reconnect", NULL
 };
@@ -141,6 +143,28 @@ static int load_repeat(struct ynode n, struct step *st, struct diag *d)
 	return ret ? -EINVAL : 0;
 }
 
+/* `for`: a fault that undoes itself. Each occurrence must be over before
+ * the next begins. */
+static int load_for(struct ynode n, struct step *st, struct diag *d)
+{
+	struct ynode v = ynode_get(n, "for");
+
+	if (!v.node)
+		return 0;
+	if (ynode_duration(v, "for", &st->for_ns, d))
+		return -EINVAL;
+	if (!st->fault) {
+		diag_at(d, ynode_pos(v), "for: only a fault can be undone after a while (e.g. fault: { cable-pull: client }, for: 2s)");
+		return -EINVAL;
+	}
+	if (st->for_ns <= 0 || (st->times > 1 && st->for_ns >= st->every_ns)) {
+		diag_at(d, ynode_pos(v), "bad for: \"%s\" (more than 0s%s)", ynode_str(v),
+			st->times > 1 ? ", and less than every: one occurrence is undone before the next" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 		     struct diag *d)
 {
@@ -171,6 +195,8 @@ static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 	} else {
 		ret |= load_action(action, sc, &st->action, d);
 	}
+	if (!ret)
+		ret |= load_for(n, st, d);
 	return ret ? -EINVAL : 0;
 }
 

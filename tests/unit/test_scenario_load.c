@@ -464,6 +464,9 @@ static void test_actions_and_repetition(void **state)
 		     "bad shutdown how: \"sideways\" (read, write or both)");
 	expect_error(ACTION("{ reboot: client }"), 8, 15, "unknown key in action: \"reboot\"");
 	expect_error(ACTION("{ close: client, abort: client }"), 8, 13, "an action names one thing");
+	expect_error(VALID_HEAD "steps:\n  - { at: 1s, every: 1s, times: 2, for: 1s, fault: { crash: client } }\n"
+		     "expect: []\n", 7, 41, "bad for: \"1s\" (more than 0s, and less than every");
+	expect_error(ACTION("{ close: client }\n    for: 1s"), 9, 10, "for: only a fault can be undone");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    every: 1s\n    fault: { crash: client }\n"
 		     "expect: []\n", 8, 12, "a repeated step needs both every and times");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    every: 1s\n    times: 5000\n"
