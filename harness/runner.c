@@ -33,6 +33,7 @@ struct run {
 	FILE *events;
 	struct topo *topo;
 	struct capture *caps[SCENARIO_MAX_HOSTS];
+	char *cap_paths[SCENARIO_MAX_HOSTS];
 	struct peer peers[SCENARIO_MAX_HOSTS];
 	/* what each peer has reported so far */
 	struct {
@@ -87,9 +88,9 @@ static int start_captures(struct run *r, const char *dir)
 		topo_host_addr_str(r->topo, (int)i, e.addr, sizeof(e.addr));
 		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
 			return -ENOMEM;
+		r->cap_paths[i] = path;
 		err = capture_start(topo_host_ns(r->topo, (int)i), TOPO_HOST_IFNAME, path,
 				    &r->caps[i], r->d);
-		free(path);
 		if (err || (err = record(r, &e)))
 			return err;
 	}
@@ -197,6 +198,31 @@ static int signal_peer(void *arg, int host, int sig, struct diag *d)
 
 static int start_peer(struct run *r, int host);
 
+/* Power a host off: its capture ends (what it saw so far is kept), its
+ * cable is cut, and only then its endpoint dies, so nothing of that death
+ * leaves it. Power on: a new namespace, its sysctls, its capture resumed
+ * into the same file; no endpoint until a restart. */
+static int power(void *arg, int host, bool on, struct diag *d)
+{
+	struct run *r = arg;
+	int err;
+
+	if (!on) {
+		collect(r);
+		err = capture_stop(r->caps[host], d);
+		r->caps[host] = NULL;
+		if (!err)
+			err = topo_host_power_off(r->topo, host, d);
+		peer_stop(&r->peers[host]);
+		return err;
+	}
+	if ((err = topo_host_power_on(r->topo, host, d)) ||
+	    (err = sysctl_apply(&r->sc->hosts[host], topo_host_ns(r->topo, host), d)))
+		return err;
+	return capture_resume(topo_host_ns(r->topo, host), TOPO_HOST_IFNAME,
+			      r->cap_paths[host], &r->caps[host], d);
+}
+
 /* The fault table's way to start a host's endpoint again. */
 static int restart_peer(void *arg, int host, struct diag *d)
 {
@@ -204,7 +230,10 @@ static int restart_peer(void *arg, int host, struct diag *d)
 	struct event e = { .type = EV_RESTARTED, .host = host, .target = HOST_NONE };
 	int err;
 
-	(void)d;	/* start_peer() reports into the run's own diag */
+	if (!topo_host_powered(r->topo, host)) {
+		diag_add(d, "%s is powered off (power it on first)", r->sc->hosts[host].name);
+		return -ENODEV;
+	}
 	if (r->peers[host].pid > 0) {
 		collect(r);
 		peer_stop(&r->peers[host]);
@@ -378,8 +407,11 @@ static int teardown(struct run *r)
 			ret = -EIO;
 		r->events = NULL;
 	}
-	for (size_t i = 0; i < r->sc->nhosts; i++)
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
 		peer_stop(&r->peers[i]);
+		free(r->cap_paths[i]);
+		r->cap_paths[i] = NULL;
+	}
 	topo_free(r->topo);
 	r->topo = NULL;
 	return ret;
@@ -403,7 +435,8 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		err = topo_create(names, sc->nhosts, &sc->net, sc->path, &r.topo, d);
 	}
 	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_peer,
-				       .restart_peer = restart_peer, .arg = &r };
+				       .restart_peer = restart_peer, .power = power,
+				       .arg = &r };
 	for (size_t i = 0; i < sc->nhosts && !err; i++)
 		err = sysctl_apply(&sc->hosts[i], topo_host_ns(r.topo, (int)i), d);
 	if (!err)

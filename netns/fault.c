@@ -22,6 +22,8 @@ extern const struct fault_ops fault_crash;
 extern const struct fault_ops fault_freeze;
 extern const struct fault_ops fault_thaw;
 extern const struct fault_ops fault_restart;
+extern const struct fault_ops fault_power_off;
+extern const struct fault_ops fault_power_on;
 extern const struct fault_ops fault_netem;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
@@ -41,6 +43,8 @@ static const struct fault_ops *const fault_table[] = {
 	&fault_freeze,
 	&fault_thaw,
 	&fault_restart,
+	&fault_power_off,
+	&fault_power_on,
 	&fault_netem,
 };
 

@@ -38,6 +38,8 @@ struct topo_host {
 	int port;		/* its switch port, in the switch namespace */
 	char port_name[IFNAMSIZ];
 	struct in_addr addr;
+	uint8_t mac[6];		/* eth0's, fixed: it survives a power cycle */
+	bool off;		/* powered off: no namespace, no cable */
 };
 
 struct topo {
@@ -144,6 +146,7 @@ static int make_bridge(struct topo *t, struct diag *d)
 static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 {
 	struct rtnl_link *veth, *peer;
+	struct nl_addr *mac;
 	char where[128];
 	int err;
 
@@ -155,6 +158,14 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 	peer = rtnl_link_veth_get_peer(veth);
 	rtnl_link_set_name(peer, TOPO_HOST_IFNAME);
 	rtnl_link_set_ns_fd(peer, h->ns);
+	mac = nl_addr_build(AF_LLC, h->mac, sizeof(h->mac));
+	if (!mac) {
+		rtnl_link_put(peer);
+		rtnl_link_veth_release(veth);
+		return -ENOMEM;
+	}
+	rtnl_link_set_addr(peer, mac);
+	nl_addr_put(mac);
 	rtnl_link_put(peer);
 	err = rtnl_link_add(t->sw_nl, veth, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_link_veth_release(veth);
@@ -278,6 +289,8 @@ static int wait_oper_up(struct topo *t, struct diag *d)
 		for (size_t i = 0; i < t->nhosts && !down; i++) {
 			struct topo_host *h = &t->hosts[i];
 
+			if (h->off)
+				continue;
 			if ((err = oper_up(t->sw_nl, h->port, &up)) < 0)
 				return nl_fail(d, err, "read state of %s (switch of %s)", h->port_name, t->label);
 			if (!up)
@@ -298,6 +311,21 @@ static int wait_oper_up(struct topo *t, struct diag *d)
 	}
 }
 
+/* A host's namespace and its cable to the switch, configured and up. */
+static int make_host(struct topo *t, struct topo_host *h, struct diag *d)
+{
+	char where[128];
+	int err;
+
+	snprintf(where, sizeof(where), "switch of %s", t->label);
+	if ((err = netns_new(&h->ns, d)) || (err = ipv6_off(h->ns, d)) ||
+	    (err = make_cable(t, h, d)) || (err = setup_host(t, h, d)) ||
+	    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
+	    (err = link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
+		return err;
+	return 0;
+}
+
 static int build(struct topo *t, const char *const *names, struct diag *d)
 {
 	char where[128];
@@ -315,10 +343,9 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 		h->ns = -1;
 		snprintf(h->port_name, sizeof(h->port_name), "p-%.12s", names[i]);
 		h->addr.s_addr = htonl(ntohl(inet_addr(LAN_PREFIX "0")) + 1 + i);
-		if ((err = netns_new(&h->ns, d)) || (err = ipv6_off(h->ns, d)) ||
-		    (err = make_cable(t, h, d)) || (err = setup_host(t, h, d)) ||
-		    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
-		    (err = link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
+		/* locally administered, unicast: 02:00:00:00:00:<n> */
+		memcpy(h->mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, (uint8_t)(i + 1) }, 6);
+		if ((err = make_host(t, h, d)))
 			return err;
 	}
 	if ((err = link_set_up(t->sw_nl, t->bridge, true, BRIDGE_NAME, where, d)))
@@ -422,6 +449,8 @@ int topo_heal(struct topo *t, struct diag *d)
 	for (size_t i = 0; i < t->nhosts; i++) {
 		struct diag ignored;
 
+		if (t->hosts[i].off)
+			continue;
 		if (netem_build_del(t->hosts[i].port, &msg))
 			return -ENOMEM;
 		diag_init(&ignored, NULL);
@@ -434,9 +463,60 @@ int topo_heal(struct topo *t, struct diag *d)
 	    (err = topo_switch_set_up(t, true, d)))
 		return err;
 	for (size_t i = 0; i < t->nhosts; i++)
-		if ((err = topo_host_set_up(t, (int)i, true, d)))
+		if (!t->hosts[i].off && (err = topo_host_set_up(t, (int)i, true, d)))
 			return err;
 	return 0;
+}
+
+int topo_host_power_off(struct topo *t, int host, struct diag *d)
+{
+	struct topo_host *h = &t->hosts[host];
+	struct rtnl_link *link;
+	int err;
+
+	if (h->off) {
+		diag_add(d, "%s (%s) is already powered off", h->name, t->label);
+		return -EALREADY;
+	}
+	/* the cable first: whatever the host's kernel still sends on its
+	 * way down has nowhere to go */
+	link = rtnl_link_alloc();
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(link, h->port);
+	err = rtnl_link_delete(t->sw_nl, link);
+	rtnl_link_put(link);
+	if (err < 0)
+		return nl_fail(d, err, "delete %s (switch of %s)", h->port_name, t->label);
+	nl_socket_free(h->nl);
+	h->nl = NULL;
+	/* the namespace lives on only in the endpoint's sockets, which die
+	 * with it: nothing is left to reach */
+	close(h->ns);
+	h->ns = -1;
+	h->port = h->ifindex = 0;
+	h->off = true;
+	return 0;
+}
+
+int topo_host_power_on(struct topo *t, int host, struct diag *d)
+{
+	struct topo_host *h = &t->hosts[host];
+	int err;
+
+	if (!h->off) {
+		diag_add(d, "%s (%s) is already powered on", h->name, t->label);
+		return -EALREADY;
+	}
+	h->off = false;
+	if ((err = make_host(t, h, d)) || (err = wait_oper_up(t, d)))
+		return err;
+	return 0;
+}
+
+bool topo_host_powered(const struct topo *t, int host)
+{
+	return !t->hosts[host].off;
 }
 
 int topo_host_ns(const struct topo *t, int host)
@@ -475,10 +555,21 @@ const char *topo_host_addr_str(const struct topo *t, int host, char *buf,
 	return buf;
 }
 
+/* A powered-off host has no cable and no interface to act on. */
+static int need_power(const struct topo *t, int host, struct diag *d)
+{
+	if (!t->hosts[host].off)
+		return 0;
+	diag_add(d, "%s (%s) is powered off", t->hosts[host].name, t->label);
+	return -ENODEV;
+}
+
 int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d)
 {
 	char where[128];
 
+	if (need_power(t, host, d))
+		return -ENODEV;
 	snprintf(where, sizeof(where), "switch of %s", t->label);
 	return link_set_up(t->sw_nl, t->hosts[host].port, up,
 			   t->hosts[host].port_name, where, d);
@@ -489,6 +580,8 @@ int topo_host_set_up(struct topo *t, int host, bool up, struct diag *d)
 	struct topo_host *h = &t->hosts[host];
 	char where[128];
 
+	if (need_power(t, host, d))
+		return -ENODEV;
 	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
 	return link_set_up(h->nl, h->ifindex, up, TOPO_HOST_IFNAME, where, d);
 }
@@ -498,7 +591,7 @@ int topo_switch_set_up(struct topo *t, bool up, struct diag *d)
 	int err;
 
 	for (size_t i = 0; i < t->nhosts; i++)
-		if ((err = topo_port_set_up(t, (int)i, up, d)))
+		if (!t->hosts[i].off && (err = topo_port_set_up(t, (int)i, up, d)))
 			return err;
 	return 0;
 }

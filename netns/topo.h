@@ -76,6 +76,18 @@ int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d);
  * routes through eth0 go away while it is down). */
 int topo_host_set_up(struct topo *t, int host, bool up, struct diag *d);
 
+/* Power @host off: its cable is cut (the veth pair deleted, so nothing it
+ * still sends goes anywhere) and its namespace released — it dies with the
+ * last socket in it. topo_host_ns() is -1 until it is powered on. */
+int topo_host_power_off(struct topo *t, int host, struct diag *d);
+
+/* Power @host on: a brand-new namespace (an empty TCP stack) with the same
+ * interface name, MAC and address, cabled to the same switch port name,
+ * up and ready. */
+int topo_host_power_on(struct topo *t, int host, struct diag *d);
+
+bool topo_host_powered(const struct topo *t, int host);
+
 /* Every port of the switch at once: both hosts see carrier loss. */
 int topo_switch_set_up(struct topo *t, bool up, struct diag *d);
 

@@ -274,7 +274,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, netem)");
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -320,6 +320,7 @@ static void test_fault_arguments(void **state)
 		"{ reset: { from: client, to: server, count: 2 } }",
 		"{ unreachable: { from: client, type: admin } }", "{ heal: }",
 		"{ crash: client }", "{ freeze: server }", "{ thaw: server }",
+		"{ restart: server }", "{ power-off: client }", "{ power-on: client }",
 		"{ netem: { host: server, delay: 300ms, jitter: 20ms, loss: 1, duplicate: 1, "
 		"reorder: 25, corrupt: \"0.1%\", rate: 1mbit, seed: 7 } }",
 	};
