@@ -1,7 +1,8 @@
 /* blackhole: the switch silently drops every frame to and from a host.
  * Unlike a pulled cable, the host's carrier stays up: it cannot tell.
- * With `arp: true` ARP still crosses, so neighbour entries stay valid and
- * only IP traffic vanishes (a failure beyond the first hop). Done with a
+ * With `arp: true` ARP (and IPv6 neighbour discovery) still crosses, so
+ * neighbour entries stay valid and only the rest vanishes (a failure
+ * beyond the first hop). Done with a
  * bridge-family nftables table of its own, so reverting it is deleting
  * that table. */
 #include "netns/fault.h"
@@ -55,7 +56,9 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 		 "    oifname \"%s\" drop\n"
 		 "  }\n"
 		 "}\n",
-		 name, b->arp ? "    ether type arp accept\n" : "", port, port);
+		 name, b->arp ? "    ether type arp accept\n"
+				"    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n" : "",
+		 port, port);
 	return nft_run_in(topo_switch_ns(ctx->topo), script, d);
 }
 

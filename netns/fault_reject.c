@@ -131,11 +131,11 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, const char *what,
 	char name[64], match[96] = "", count[96] = "", script[1024];
 
 	if (r->to.index != HOST_NONE) {
-		struct in_addr a = topo_host_addr(ctx->topo, r->to.index);
-		char addr[INET_ADDRSTRLEN];
+		char addr[INET6_ADDRSTRLEN];
 
-		snprintf(match, sizeof(match), "ip daddr %s ",
-			 inet_ntop(AF_INET, &a, addr, sizeof(addr)));
+		snprintf(match, sizeof(match), "%s daddr %s ",
+			 topo_family(ctx->topo) == AF_INET6 ? "ip6" : "ip",
+			 topo_host_addr_str(ctx->topo, r->to.index, addr, sizeof(addr)));
 	}
 	if (r->count)
 		snprintf(count, sizeof(count), "numgen inc mod %ld < %ld ", NUMGEN_MOD, r->count);

@@ -26,6 +26,9 @@
 /* 198.18.0.0/15 is reserved for benchmarking (RFC 2544): never routed. */
 #define LAN_PREFIX "198.18.0."
 #define LAN_PREFIXLEN 24
+/* fd00::/8 is unique-local (RFC 4193): never routed either. */
+#define LAN6_PREFIX "fd00::"
+#define LAN6_PREFIXLEN 64
 /* Links normally reach IF_OPER_UP within a few ms; the kernel's linkwatch
  * may hold a carrier change back for up to a second. */
 #define OPER_UP_TIMEOUT_NS (5 * NS_PER_S)
@@ -38,12 +41,14 @@ struct topo_host {
 	int port;		/* its switch port, in the switch namespace */
 	char port_name[IFNAMSIZ];
 	struct in_addr addr;
+	struct in6_addr addr6;
 	uint8_t mac[6];		/* eth0's, fixed: it survives a power cycle */
 	bool off;		/* powered off: no namespace, no cable */
 };
 
 struct topo {
 	const char *label;
+	int family;		/* what the hosts talk over: AF_INET or AF_INET6 */
 	int sw_ns;
 	struct nl_sock *sw_nl;
 	int bridge;
@@ -181,15 +186,18 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 	return 0;
 }
 
-static int add_address(struct topo_host *h, const char *where, struct diag *d)
+static int add_address(const struct topo *t, struct topo_host *h,
+		       const char *where, struct diag *d)
 {
 	struct rtnl_addr *a;
 	struct nl_addr *local;
-	char text[64];
+	char text[80], addr[INET6_ADDRSTRLEN];
 	int err;
 
-	snprintf(text, sizeof(text), "%s/%d", inet_ntoa(h->addr), LAN_PREFIXLEN);
-	err = nl_addr_parse(text, AF_INET, &local);
+	snprintf(text, sizeof(text), "%s/%d",
+		 topo_host_addr_str(t, (int)(h - t->hosts), addr, sizeof(addr)),
+		 t->family == AF_INET6 ? LAN6_PREFIXLEN : LAN_PREFIXLEN);
+	err = nl_addr_parse(text, t->family, &local);
 	if (err < 0)
 		return nl_fail(d, err, "parse address %s", text);
 	a = rtnl_addr_alloc();
@@ -199,6 +207,9 @@ static int add_address(struct topo_host *h, const char *where, struct diag *d)
 	}
 	rtnl_addr_set_ifindex(a, h->ifindex);
 	rtnl_addr_set_local(a, local);
+	/* usable at once: no duplicate address detection on a private LAN */
+	if (t->family == AF_INET6)
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
 	err = rtnl_addr_add(h->nl, a, 0);
 	rtnl_addr_put(a);
 	nl_addr_put(local);
@@ -220,8 +231,8 @@ static int offload_off_in(int ns, const char *ifname, struct diag *d)
 	return err;
 }
 
-/* The host side: IPv6 off (its autoconfiguration chatter would fill the
- * captures), loopback and eth0 up, the address, no offloads. */
+/* The host side: loopback and eth0 up, the address, no offloads. (IPv6 is
+ * off for an IPv4 scenario, quiet for an IPv6 one: see make_host().) */
 static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
 {
 	char where[128];
@@ -234,10 +245,33 @@ static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
 	if ((err = link_index(h->nl, "lo", &lo, where, d)) ||
 	    (err = link_set_up(h->nl, lo, true, "lo", where, d)) ||
 	    (err = link_index(h->nl, TOPO_HOST_IFNAME, &h->ifindex, where, d)) ||
-	    (err = add_address(h, where, d)) ||
+	    (err = add_address(t, h, where, d)) ||
 	    (err = offload_off_in(h->ns, TOPO_HOST_IFNAME, d)) ||
 	    (err = link_set_up(h->nl, h->ifindex, true, TOPO_HOST_IFNAME, where, d)))
 		return err;
+	return 0;
+}
+
+/* An IPv6 host that says nothing unasked: no router solicitations, no
+ * autoconfiguration, no duplicate address detection (its link-local
+ * address is usable at once, for neighbour discovery). Set as the default
+ * before eth0 exists, so eth0 inherits it. */
+static int ipv6_quiet(int ns, struct diag *d)
+{
+	static const char *const keys[] = {
+		"net.ipv6.conf.default.accept_dad", "net.ipv6.conf.default.accept_ra",
+		"net.ipv6.conf.default.autoconf", "net.ipv6.conf.default.router_solicitations",
+	};
+	int err;
+
+	/* Linux flushes an interface's IPv6 addresses when it goes down
+	 * (IPv4 ones stay): keep them, so that nic-up means what it means for
+	 * IPv4, the interface back with its address */
+	if ((err = netns_sysctl_write(ns, "net.ipv6.conf.default.keep_addr_on_down", "1", d)))
+		return err;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((err = netns_sysctl_write(ns, keys[i], "0", d)))
+			return err;
 	return 0;
 }
 
@@ -318,7 +352,8 @@ static int make_host(struct topo *t, struct topo_host *h, struct diag *d)
 	int err;
 
 	snprintf(where, sizeof(where), "switch of %s", t->label);
-	if ((err = netns_new(&h->ns, d)) || (err = ipv6_off(h->ns, d)) ||
+	if ((err = netns_new(&h->ns, d)) ||
+	    (err = t->family == AF_INET6 ? ipv6_quiet(h->ns, d) : ipv6_off(h->ns, d)) ||
 	    (err = make_cable(t, h, d)) || (err = setup_host(t, h, d)) ||
 	    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
 	    (err = link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
@@ -343,6 +378,8 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 		h->ns = -1;
 		snprintf(h->port_name, sizeof(h->port_name), "p-%.12s", names[i]);
 		h->addr.s_addr = htonl(ntohl(inet_addr(LAN_PREFIX "0")) + 1 + i);
+		inet_pton(AF_INET6, LAN6_PREFIX, &h->addr6);
+		h->addr6.s6_addr[15] = (uint8_t)(i + 1);
 		/* locally administered, unicast: 02:00:00:00:00:<n> */
 		memcpy(h->mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, (uint8_t)(i + 1) }, 6);
 		if ((err = make_host(t, h, d)))
@@ -360,7 +397,6 @@ int topo_create(const char *const *names, size_t n,
 	struct topo *t;
 	int err;
 
-	(void)net;
 	*out = NULL;
 	if (n > TOPO_MAX_HOSTS)
 		return -E2BIG;
@@ -368,6 +404,7 @@ int topo_create(const char *const *names, size_t n,
 	if (!t)
 		return -ENOMEM;
 	t->label = label;
+	t->family = net ? net->family : AF_INET;
 	t->sw_ns = -1;
 	t->nhosts = n;
 	for (size_t i = 0; i < n; i++)
@@ -531,16 +568,23 @@ struct in_addr topo_host_addr(const struct topo *t, int host)
 
 int topo_family(const struct topo *t)
 {
-	(void)t;
-	return AF_INET;
+	return t->family;
 }
 
 void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
 			struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 
 	memset(ss, 0, sizeof(*ss));
+	if (t->family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		sin6->sin6_addr = t->hosts[host].addr6;
+		*len = sizeof(*sin6);
+		return;
+	}
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(port);
 	sin->sin_addr = t->hosts[host].addr;
@@ -550,7 +594,10 @@ void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
 const char *topo_host_addr_str(const struct topo *t, int host, char *buf,
 			       size_t len)
 {
-	if (!inet_ntop(AF_INET, &t->hosts[host].addr, buf, (socklen_t)len))
+	const void *a = t->family == AF_INET6 ? (const void *)&t->hosts[host].addr6
+					      : (const void *)&t->hosts[host].addr;
+
+	if (!inet_ntop(t->family, a, buf, (socklen_t)len))
 		snprintf(buf, len, "?");
 	return buf;
 }

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Every fault works over IPv6: each scenario of scenarios/faults/ that has
+# no shipped IPv6 twin (faults/<name>-ipv6.yaml, run by the catalogue) and
+# does not choose its family is run again with `family: ipv6`, and must
+# pass unchanged. Where IPv6 behaves differently, a twin is shipped that
+# says how.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+mkdir "$TMP/v6"
+n=0
+for f in "$SRCDIR"/scenarios/faults/*.yaml; do
+	name=$(basename "$f" .yaml)
+	case $name in *-ipv6) continue ;; esac
+	[ -e "$SRCDIR/scenarios/faults/$name-ipv6.yaml" ] && continue
+	grep -q '^family:' "$f" && continue
+	sed 's/^name: \(.*\)$/name: \1 (IPv6)\nfamily: ipv6/' "$f" >"$TMP/v6/$name.yaml"
+	grep -q '^family: ipv6$' "$TMP/v6/$name.yaml" || fail "could not make an IPv6 twin of $f"
+	n=$((n + 1))
+done
+[ "$n" -gt 10 ] || fail "only $n scenarios to run over IPv6"
+status=0
+"$UNPLUG" run "$TMP/v6" --out "$TMP/run" || status=$?
+[ "$status" -eq 0 ] || fail "$n fault scenarios over IPv6: exit $status"
+grep -q '"addr":"fd00::1"' "$TMP"/run/*/events.jsonl || fail "the twins did not run over IPv6"
+echo "ok: $n fault scenarios pass unchanged over IPv6"
