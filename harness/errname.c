@@ -10,6 +10,7 @@ static const struct {
 	int err;
 } names[] = {
 	{ "eof", ERRNAME_EOF },
+	{ "heartbeat-timeout", ERRNAME_HEARTBEAT },
 	{ "ETIMEDOUT", ETIMEDOUT },
 	{ "ECONNRESET", ECONNRESET },
 	{ "ECONNREFUSED", ECONNREFUSED },

@@ -10,8 +10,8 @@
 #include "harness/errname.h"
 
 static const char *const kind_keys[] = { "detect", "no-detect", "packets", NULL };
-static const char *const detect_keys[] = { "host", "error", "within", NULL };
-static const char *const no_detect_keys[] = { "host", "for", NULL };
+static const char *const detect_keys[] = { "host", "error", "within", "since", NULL };
+static const char *const no_detect_keys[] = { "host", "for", "since", NULL };
 static const char *const packets_keys[] = { "from", "to", "kind", "count", NULL };
 
 #define PACKETS_MAX_COUNT 1000000L
@@ -86,6 +86,31 @@ static int load_window(struct ynode n, struct expect *e, struct diag *d)
 	return 0;
 }
 
+/* since: the name of the step to measure from. */
+static int load_since(struct ynode n, const struct scenario *sc, struct expect *e,
+		      struct diag *d)
+{
+	struct ynode v = ynode_get(n, "since");
+	char names[256];
+	size_t used = 0;
+
+	if (!v.node)
+		return 0;
+	if (ynode_need_scalar(v, "since", d))
+		return -EINVAL;
+	e->since = scenario_step_index(sc, ynode_str(v));
+	if (e->since >= 0)
+		return 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < sc->nsteps && used < sizeof(names); i++)
+		if (sc->steps[i].name)
+			used += snprintf(names + used, sizeof(names) - used, "%s%s",
+					 used ? ", " : "", sc->steps[i].name);
+	diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (%s%s)", ynode_str(v),
+		used ? "named steps: " : "no step has a name: give one name: ", names);
+	return -EINVAL;
+}
+
 static int load_detect(struct ynode n, const struct scenario *sc,
 		       struct expect *e, struct diag *d)
 {
@@ -103,7 +128,7 @@ static int load_detect(struct ynode n, const struct scenario *sc,
 		ret |= load_window(v, e, d);
 	else
 		ret = -EINVAL;
-	return ret;
+	return ret | load_since(n, sc, e, d);
 }
 
 static int load_no_detect(struct ynode n, const struct scenario *sc,
@@ -120,7 +145,7 @@ static int load_no_detect(struct ynode n, const struct scenario *sc,
 		ret |= ynode_duration(v, "for", &e->for_ns, d);
 	else
 		ret = -EINVAL;
-	return ret;
+	return ret | load_since(n, sc, e, d);
 }
 
 static int load_kinds(struct ynode n, struct expect *e, struct diag *d)
@@ -232,6 +257,7 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 	const char *kind;
 
 	e->at = ynode_pos(n);
+	e->since = -1;
 	if (ynode_need_map(n, "an expectation", d))
 		return -EINVAL;
 	if (ynode_len(n) != 1) {

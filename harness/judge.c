@@ -50,12 +50,15 @@ static const char *err_str(int err)
 
 static bool is_detection(const struct event *e, int host)
 {
-	return e->host == host && (e->type == EV_EOF || e->type == EV_ERROR);
+	return e->host == host && (e->type == EV_EOF || e->type == EV_ERROR ||
+				   e->type == EV_HEARTBEAT_TIMEOUT);
 }
 
 /* What a detection event was, as people say it: "ETIMEDOUT" or "EOF". */
 static const char *detection_str(const struct event *e)
 {
+	if (e->type == EV_HEARTBEAT_TIMEOUT)
+		return "heartbeat timeout";
 	return e->type == EV_EOF ? "EOF" : err_str(e->err);
 }
 
@@ -69,7 +72,8 @@ static const struct event *first_detection(const struct judge *j, int host)
 
 static bool error_accepted(const struct expect *x, const struct event *e)
 {
-	int got = e->type == EV_EOF ? ERRNAME_EOF : e->err;
+	int got = e->type == EV_EOF ? ERRNAME_EOF :
+		  e->type == EV_HEARTBEAT_TIMEOUT ? ERRNAME_HEARTBEAT : e->err;
 
 	if (!x->nerrors)
 		return true;
@@ -91,6 +95,24 @@ static void errors_str(const struct expect *x, char *buf, size_t len)
 		snprintf(buf, len, "detection");
 }
 
+/* What @x measures from: its `since` step (its last occurrence), or the
+ * run's reference. False when that step never ran. */
+static bool reference(const struct judge *j, const struct expect *x,
+		      int64_t *t, const char **what)
+{
+	*t = j->t_ref;
+	*what = j->ref_what;
+	if (x->since < 0)
+		return true;
+	*what = j->sc->steps[x->since].name;
+	for (size_t i = j->ev.n; i-- > 0;)
+		if (j->ev.v[i].type == EV_STEP && j->ev.v[i].step == x->since) {
+			*t = j->ev.v[i].t_ns;
+			return true;
+		}
+	return false;
+}
+
 static int judge_detect(struct judge *j, const struct expect *x,
 			struct scenario_result *res)
 {
@@ -98,19 +120,24 @@ static int judge_detect(struct judge *j, const struct expect *x,
 	const struct event *e = first_detection(j, x->host);
 	char lo[32], hi[32], errs[128], lat[32], expected[256], measured[256];
 	enum verdict v = VERDICT_FAIL;
+	const char *ref_what;
+	int64_t t_ref;
+	bool ran = reference(j, x, &t_ref, &ref_what);
 
 	errors_str(x, errs, sizeof(errs));
 	snprintf(expected, sizeof(expected), "%s %s within %s..%s s of %s", host, errs,
-		 secs(x->lo_ns, lo, sizeof(lo)), secs(x->hi_ns, hi, sizeof(hi)), j->ref_what);
-	if (!e) {
+		 secs(x->lo_ns, lo, sizeof(lo)), secs(x->hi_ns, hi, sizeof(hi)), ref_what);
+	if (!ran) {
+		snprintf(measured, sizeof(measured), "step %s never ran", ref_what);
+	} else if (!e) {
 		snprintf(measured, sizeof(measured), "%s detected nothing in the %s after %s",
-			 host, duration_str(j->t_end - j->t_ref, lat, sizeof(lat)), j->ref_what);
-	} else if (e->t_ns < j->t_ref) {
+			 host, duration_str(j->t_end - t_ref, lat, sizeof(lat)), ref_what);
+	} else if (e->t_ns < t_ref) {
 		snprintf(measured, sizeof(measured), "%s %s %s before %s", host,
-			 detection_str(e), duration_str(j->t_ref - e->t_ns, lat, sizeof(lat)),
-			 j->ref_what);
+			 detection_str(e), duration_str(t_ref - e->t_ns, lat, sizeof(lat)),
+			 ref_what);
 	} else {
-		int64_t latency = e->t_ns - j->t_ref;
+		int64_t latency = e->t_ns - t_ref;
 		bool in_window = latency >= x->lo_ns && latency <= x->hi_ns;
 
 		snprintf(measured, sizeof(measured), "%s %s after %s (window %s–%s s)%s%s",
@@ -128,23 +155,28 @@ static int judge_no_detect(struct judge *j, const struct expect *x,
 {
 	const char *host = j->sc->hosts[x->host].name;
 	const struct event *e = first_detection(j, x->host);
-	int64_t until = j->t_ref + x->for_ns;
 	char f[32], lat[32], expected[256], measured[256];
 	enum verdict v = VERDICT_FAIL;
+	const char *ref_what;
+	int64_t t_ref;
+	bool ran = reference(j, x, &t_ref, &ref_what);
+	int64_t until = t_ref + x->for_ns;
 
 	snprintf(expected, sizeof(expected), "%s detects nothing for %s s after %s", host,
-		 secs(x->for_ns, f, sizeof(f)), j->ref_what);
-	if (e && e->t_ns <= until) {
-		if (e->t_ns >= j->t_ref)
+		 secs(x->for_ns, f, sizeof(f)), ref_what);
+	if (!ran) {
+		snprintf(measured, sizeof(measured), "step %s never ran", ref_what);
+	} else if (e && e->t_ns <= until) {
+		if (e->t_ns >= t_ref)
 			snprintf(measured, sizeof(measured), "%s %s after %s; expected none for %s s",
-				 host, detection_str(e), duration_str(e->t_ns - j->t_ref, lat, sizeof(lat)), f);
+				 host, detection_str(e), duration_str(e->t_ns - t_ref, lat, sizeof(lat)), f);
 		else
 			snprintf(measured, sizeof(measured), "%s %s %s before %s; expected none",
-				 host, detection_str(e), duration_str(j->t_ref - e->t_ns, lat, sizeof(lat)),
-				 j->ref_what);
+				 host, detection_str(e), duration_str(t_ref - e->t_ns, lat, sizeof(lat)),
+				 ref_what);
 	} else if (j->t_end < until) {
 		snprintf(measured, sizeof(measured), "the run ended %s after %s, before the %s s were over",
-			 duration_str(j->t_end - j->t_ref, lat, sizeof(lat)), j->ref_what, f);
+			 duration_str(j->t_end - t_ref, lat, sizeof(lat)), ref_what, f);
 	} else {
 		snprintf(measured, sizeof(measured), "%s detected nothing for %s s", host, f);
 		v = VERDICT_PASS;

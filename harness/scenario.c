@@ -24,8 +24,10 @@ void scenario_free(struct scenario *sc)
 		}
 		free(sc->hosts[i].sysctls);
 	}
-	for (size_t i = 0; i < sc->nsteps; i++)
+	for (size_t i = 0; i < sc->nsteps; i++) {
 		fault_free(sc->steps[i].fault);
+		free(sc->steps[i].name);
+	}
 	free(sc->steps);
 	free(sc->expects);
 	free(sc);
@@ -87,6 +89,14 @@ int64_t scenario_last_fault_ns(const struct scenario *sc)
 	return last;
 }
 
+int scenario_step_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].name && !strcmp(sc->steps[i].name, name))
+			return (int)i;
+	return -1;
+}
+
 int64_t scenario_horizon_ns(const struct scenario *sc)
 {
 	int64_t from = scenario_last_fault_ns(sc), end = 0;
@@ -102,6 +112,12 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct expect *e = &sc->expects[i];
 		int64_t until = from;
+
+		if (e->since >= 0) {
+			const struct step *st = &sc->steps[e->since];
+
+			until = step_time_ns(st, st->times - 1);
+		}
 
 		if (e->kind == EXPECT_DETECT)
 			until += e->hi_ns;

@@ -113,6 +113,7 @@ struct action {
 struct fault;
 
 struct step {
+	char *name;		/* optional, unique: for `since:` */
 	struct pos at_pos;
 	int64_t at_ns;		/* after every connection is established */
 	int64_t every_ns;	/* repeated every this... */
@@ -145,6 +146,8 @@ struct expect {
 	size_t nerrors;		/* 0: any detection counts */
 	int64_t lo_ns, hi_ns;	/* detect: window since the last fault */
 	int64_t for_ns;		/* no-detect: quiet period since the last fault */
+	int since;		/* detect, no-detect: measure from this step
+				 * (index into steps) instead; -1: default */
 	int from, to;		/* packets: host index or HOST_NONE */
 	unsigned kinds;		/* packets: PKIND_* */
 	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
@@ -196,6 +199,9 @@ bool step_what_breaks(const char *what);
  * (its last occurrence), or 0 when the scenario has none: latency windows
  * are measured from it. */
 int64_t scenario_last_fault_ns(const struct scenario *sc);
+
+/* The step named @name, or -1. */
+int scenario_step_index(const struct scenario *sc, const char *name);
 
 /* How long after establishment the run must last for every expectation to
  * be decided. */

@@ -11,7 +11,7 @@
 #include "netns/fault.h"
 
 static const char *const step_keys[] = {
-	"at", "fault", "action", "every", "times", "for", NULL
+	"name", "at", "fault", "action", "every", "times", "for", NULL
 };
 static const char *const action_keys[] = {
 	"send", "close", "abort", "shutdown", "reconnect", NULL
@@ -165,10 +165,26 @@ static int load_for(struct ynode n, struct step *st, struct diag *d)
 	return 0;
 }
 
+/* A step's name: unique among the steps loaded so far (which are all the
+ * steps before it in the file: sorting comes after loading). */
+static int load_name(struct ynode n, const struct scenario *sc, struct step *st,
+		     struct diag *d)
+{
+	if (ynode_strdup(n, "a step name", &st->name, d))
+		return -EINVAL;
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].name && !strcmp(sc->steps[i].name, st->name)) {
+			diag_at(d, ynode_pos(n), "duplicate step name: \"%s\" (first used at line %d)",
+				st->name, sc->steps[i].at_pos.line);
+			return -EINVAL;
+		}
+	return 0;
+}
+
 static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 		     struct diag *d)
 {
-	struct ynode at, fault, action;
+	struct ynode at, fault, action, v;
 	int ret = 0;
 
 	st->at_pos = ynode_pos(n);
@@ -176,6 +192,8 @@ static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 	if (ynode_need_map(n, "a step", d))
 		return -EINVAL;
 	ret |= ynode_check_keys(n, "a step", step_keys, d);
+	if ((v = ynode_get(n, "name")).node)
+		ret |= load_name(v, sc, st, d);
 	if (!ynode_need_key(n, "at", "a step", "at: 500ms", &at, d))
 		ret |= ynode_duration(at, "at", &st->at_ns, d);
 	else

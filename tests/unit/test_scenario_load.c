@@ -203,7 +203,7 @@ static void test_unknown_key(void **state)
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
 		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, hosts, client, server, steps, expect)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
-		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, for)");
+		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, for, since)");
 }
 
 static void test_bad_duration(void **state)
@@ -235,7 +235,7 @@ static void test_unknown_errno(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect:\n  - detect: { host: server, error: ETIMEOUT, within: 5s }\n",
-		     7, 36, "unknown error name: \"ETIMEOUT\" (accepted: eof, ETIMEDOUT, ECONNRESET");
+		     7, 36, "unknown error name: \"ETIMEOUT\" (accepted: eof, heartbeat-timeout, ETIMEDOUT, ECONNRESET");
 }
 
 static void test_missing_field(void **state)
@@ -474,6 +474,38 @@ static void test_actions_and_repetition(void **state)
 		     "    fault: { crash: client }\nexpect: []\n", 9, 12, "bad times: \"5000\" (a whole number from 1 to 1000)");
 }
 
+static void test_step_names_and_since(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load(VALID_HEAD "steps:\n"
+			      "  - { name: back, at: 2s, fault: { cable-plug: client } }\n"
+			      "  - { name: pull, at: 1s, fault: { cable-pull: client } }\n"
+			      "expect:\n"
+			      "  - detect: { host: server, error: [heartbeat-timeout, eof], within: 1s, since: pull }\n"
+			      "  - no-detect: { host: client, for: 3s }\n", &sc, &d), 0);
+	/* names follow their steps through the sort */
+	assert_string_equal(sc->steps[0].name, "pull");
+	assert_int_equal(sc->expects[0].since, 0);
+	assert_int_equal(sc->expects[0].errors[0], ERRNAME_HEARTBEAT);
+	assert_int_equal(sc->expects[1].since, -1);
+	/* since pull (1 s) + 1 s, or the last fault (2 s) + 3 s */
+	assert_int_equal(scenario_horizon_ns(sc), 5 * NS_PER_S);
+	scenario_free(sc);
+
+	expect_error(VALID_HEAD "steps:\n"
+		     "  - { name: x, at: 1s, fault: { crash: client } }\n"
+		     "  - { name: x, at: 2s, fault: { crash: server } }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n", 8, 13,
+		     "duplicate step name: \"x\" (first used at line 7)");
+	expect_error(VALID_HEAD "steps:\n"
+		     "  - { name: pull, at: 1s, fault: { cable-pull: client } }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s, since: plug } } ]\n", 8, 56,
+		     "unknown step in since: \"plug\" (named steps: pull)");
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario *sc;
@@ -504,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_fault_arguments),
 		cmocka_unit_test(test_peer_options),
 		cmocka_unit_test(test_actions_and_repetition),
+		cmocka_unit_test(test_step_names_and_since),
 		cmocka_unit_test(test_missing_file),
 	};
 
