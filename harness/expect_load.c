@@ -9,10 +9,13 @@
 #include "harness/duration.h"
 #include "harness/errname.h"
 
-static const char *const kind_keys[] = { "detect", "no-detect", "packets", NULL };
+static const char *const kind_keys[] = {
+	"detect", "no-detect", "packets", "delivered", NULL
+};
 static const char *const detect_keys[] = { "host", "error", "within", "since", NULL };
 static const char *const no_detect_keys[] = { "host", "for", "since", NULL };
 static const char *const packets_keys[] = { "from", "to", "kind", "count", NULL };
+static const char *const delivered_keys[] = { "from", "to", NULL };
 
 #define PACKETS_MAX_COUNT 1000000L
 
@@ -250,6 +253,25 @@ static int load_packets(struct ynode n, const struct scenario *sc,
 	return ret;
 }
 
+static int load_delivered(struct ynode n, const struct scenario *sc,
+			  struct expect *e, struct diag *d)
+{
+	struct ynode from, to;
+	int ret = ynode_check_keys(n, "delivered", delivered_keys, d);
+
+	if (ynode_need_key(n, "from", "delivered", "from: client", &from, d) ||
+	    ynode_need_key(n, "to", "delivered", "to: server", &to, d))
+		return -EINVAL;
+	ret |= load_host(from, "delivered from", sc, &e->from, d);
+	ret |= load_host(to, "delivered to", sc, &e->to, d);
+	if (!ret && e->from == e->to) {
+		diag_at(d, ynode_pos(to), "delivered from and to name the same host: \"%s\"",
+			ynode_str(to));
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
 static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 		    struct diag *d)
 {
@@ -261,7 +283,7 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 	if (ynode_need_map(n, "an expectation", d))
 		return -EINVAL;
 	if (ynode_len(n) != 1) {
-		diag_at(d, e->at, "an expectation has exactly one kind (detect, no-detect or packets), not %zu keys",
+		diag_at(d, e->at, "an expectation has exactly one kind (detect, no-detect, packets or delivered), not %zu keys",
 			ynode_len(n));
 		return -EINVAL;
 	}
@@ -279,6 +301,10 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 		e->kind = EXPECT_NO_DETECT;
 		return load_no_detect(body, sc, e, d);
 	}
+	if (!strcmp(kind, "delivered")) {
+		e->kind = EXPECT_DELIVERED;
+		return load_delivered(body, sc, e, d);
+	}
 	e->kind = EXPECT_PACKETS;
 	return load_packets(body, sc, e, d);
 }
@@ -290,7 +316,7 @@ int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 	if (ynode_need_seq(n, "expect", d))
 		return -EINVAL;
 	if (ynode_len(n) == 0) {
-		diag_at(d, ynode_pos(n), "expect is empty: a scenario must expect something (detect, no-detect or packets)");
+		diag_at(d, ynode_pos(n), "expect is empty: a scenario must expect something (detect, no-detect, packets or delivered)");
 		return -EINVAL;
 	}
 	sc->expects = calloc(ynode_len(n), sizeof(*sc->expects));

@@ -184,10 +184,24 @@ static int judge_no_detect(struct judge *j, const struct expect *x,
 	return result_add_expect(res, v, x->at, expected, measured);
 }
 
+/* ICMP destination unreachable is type 3; ICMPv6's is type 1. Neighbour
+ * solicitation and advertisement are ICMPv6 types 135 and 136. */
+static bool other_matches(const struct packet *p, unsigned kinds)
+{
+	if (p->proto == PACKET_ARP)
+		return kinds & PKIND_ARP;
+	if (p->proto != PACKET_ICMP)
+		return false;
+	if (p->family == AF_INET)
+		return (kinds & PKIND_ICMP_UNREACH) && p->icmp_type == 3;
+	return ((kinds & PKIND_ICMP_UNREACH) && p->icmp_type == 1) ||
+	       ((kinds & PKIND_ARP) && (p->icmp_type == 135 || p->icmp_type == 136));
+}
+
 static bool kind_matches(const struct packet *p, unsigned kinds)
 {
 	if (p->proto != PACKET_TCP)
-		return false;
+		return other_matches(p, kinds);
 	return ((kinds & PKIND_FIN) && (p->flags & PKT_FIN)) ||
 	       ((kinds & PKIND_RST) && (p->flags & PKT_RST)) ||
 	       ((kinds & PKIND_SYN) && (p->flags & PKT_SYN)) ||
@@ -248,6 +262,36 @@ static int judge_packets(struct judge *j, const struct expect *x,
 	snprintf(measured, sizeof(measured), "%s %ld %s", who, count, kinds);
 	return result_add_expect(res, count >= x->count_lo && count <= x->count_hi ?
 				 VERDICT_PASS : VERDICT_FAIL, x->at, expected, measured);
+}
+
+/* Every byte @from's application handed to send() arrived at @to's, in
+ * order and intact (the peers send a pattern and check it). */
+static int judge_delivered(struct judge *j, const struct expect *x,
+			   struct scenario_result *res)
+{
+	const char *from = j->sc->hosts[x->from].name, *to = j->sc->hosts[x->to].name;
+	long sent = 0, received = 0, corrupt = -1;
+	char expected[256], measured[256];
+
+	for (size_t i = 0; i < j->ev.n; i++) {
+		const struct event *e = &j->ev.v[i];
+
+		if (e->type == EV_SENT && e->host == x->from)
+			sent += e->bytes;
+		else if (e->type == EV_RECEIVED && e->host == x->to)
+			received += e->bytes;
+		else if (e->type == EV_CORRUPT && e->host == x->to && corrupt < 0)
+			corrupt = e->bytes;
+	}
+	snprintf(expected, sizeof(expected), "every byte %s sent arrives at %s intact", from, to);
+	if (corrupt >= 0)
+		snprintf(measured, sizeof(measured), "%s sent %ld bytes, %s received %ld; the byte at stream offset %ld differs from what was sent",
+			 from, sent, to, received, corrupt);
+	else
+		snprintf(measured, sizeof(measured), "%s sent %ld bytes, %s received %ld", from,
+			 sent, to, received);
+	return result_add_expect(res, sent == received && corrupt < 0 ? VERDICT_PASS :
+				 VERDICT_FAIL, x->at, expected, measured);
 }
 
 /* Find the reference points on the run's clock, and each host's address
@@ -328,6 +372,8 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 			err = judge_detect(&j, x, res);
 		else if (x->kind == EXPECT_NO_DETECT)
 			err = judge_no_detect(&j, x, res);
+		else if (x->kind == EXPECT_DELIVERED)
+			err = judge_delivered(&j, x, res);
 		else
 			err = judge_packets(&j, x, res);
 	}

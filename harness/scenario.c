@@ -139,6 +139,8 @@ static const struct {
 	{ "data", PKIND_DATA },
 	{ "keepalive-probe", PKIND_KEEPALIVE },
 	{ "retransmission", PKIND_RETRANS },
+	{ "icmp-unreachable", PKIND_ICMP_UNREACH },
+	{ "arp", PKIND_ARP },
 };
 
 #define NPKINDS (sizeof(pkinds) / sizeof(pkinds[0]))
@@ -153,7 +155,7 @@ unsigned scenario_pkind_parse(const char *name)
 
 const char *scenario_pkind_accepted(void)
 {
-	return "FIN, RST, SYN, data, keepalive-probe, retransmission";
+	return "FIN, RST, SYN, data, keepalive-probe, retransmission, icmp-unreachable, arp";
 }
 
 const char *scenario_pkind_str(unsigned kinds, char *buf, size_t len)

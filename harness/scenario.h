@@ -128,6 +128,7 @@ enum expect_kind {
 	EXPECT_DETECT,
 	EXPECT_NO_DETECT,
 	EXPECT_PACKETS,
+	EXPECT_DELIVERED,
 };
 
 /* Packet kinds a `packets` expectation counts (bit set). */
@@ -137,6 +138,8 @@ enum expect_kind {
 #define PKIND_RETRANS	0x08
 #define PKIND_DATA	0x10
 #define PKIND_SYN	0x20
+#define PKIND_ICMP_UNREACH	0x40	/* ICMP / ICMPv6 destination unreachable */
+#define PKIND_ARP	0x80	/* ARP, or IPv6 neighbour solicitation/advert */
 
 struct expect {
 	enum expect_kind kind;
@@ -148,7 +151,7 @@ struct expect {
 	int64_t for_ns;		/* no-detect: quiet period since the last fault */
 	int since;		/* detect, no-detect: measure from this step
 				 * (index into steps) instead; -1: default */
-	int from, to;		/* packets: host index or HOST_NONE */
+	int from, to;		/* packets, delivered: host index or HOST_NONE */
 	unsigned kinds;		/* packets: PKIND_* */
 	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
 };

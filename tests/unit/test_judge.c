@@ -74,14 +74,22 @@ static void remove_dir(void)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* Judge one expectation; check its verdict and that "measured" contains
- * @measured. */
-static void judge_one(const char *expect, enum verdict want, const char *measured)
+/* Judge one expectation on the fixture with @extra event lines appended;
+ * check its verdict and that "measured" contains @measured. */
+static void judge_with(const char *expect, const char *extra, enum verdict want,
+		       const char *measured)
 {
 	struct scenario_result r = { 0 };
 	struct diag d;
+	char path[256];
+	FILE *f;
 
 	make_dir(expect, true);
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs(extra, f);
+	fclose(f);
 	diag_init(&d, NULL);
 	if (judge_run_dir(dir, &r, &d))
 		diag_print(&d, stderr);
@@ -95,6 +103,11 @@ static void judge_one(const char *expect, enum verdict want, const char *measure
 	result_scenario_free(&r);
 	diag_clear(&d);
 	remove_dir();
+}
+
+static void judge_one(const char *expect, enum verdict want, const char *measured)
+{
+	judge_with(expect, "", want, measured);
 }
 
 static void test_detect_pass(void **state)
@@ -171,6 +184,53 @@ static void test_packets(void **state)
 		  "server received 0 keepalive-probe");
 }
 
+static void test_arp_and_icmp(void **state)
+{
+	(void)state;
+	/* before the connection: the client asks, the server answers */
+	judge_one("  - packets: { from: client, kind: arp, count: 1 }\n", VERDICT_PASS,
+		  "client sent 1 arp");
+	judge_one("  - packets: { to: client, kind: arp, count: 1 }\n", VERDICT_PASS,
+		  "client received 1 arp");
+	judge_one("  - packets: { kind: icmp-unreachable, count: 0 }\n", VERDICT_PASS,
+		  "the hosts sent 0 icmp-unreachable");
+}
+
+/* Events the peers would have written, after the fixture's own. */
+#define SENT(host, n) "{\"t_ns\":1795347282000000000,\"event\":\"sent\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
+#define RECEIVED(host, n) "{\"t_ns\":1795347282000000001,\"event\":\"received\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
+
+static void test_delivered(void **state)
+{
+	(void)state;
+	judge_with("  - delivered: { from: client, to: server }\n",
+		   SENT("client", 600) SENT("client", 400) RECEIVED("server", 1000),
+		   VERDICT_PASS, "client sent 1000 bytes, server received 1000");
+	judge_with("  - delivered: { from: client, to: server }\n",
+		   SENT("client", 1000) RECEIVED("server", 700), VERDICT_FAIL,
+		   "client sent 1000 bytes, server received 700");
+	judge_with("  - delivered: { from: client, to: server }\n",
+		   SENT("client", 1000) RECEIVED("server", 1000)
+		   "{\"t_ns\":1795347282000000002,\"event\":\"corrupt\",\"host\":\"server\",\"bytes\":512}\n",
+		   VERDICT_FAIL, "the byte at stream offset 512 differs");
+	/* what the server sent does not count for the client's stream */
+	judge_with("  - delivered: { from: client, to: server }\n",
+		   SENT("server", 1000) RECEIVED("server", 1000), VERDICT_FAIL,
+		   "client sent 0 bytes, server received 1000");
+}
+
+static void test_heartbeat_timeout(void **state)
+{
+	(void)state;
+	/* 0.5 s after the pull, before the server's keepalive gave up */
+	judge_with("  - detect: { host: client, error: heartbeat-timeout, within: 0.4s..0.6s }\n",
+		   "{\"t_ns\":1795347282774000000,\"event\":\"heartbeat-timeout\",\"host\":\"client\",\"call\":\"heartbeat\"}\n",
+		   VERDICT_PASS, "client heartbeat timeout after");
+	judge_with("  - detect: { host: client, error: eof, within: 5s }\n",
+		   "{\"t_ns\":1795347282774000000,\"event\":\"heartbeat-timeout\",\"host\":\"client\",\"call\":\"heartbeat\"}\n",
+		   VERDICT_FAIL, "expected EOF");
+}
+
 static void test_unreadable(void **state)
 {
 	struct scenario_result r = { 0 };
@@ -228,6 +288,9 @@ int main(void)
 		cmocka_unit_test(test_detect_fail),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),
+		cmocka_unit_test(test_arp_and_icmp),
+		cmocka_unit_test(test_delivered),
+		cmocka_unit_test(test_heartbeat_timeout),
 		cmocka_unit_test(test_unreadable),
 	};
 

@@ -296,7 +296,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 1, "duplicate key in a scenario: \"name\" (first at line 1)");
 	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
 	expect_error(VALID_HEAD "expect:\n  - smells: { host: server }\n",
-		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets)");
+		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets, delivered)");
 }
 
 #define STEP(fault) VALID_HEAD "steps:\n  - at: 1s\n    fault: " fault "\n" \
@@ -506,6 +506,27 @@ static void test_step_names_and_since(void **state)
 		     "unknown step in since: \"plug\" (named steps: pull)");
 }
 
+static void test_delivered_and_kinds(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load(VALID_HEAD "expect:\n"
+			      "  - delivered: { from: client, to: server }\n"
+			      "  - packets: { to: client, kind: [icmp-unreachable, arp], count: 0 }\n",
+			      &sc, &d), 0);
+	assert_int_equal(sc->expects[0].kind, EXPECT_DELIVERED);
+	assert_int_equal(sc->expects[0].from, 0);
+	assert_int_equal(sc->expects[0].to, 1);
+	assert_int_equal(sc->expects[1].kinds, PKIND_ICMP_UNREACH | PKIND_ARP);
+	scenario_free(sc);
+	expect_error(VALID_HEAD "expect: [ { delivered: { from: client, to: client } } ]\n", 6, 44,
+		     "delivered from and to name the same host: \"client\"");
+	expect_error(VALID_HEAD "expect: [ { delivered: { from: client } } ]\n", 6, 24,
+		     "delivered needs to");
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario *sc;
@@ -537,6 +558,7 @@ int main(void)
 		cmocka_unit_test(test_peer_options),
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
+		cmocka_unit_test(test_delivered_and_kinds),
 		cmocka_unit_test(test_missing_file),
 	};
 
