@@ -8,9 +8,10 @@
 
 #include "harness/duration.h"
 #include "harness/errname.h"
+#include "harness/sequence_load.h"
 
 static const char *const kind_keys[] = {
-	"detect", "no-detect", "packets", "delivered", NULL
+	"detect", "no-detect", "packets", "delivered", "sequence", NULL
 };
 static const char *const detect_keys[] = { "host", "error", "within", "since", NULL };
 static const char *const no_detect_keys[] = { "host", "for", "since", NULL };
@@ -24,7 +25,7 @@ const char *expect_kind_name(enum expect_kind kind)
 	return kind_keys[kind];
 }
 
-static int load_host(struct ynode n, const char *what, const struct scenario *sc,
+int expect_load_host(struct ynode n, const char *what, const struct scenario *sc,
 		     int *host, struct diag *d)
 {
 	char names[128];
@@ -121,7 +122,7 @@ static int load_detect(struct ynode n, const struct scenario *sc,
 	int ret = ynode_check_keys(n, "detect", detect_keys, d);
 
 	if (!ynode_need_key(n, "host", "detect", "host: server", &v, d))
-		ret |= load_host(v, "detect host", sc, &e->host, d);
+		ret |= expect_load_host(v, "detect host", sc, &e->host, d);
 	else
 		ret = -EINVAL;
 	v = ynode_get(n, "error");
@@ -141,7 +142,7 @@ static int load_no_detect(struct ynode n, const struct scenario *sc,
 	int ret = ynode_check_keys(n, "no-detect", no_detect_keys, d);
 
 	if (!ynode_need_key(n, "host", "no-detect", "host: client", &v, d))
-		ret |= load_host(v, "no-detect host", sc, &e->host, d);
+		ret |= expect_load_host(v, "no-detect host", sc, &e->host, d);
 	else
 		ret = -EINVAL;
 	if (!ynode_need_key(n, "for", "no-detect", "for: 10s", &v, d))
@@ -151,7 +152,7 @@ static int load_no_detect(struct ynode n, const struct scenario *sc,
 	return ret | load_since(n, sc, e, d);
 }
 
-static int load_kinds(struct ynode n, struct expect *e, struct diag *d)
+int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d)
 {
 	size_t count = ynode_is_seq(n) ? ynode_len(n) : 1;
 	int ret = 0;
@@ -175,7 +176,7 @@ static int load_kinds(struct ynode n, struct expect *e, struct diag *d)
 				ynode_str(item), scenario_pkind_accepted());
 			ret = -EINVAL;
 		}
-		e->kinds |= kind;
+		*kinds |= kind;
 	}
 	return ret;
 }
@@ -194,7 +195,7 @@ static bool parse_long(const char *s, long *v)
 }
 
 /* "3", "2..5", ">= 3" or "<= 5" */
-static int load_count(struct ynode n, struct expect *e, struct diag *d)
+int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d)
 {
 	const char *s = ynode_str(n), *dots;
 	char first[32];
@@ -202,20 +203,20 @@ static int load_count(struct ynode n, struct expect *e, struct diag *d)
 
 	if (ynode_need_scalar(n, "count", d))
 		return -EINVAL;
-	e->count_hi = LONG_MAX;
+	*hi = LONG_MAX;
 	if (!strncmp(s, ">=", 2)) {
-		ok = parse_long(s + 2, &e->count_lo);
+		ok = parse_long(s + 2, lo);
 	} else if (!strncmp(s, "<=", 2)) {
-		e->count_lo = 0;
-		ok = parse_long(s + 2, &e->count_hi);
+		*lo = 0;
+		ok = parse_long(s + 2, hi);
 	} else if ((dots = strstr(s, "..")) && (size_t)(dots - s) < sizeof(first)) {
 		memcpy(first, s, dots - s);
 		first[dots - s] = '\0';
-		ok = parse_long(first, &e->count_lo) && parse_long(dots + 2, &e->count_hi) &&
-		     e->count_lo <= e->count_hi;
+		ok = parse_long(first, lo) && parse_long(dots + 2, hi) &&
+		     *lo <= *hi;
 	} else {
-		ok = parse_long(s, &e->count_lo);
-		e->count_hi = e->count_lo;
+		ok = parse_long(s, lo);
+		*hi = *lo;
 	}
 	if (ok)
 		return 0;
@@ -233,21 +234,21 @@ static int load_packets(struct ynode n, const struct scenario *sc,
 	e->from = e->to = HOST_NONE;
 	v = ynode_get(n, "from");
 	if (v.node)
-		ret |= load_host(v, "packets from", sc, &e->from, d);
+		ret |= expect_load_host(v, "packets from", sc, &e->from, d);
 	v = ynode_get(n, "to");
 	if (v.node)
-		ret |= load_host(v, "packets to", sc, &e->to, d);
+		ret |= expect_load_host(v, "packets to", sc, &e->to, d);
 	if (!ret && e->from != HOST_NONE && e->from == e->to) {
 		diag_at(d, ynode_pos(v), "packets from and to name the same host: \"%s\"",
 			ynode_str(v));
 		ret = -EINVAL;
 	}
 	if (!ynode_need_key(n, "kind", "packets", "kind: keepalive-probe", &v, d))
-		ret |= load_kinds(v, e, d);
+		ret |= expect_load_kinds(v, &e->kinds, d);
 	else
 		ret = -EINVAL;
 	if (!ynode_need_key(n, "count", "packets", "count: 3", &v, d))
-		ret |= load_count(v, e, d);
+		ret |= expect_load_count(v, &e->count_lo, &e->count_hi, d);
 	else
 		ret = -EINVAL;
 	return ret;
@@ -262,8 +263,8 @@ static int load_delivered(struct ynode n, const struct scenario *sc,
 	if (ynode_need_key(n, "from", "delivered", "from: client", &from, d) ||
 	    ynode_need_key(n, "to", "delivered", "to: server", &to, d))
 		return -EINVAL;
-	ret |= load_host(from, "delivered from", sc, &e->from, d);
-	ret |= load_host(to, "delivered to", sc, &e->to, d);
+	ret |= expect_load_host(from, "delivered from", sc, &e->from, d);
+	ret |= expect_load_host(to, "delivered to", sc, &e->to, d);
 	if (!ret && e->from == e->to) {
 		diag_at(d, ynode_pos(to), "delivered from and to name the same host: \"%s\"",
 			ynode_str(to));
@@ -283,7 +284,7 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 	if (ynode_need_map(n, "an expectation", d))
 		return -EINVAL;
 	if (ynode_len(n) != 1) {
-		diag_at(d, e->at, "an expectation has exactly one kind (detect, no-detect, packets or delivered), not %zu keys",
+		diag_at(d, e->at, "an expectation has exactly one kind (detect, no-detect, packets, delivered or sequence), not %zu keys",
 			ynode_len(n));
 		return -EINVAL;
 	}
@@ -301,6 +302,10 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *e,
 		e->kind = EXPECT_NO_DETECT;
 		return load_no_detect(body, sc, e, d);
 	}
+	if (!strcmp(kind, "sequence")) {
+		e->kind = EXPECT_SEQUENCE;
+		return sequence_load(body, sc, e, d) | load_since(body, sc, e, d);
+	}
 	if (!strcmp(kind, "delivered")) {
 		e->kind = EXPECT_DELIVERED;
 		return load_delivered(body, sc, e, d);
@@ -316,7 +321,7 @@ int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 	if (ynode_need_seq(n, "expect", d))
 		return -EINVAL;
 	if (ynode_len(n) == 0) {
-		diag_at(d, ynode_pos(n), "expect is empty: a scenario must expect something (detect, no-detect, packets or delivered)");
+		diag_at(d, ynode_pos(n), "expect is empty: a scenario must expect something (detect, no-detect, packets, delivered or sequence)");
 		return -EINVAL;
 	}
 	sc->expects = calloc(ynode_len(n), sizeof(*sc->expects));

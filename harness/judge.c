@@ -13,6 +13,7 @@
 #include "harness/events.h"
 #include "harness/rundir.h"
 #include "harness/scenario.h"
+#include "harness/sequence.h"
 #include "netns/fault.h"
 
 struct judge {
@@ -184,32 +185,6 @@ static int judge_no_detect(struct judge *j, const struct expect *x,
 	return result_add_expect(res, v, x->at, expected, measured);
 }
 
-/* ICMP destination unreachable is type 3; ICMPv6's is type 1. Neighbour
- * solicitation and advertisement are ICMPv6 types 135 and 136. */
-static bool other_matches(const struct packet *p, unsigned kinds)
-{
-	if (p->proto == PACKET_ARP)
-		return kinds & PKIND_ARP;
-	if (p->proto != PACKET_ICMP)
-		return false;
-	if (p->family == AF_INET)
-		return (kinds & PKIND_ICMP_UNREACH) && p->icmp_type == 3;
-	return ((kinds & PKIND_ICMP_UNREACH) && p->icmp_type == 1) ||
-	       ((kinds & PKIND_ARP) && (p->icmp_type == 135 || p->icmp_type == 136));
-}
-
-static bool kind_matches(const struct packet *p, unsigned kinds)
-{
-	if (p->proto != PACKET_TCP)
-		return other_matches(p, kinds);
-	return ((kinds & PKIND_FIN) && (p->flags & PKT_FIN)) ||
-	       ((kinds & PKIND_RST) && (p->flags & PKT_RST)) ||
-	       ((kinds & PKIND_SYN) && (p->flags & PKT_SYN)) ||
-	       ((kinds & PKIND_DATA) && (p->cls & PKT_CLS_DATA)) ||
-	       ((kinds & PKIND_KEEPALIVE) && (p->cls & PKT_CLS_KEEPALIVE)) ||
-	       ((kinds & PKIND_RETRANS) && (p->cls & PKT_CLS_RETRANSMISSION));
-}
-
 static bool addr_is(const struct judge *j, const uint8_t *addr, int host)
 {
 	return !memcmp(addr, j->addr[host], j->family[host] == AF_INET6 ? 16 : 4);
@@ -234,7 +209,7 @@ static long count_packets(const struct judge *j, const struct expect *x)
 				sent = !sent && addr_is(j, p->dst, at);
 			else if (x->to != HOST_NONE)
 				sent = sent && addr_is(j, p->dst, x->to);
-			if (sent && kind_matches(p, x->kinds))
+			if (sent && seq_kind_matches(p, x->kinds))
 				count++;
 		}
 	}
@@ -292,6 +267,47 @@ static int judge_delivered(struct judge *j, const struct expect *x,
 			 sent, to, received);
 	return result_add_expect(res, sent == received && corrupt < 0 ? VERDICT_PASS :
 				 VERDICT_FAIL, x->at, expected, measured);
+}
+
+/* The pattern of segments at one host's capture, from the `since` step
+ * (or the first packet). */
+static int judge_sequence(struct judge *j, const struct expect *x,
+			  struct scenario_result *res)
+{
+	const struct seq_hosts hosts = { j->addr, j->family, j->sc->nhosts };
+	const struct packet_list *pk = &j->pk[x->at_host];
+	char expected[384], measured[512], item[160], pkt[160], t[32];
+	const char *ref_what = "the first packet";
+	struct seq_outcome o;
+	int64_t t0 = 0, origin;
+	size_t used;
+
+	if (x->since >= 0 && !reference(j, x, &t0, &ref_what)) {
+		snprintf(measured, sizeof(measured), "step %s never ran", ref_what);
+		return result_add_expect(res, VERDICT_FAIL, x->at, "the sequence", measured);
+	}
+	used = (size_t)snprintf(expected, sizeof(expected), "at %s's capture since %s:",
+				j->sc->hosts[x->at_host].name, ref_what);
+	for (size_t i = 0; i < x->nitems && used < sizeof(expected); i++)
+		used += (size_t)snprintf(expected + used, sizeof(expected) - used, "%s %s",
+					 i ? (x->items[i].next ? " then" : " ... then") : "",
+					 seq_item_str(&x->items[i], j->sc, item, sizeof(item)));
+	o = seq_match(x->items, x->nitems, pk->v, pk->n, t0, &hosts);
+	origin = t0 ? t0 : pk->n ? pk->v[0].t_ns : 0;
+	if (o.ok) {
+		snprintf(measured, sizeof(measured), "matched, the last item %s after %s",
+			 duration_str(o.last->t_ns - origin, t, sizeof(t)), ref_what);
+	} else if (o.instead) {
+		snprintf(measured, sizeof(measured), "item %zu (%s): found %ld, then %s, %s after %s",
+			 o.item + 1, seq_item_str(&x->items[o.item], j->sc, item, sizeof(item)), o.found,
+			 seq_packet_str(o.instead, &hosts, j->sc, pkt, sizeof(pkt)),
+			 duration_str(o.instead->t_ns - origin, t, sizeof(t)), ref_what);
+	} else {
+		snprintf(measured, sizeof(measured), "item %zu (%s): found %ld before the capture ended",
+			 o.item + 1, seq_item_str(&x->items[o.item], j->sc, item, sizeof(item)), o.found);
+	}
+	return result_add_expect(res, o.ok ? VERDICT_PASS : VERDICT_FAIL, x->at, expected,
+				 measured);
 }
 
 /* Find the reference points on the run's clock, and each host's address
@@ -374,6 +390,8 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 			err = judge_no_detect(&j, x, res);
 		else if (x->kind == EXPECT_DELIVERED)
 			err = judge_delivered(&j, x, res);
+		else if (x->kind == EXPECT_SEQUENCE)
+			err = judge_sequence(&j, x, res);
 		else
 			err = judge_packets(&j, x, res);
 	}

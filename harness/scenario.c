@@ -29,6 +29,8 @@ void scenario_free(struct scenario *sc)
 		free(sc->steps[i].name);
 	}
 	free(sc->steps);
+	for (size_t i = 0; i < sc->nexpects; i++)
+		free(sc->expects[i].items);
 	free(sc->expects);
 	free(sc);
 }

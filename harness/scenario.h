@@ -124,11 +124,23 @@ struct step {
 	struct action action;
 };
 
+/* One item of a `sequence`: which segments it matches, and how many. */
+struct seq_item {
+	struct pos at;
+	int from, to;		/* host index or HOST_NONE (either) */
+	unsigned kinds;		/* PKIND_*, any of; 0: any TCP segment */
+	uint8_t flags;		/* TCP flags (PKT_*) that must all be set */
+	int payload;		/* -1: either; 0: none; 1: some */
+	long count_lo, count_hi;
+	bool next;		/* nothing may come between it and the item before */
+};
+
 enum expect_kind {
 	EXPECT_DETECT,
 	EXPECT_NO_DETECT,
 	EXPECT_PACKETS,
 	EXPECT_DELIVERED,
+	EXPECT_SEQUENCE,
 };
 
 /* Packet kinds a `packets` expectation counts (bit set). */
@@ -149,11 +161,14 @@ struct expect {
 	size_t nerrors;		/* 0: any detection counts */
 	int64_t lo_ns, hi_ns;	/* detect: window since the last fault */
 	int64_t for_ns;		/* no-detect: quiet period since the last fault */
-	int since;		/* detect, no-detect: measure from this step
+	int since;		/* detect, no-detect, sequence: from this step
 				 * (index into steps) instead; -1: default */
 	int from, to;		/* packets, delivered: host index or HOST_NONE */
 	unsigned kinds;		/* packets: PKIND_* */
 	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
+	int at_host;		/* sequence: whose capture */
+	struct seq_item *items;	/* sequence: the pattern, in order */
+	size_t nitems;
 };
 
 struct scenario {

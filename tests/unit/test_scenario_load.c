@@ -18,6 +18,7 @@
 #include "harness/catalogue.h"
 #include "harness/duration.h"
 #include "harness/errname.h"
+#include "captures/packet.h"
 #include "harness/scenario.h"
 #include "netns/fault.h"
 
@@ -296,7 +297,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 1, "duplicate key in a scenario: \"name\" (first at line 1)");
 	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
 	expect_error(VALID_HEAD "expect:\n  - smells: { host: server }\n",
-		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets, delivered)");
+		     7, 5, "unknown key in an expectation: \"smells\" (accepted: detect, no-detect, packets, delivered, sequence)");
 }
 
 #define STEP(fault) VALID_HEAD "steps:\n  - at: 1s\n    fault: " fault "\n" \
@@ -527,6 +528,41 @@ static void test_delivered_and_kinds(void **state)
 		     "delivered needs to");
 }
 
+static void test_sequence(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load(VALID_HEAD "expect:\n"
+			      "  - sequence:\n"
+			      "      at: server\n"
+			      "      strict: true\n"
+			      "      match:\n"
+			      "        - { from: server, kind: keepalive-probe, count: \">= 2\", next: false }\n"
+			      "        - { to: client, flags: [RST, ACK], payload: false }\n", &sc, &d), 0);
+	assert_int_equal(sc->expects[0].kind, EXPECT_SEQUENCE);
+	assert_int_equal(sc->expects[0].at_host, 1);
+	assert_int_equal(sc->expects[0].since, -1);
+	assert_int_equal(sc->expects[0].nitems, 2);
+	assert_int_equal(sc->expects[0].items[0].count_lo, 2);
+	assert_false(sc->expects[0].items[0].next);	/* its own next wins over strict */
+	assert_true(sc->expects[0].items[1].next);
+	assert_int_equal(sc->expects[0].items[1].flags, PKT_RST | PKT_ACK);
+	assert_int_equal(sc->expects[0].items[1].payload, 0);
+	assert_int_equal(sc->expects[0].items[1].from, HOST_NONE);
+	scenario_free(sc);
+
+	expect_error(VALID_HEAD "expect: [ { sequence: { at: server, match: [ { flags: [URG] } ] } } ]\n",
+		     6, 56, "unknown TCP flag: \"URG\" (SYN, FIN, RST, PSH or ACK)");
+	expect_error(VALID_HEAD "expect: [ { sequence: { at: server, match: [] } } ]\n",
+		     6, 44, "match lists no item");
+	expect_error(VALID_HEAD "expect: [ { sequence: { at: server, match: [ { count: 0 } ] } } ]\n",
+		     6, 55, "a sequence item matches at least one packet");
+	expect_error(VALID_HEAD "expect: [ { sequence: { match: [ {} ] } } ]\n", 6, 23,
+		     "sequence needs at");
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario *sc;
@@ -559,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
 		cmocka_unit_test(test_delivered_and_kinds),
+		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_missing_file),
 	};
 
