@@ -105,6 +105,8 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 	}
 	if (e->type == EV_HOST) {
 		put_str(o, "addr", e->addr);
+		if (e->alias[0])
+			put_str(o, "alias", e->alias);
 		put_str(o, "capture", e->capture);
 	}
 	if (fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
@@ -171,6 +173,8 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		snprintf(e->call, sizeof(e->call), "%s", s);
 	if ((s = get_str(o, "addr")))
 		snprintf(e->addr, sizeof(e->addr), "%s", s);
+	if ((s = get_str(o, "alias")))
+		snprintf(e->alias, sizeof(e->alias), "%s", s);
 	if ((s = get_str(o, "capture")))
 		snprintf(e->capture, sizeof(e->capture), "%s", s);
 	if ((s = get_str(o, "what")))

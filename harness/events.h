@@ -54,6 +54,8 @@ struct event {
 	int occurrence;		/* EV_STEP: 1, 2... of a repeated step; 0: once */
 	int target;		/* EV_STEP: the host the step acts on */
 	char addr[48];		/* EV_HOST: the host's address */
+	char alias[48];		/* EV_HOST: the address the others see it as,
+				 * behind a NAT; "" when the same */
 	char capture[64];	/* EV_HOST: its capture, relative to the run dir */
 };
 

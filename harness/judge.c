@@ -22,6 +22,8 @@ struct judge {
 	struct packet_list pk[SCENARIO_MAX_HOSTS];
 	uint8_t addr[SCENARIO_MAX_HOSTS][16];
 	int family[SCENARIO_MAX_HOSTS];
+	uint8_t alias[SCENARIO_MAX_HOSTS][16];	/* seen as, behind a NAT */
+	int alias_family[SCENARIO_MAX_HOSTS];	/* 0: none */
 	int64_t t_established;	/* 0: never */
 	int64_t t_ref;		/* the last fault, or establishment */
 	const char *ref_what;	/* "cable-pull", or "establishment" */
@@ -187,7 +189,10 @@ static int judge_no_detect(struct judge *j, const struct expect *x,
 
 static bool addr_is(const struct judge *j, const uint8_t *addr, int host)
 {
-	return !memcmp(addr, j->addr[host], j->family[host] == AF_INET6 ? 16 : 4);
+	const struct seq_hosts h = { j->addr, j->family, j->alias, j->alias_family,
+				     j->sc->nhosts };
+
+	return seq_addr_is(&h, addr, host);
 }
 
 /* Packets sent by a host are counted where they left it (its own capture);
@@ -274,7 +279,8 @@ static int judge_delivered(struct judge *j, const struct expect *x,
 static int judge_sequence(struct judge *j, const struct expect *x,
 			  struct scenario_result *res)
 {
-	const struct seq_hosts hosts = { j->addr, j->family, j->sc->nhosts };
+	const struct seq_hosts hosts = { j->addr, j->family, j->alias, j->alias_family,
+					 j->sc->nhosts };
 	const struct packet_list *pk = &j->pk[x->at_host];
 	char expected[384], measured[512], item[160], pkt[160], t[32];
 	const char *ref_what = "the first packet";
@@ -328,6 +334,11 @@ static int read_timeline(struct judge *j, const char *dir, struct diag *d)
 			j->ref_what = e->what;
 		} else if (e->type == EV_HOST && e->host != HOST_NONE) {
 			j->family[e->host] = strchr(e->addr, ':') ? AF_INET6 : AF_INET;
+			if (e->alias[0]) {
+				j->alias_family[e->host] = strchr(e->alias, ':') ? AF_INET6 : AF_INET;
+				if (inet_pton(j->alias_family[e->host], e->alias, j->alias[e->host]) != 1)
+					j->alias_family[e->host] = 0;
+			}
 			if (inet_pton(j->family[e->host], e->addr, j->addr[e->host]) != 1) {
 				diag_add(d, "%s/%s: bad address for %s: \"%s\"", dir, RUNDIR_EVENTS,
 					 j->sc->hosts[e->host].name, e->addr);

@@ -86,6 +86,8 @@ static int start_captures(struct run *r, const char *dir)
 
 		snprintf(e.capture, sizeof(e.capture), "%s/%s.pcap", RUNDIR_CAPTURES, name);
 		topo_host_addr_str(r->topo, (int)i, e.addr, sizeof(e.addr));
+		if (!topo_host_alias_str(r->topo, (int)i, e.alias, sizeof(e.alias)))
+			e.alias[0] = '\0';
 		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
 			return -ENOMEM;
 		r->cap_paths[i] = path;

@@ -79,11 +79,20 @@ enum net_kind {
 	NET_ROUTED,		/* each host on its own subnet behind a router */
 };
 
+/* What a NAT router does with a segment of a connection its conntrack
+ * no longer knows. */
+enum untracked {
+	UNTRACKED_PICKUP,	/* tracks it anew (Linux's default) */
+	UNTRACKED_DROP,		/* drops it silently (a cloud load balancer) */
+	UNTRACKED_RESET,	/* answers it with an RST */
+};
+
 struct net_config {
 	enum net_kind kind;
 	int family;		/* AF_INET or AF_INET6 */
 	bool nat;		/* routed: the router masquerades the client */
 	int64_t conntrack_timeout_ns;	/* routed: established timeout; 0: default */
+	enum untracked untracked;	/* nat */
 	struct pos at;		/* the topology key, for errors */
 };
 

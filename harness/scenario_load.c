@@ -11,12 +11,13 @@
 
 #include "harness/expect_load.h"
 #include "harness/host_load.h"
+#include "harness/net_load.h"
 #include "harness/step_load.h"
 #include "harness/yaml_node.h"
 
 static const char *const top_keys[] = {
-	"name", "claims", "about", "family", "hosts", "client", "server", "steps",
-	"expect", NULL
+	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
+	"steps", "expect", NULL
 };
 
 /* The fixed hosts of the default topology, in index order. */
@@ -52,22 +53,6 @@ static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 	return ret;
 }
 
-/* family: ipv4 | ipv6 — what the hosts talk over. */
-static int load_family(struct ynode n, struct net_config *net, struct diag *d)
-{
-	if (ynode_need_scalar(n, "family", d))
-		return -EINVAL;
-	if (!strcmp(ynode_str(n), "ipv4"))
-		net->family = AF_INET;
-	else if (!strcmp(ynode_str(n), "ipv6"))
-		net->family = AF_INET6;
-	else {
-		diag_at(d, ynode_pos(n), "bad family: \"%s\" (ipv4 or ipv6)", ynode_str(n));
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 {
 	struct ynode n;
@@ -91,7 +76,10 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	sc->net.family = AF_INET;
 	n = ynode_get(root, "family");
 	if (n.node)
-		ret |= load_family(n, &sc->net, d);
+		ret |= net_load_family(n, &sc->net, d);
+	n = ynode_get(root, "topology");
+	if (n.node)
+		ret |= net_load_topology(n, &sc->net, d);
 	sc->nhosts = SCENARIO_MAX_HOSTS;
 	for (size_t i = 0; i < sc->nhosts; i++)
 		sc->hosts[i].name = host_names[i];

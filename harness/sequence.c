@@ -30,17 +30,20 @@ bool seq_kind_matches(const struct packet *p, unsigned kinds)
 	       ((kinds & PKIND_RETRANS) && (p->cls & PKT_CLS_RETRANSMISSION));
 }
 
-static bool addr_is(const struct seq_hosts *h, const uint8_t *addr, int host)
+bool seq_addr_is(const struct seq_hosts *h, const uint8_t *addr, int host)
 {
-	return !memcmp(addr, h->addr[host], h->family[host] == AF_INET6 ? 16 : 4);
+	if (!memcmp(addr, h->addr[host], h->family[host] == AF_INET6 ? 16 : 4))
+		return true;
+	return h->alias && h->alias_family[host] &&
+	       !memcmp(addr, h->alias[host], h->alias_family[host] == AF_INET6 ? 16 : 4);
 }
 
 bool seq_item_matches(const struct seq_item *it, const struct packet *p,
 		      const struct seq_hosts *h)
 {
-	if (it->from != HOST_NONE && !addr_is(h, p->src, it->from))
+	if (it->from != HOST_NONE && !seq_addr_is(h, p->src, it->from))
 		return false;
-	if (it->to != HOST_NONE && !addr_is(h, p->dst, it->to))
+	if (it->to != HOST_NONE && !seq_addr_is(h, p->dst, it->to))
 		return false;
 	if (it->kinds && !seq_kind_matches(p, it->kinds))
 		return false;
@@ -142,7 +145,7 @@ static const char *who(const uint8_t *addr, const struct seq_hosts *h,
 		       const struct scenario *sc, int family, char *buf, size_t len)
 {
 	for (size_t i = 0; i < h->n; i++)
-		if (h->family[i] == family && addr_is(h, addr, (int)i))
+		if (h->family[i] == family && seq_addr_is(h, addr, (int)i))
 			return sc->hosts[i].name;
 	return packet_addr_str(family, addr, buf, len);
 }

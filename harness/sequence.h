@@ -15,8 +15,13 @@
 struct seq_hosts {
 	const uint8_t (*addr)[16];	/* per host index */
 	const int *family;
+	const uint8_t (*alias)[16];	/* seen as, behind a NAT (may be NULL) */
+	const int *alias_family;	/* 0: no alias */
 	size_t n;
 };
+
+/* Whether @addr is @host's address (or its alias). */
+bool seq_addr_is(const struct seq_hosts *h, const uint8_t *addr, int host);
 
 struct seq_outcome {
 	bool ok;

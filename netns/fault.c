@@ -25,6 +25,7 @@ extern const struct fault_ops fault_restart;
 extern const struct fault_ops fault_power_off;
 extern const struct fault_ops fault_power_on;
 extern const struct fault_ops fault_netem;
+extern const struct fault_ops fault_nat_expire;
 
 /* Every fault kind: adding one is a fault_<kind>.c and a row here. */
 static const struct fault_ops *const fault_table[] = {
@@ -46,6 +47,7 @@ static const struct fault_ops *const fault_table[] = {
 	&fault_power_off,
 	&fault_power_on,
 	&fault_netem,
+	&fault_nat_expire,
 };
 
 #define NFAULTS (sizeof(fault_table) / sizeof(fault_table[0]))

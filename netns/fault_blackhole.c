@@ -47,8 +47,10 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 	char name[64], script[1024];
 
 	fault_object_name(f, name, sizeof(name));
+	/* routed, neighbour resolution is with the router, never forwarded:
+	 * a blackhole there is always a failure beyond the first hop */
 	snprintf(script, sizeof(script),
-		 "table bridge %s {\n"
+		 "table %s %s {\n"
 		 "  chain forward {\n"
 		 "    type filter hook forward priority 0; policy accept;\n"
 		 "%s"
@@ -56,7 +58,8 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 		 "    oifname \"%s\" drop\n"
 		 "  }\n"
 		 "}\n",
-		 name, b->arp ? "    ether type arp accept\n"
+		 topo_filter_family(ctx->topo), name,
+		 b->arp && !topo_routed(ctx->topo) ? "    ether type arp accept\n"
 				"    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n" : "",
 		 port, port);
 	return nft_run_in(topo_switch_ns(ctx->topo), script, d);
@@ -66,7 +69,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	char name[64];
 
-	return nft_delete_table(topo_switch_ns(ctx->topo), "bridge",
+	return nft_delete_table(topo_switch_ns(ctx->topo), topo_filter_family(ctx->topo),
 				fault_object_name(f, name, sizeof(name)), d);
 }
 

@@ -158,9 +158,9 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 	if (p->to.index != HOST_NONE)
 		snprintf(base + strlen(base), sizeof(base) - strlen(base), " oifname \"%s\"",
 			 topo_port_name(ctx->topo, p->to.index));
-	fprintf(s, "table bridge %s {\n  chain forward {\n"
+	fprintf(s, "table %s %s {\n  chain forward {\n"
 		   "    type filter hook forward priority 0; policy accept;\n",
-		fault_object_name(f, name, sizeof(name)));
+		topo_filter_family(ctx->topo), fault_object_name(f, name, sizeof(name)));
 	switch (p->what) {
 	case DROP_ALL:
 		fprintf(s, "    %s jump pick\n", base);
@@ -199,7 +199,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	char name[64];
 
-	return nft_delete_table(topo_switch_ns(ctx->topo), "bridge",
+	return nft_delete_table(topo_switch_ns(ctx->topo), topo_filter_family(ctx->topo),
 				fault_object_name(f, name, sizeof(name)), d);
 }
 

@@ -20,14 +20,13 @@
 #include "netns/netns.h"
 #include "netns/nft.h"
 #include "netns/offload.h"
+#include "netns/router.h"
 
 #define TOPO_MAX_HOSTS 16
 #define BRIDGE_NAME "br0"
 /* 198.18.0.0/15 is reserved for benchmarking (RFC 2544): never routed. */
-#define LAN_PREFIX "198.18.0."
 #define LAN_PREFIXLEN 24
 /* fd00::/8 is unique-local (RFC 4193): never routed either. */
-#define LAN6_PREFIX "fd00::"
 #define LAN6_PREFIXLEN 64
 /* Links normally reach IF_OPER_UP within a few ms; the kernel's linkwatch
  * may hold a carrier change back for up to a second. */
@@ -48,7 +47,9 @@ struct topo_host {
 
 struct topo {
 	const char *label;
+	struct net_config net;	/* switched or routed, the family, NAT */
 	int family;		/* what the hosts talk over: AF_INET or AF_INET6 */
+	char router_script[1024];	/* routed: the router's own nft table */
 	int sw_ns;
 	struct nl_sock *sw_nl;
 	int bridge;
@@ -178,7 +179,7 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 		return nl_fail(d, err, "create veth %s/%s for %s (%s)", h->port_name,
 			       TOPO_HOST_IFNAME, h->name, where);
 	err = link_index(t->sw_nl, h->port_name, &h->port, where, d);
-	if (err)
+	if (err || t->net.kind == NET_ROUTED)
 		return err;
 	err = rtnl_link_enslave_ifindex(t->sw_nl, t->bridge, h->port);
 	if (err < 0)
@@ -186,37 +187,21 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 	return 0;
 }
 
-static int add_address(const struct topo *t, struct topo_host *h,
-		       const char *where, struct diag *d)
+/* "198.18.0.1/24" (switched), "198.18.1.2/24" (routed: host i on subnet
+ * i+1, its router .1), or the IPv6 equivalents in fd00::/8. */
+static const char *addr_text(const struct topo *t, int host, bool router,
+			     bool prefix, char *buf, size_t len)
 {
-	struct rtnl_addr *a;
-	struct nl_addr *local;
-	char text[80], addr[INET6_ADDRSTRLEN];
-	int err;
+	bool v6 = t->family == AF_INET6;
+	int plen = v6 ? LAN6_PREFIXLEN : LAN_PREFIXLEN;
 
-	snprintf(text, sizeof(text), "%s/%d",
-		 topo_host_addr_str(t, (int)(h - t->hosts), addr, sizeof(addr)),
-		 t->family == AF_INET6 ? LAN6_PREFIXLEN : LAN_PREFIXLEN);
-	err = nl_addr_parse(text, t->family, &local);
-	if (err < 0)
-		return nl_fail(d, err, "parse address %s", text);
-	a = rtnl_addr_alloc();
-	if (!a) {
-		nl_addr_put(local);
-		return -ENOMEM;
-	}
-	rtnl_addr_set_ifindex(a, h->ifindex);
-	rtnl_addr_set_local(a, local);
-	/* usable at once: no duplicate address detection on a private LAN */
-	if (t->family == AF_INET6)
-		rtnl_addr_set_flags(a, IFA_F_NODAD);
-	err = rtnl_addr_add(h->nl, a, 0);
-	rtnl_addr_put(a);
-	nl_addr_put(local);
-	if (err < 0)
-		return nl_fail(d, err, "add address %s to %s (%s)", text,
-			       TOPO_HOST_IFNAME, where);
-	return 0;
+	if (t->net.kind == NET_SWITCHED)
+		snprintf(buf, len, v6 ? "fd00::%x" : "198.18.0.%d", host + 1);
+	else
+		snprintf(buf, len, v6 ? "fd00:%x::%d" : "198.18.%d.%d", host + 1, router ? 1 : 2);
+	if (prefix)
+		snprintf(buf + strlen(buf), len - strlen(buf), "/%d", plen);
+	return buf;
 }
 
 static int offload_off_in(int ns, const char *ifname, struct diag *d)
@@ -235,7 +220,7 @@ static int offload_off_in(int ns, const char *ifname, struct diag *d)
  * off for an IPv4 scenario, quiet for an IPv6 one: see make_host().) */
 static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
 {
-	char where[128];
+	char where[128], text[64];
 	int lo, err;
 
 	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
@@ -245,7 +230,9 @@ static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
 	if ((err = link_index(h->nl, "lo", &lo, where, d)) ||
 	    (err = link_set_up(h->nl, lo, true, "lo", where, d)) ||
 	    (err = link_index(h->nl, TOPO_HOST_IFNAME, &h->ifindex, where, d)) ||
-	    (err = add_address(t, h, where, d)) ||
+	    (err = router_addr_add(h->nl, h->ifindex, t->family,
+				   addr_text(t, (int)(h - t->hosts), false, true, text, sizeof(text)),
+				   where, d)) ||
 	    (err = offload_off_in(h->ns, TOPO_HOST_IFNAME, d)) ||
 	    (err = link_set_up(h->nl, h->ifindex, true, TOPO_HOST_IFNAME, where, d)))
 		return err;
@@ -316,10 +303,12 @@ static int wait_oper_up(struct topo *t, struct diag *d)
 		bool up;
 		int err;
 
-		if ((err = oper_up(t->sw_nl, t->bridge, &up)) < 0)
-			return nl_fail(d, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
-		if (!up)
-			down = BRIDGE_NAME;
+		if (t->net.kind == NET_SWITCHED) {
+			if ((err = oper_up(t->sw_nl, t->bridge, &up)) < 0)
+				return nl_fail(d, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
+			if (!up)
+				down = BRIDGE_NAME;
+		}
 		for (size_t i = 0; i < t->nhosts && !down; i++) {
 			struct topo_host *h = &t->hosts[i];
 
@@ -345,6 +334,23 @@ static int wait_oper_up(struct topo *t, struct diag *d)
 	}
 }
 
+/* Routed: the router's address on the host's subnet, and the host's
+ * default route through it. */
+static int route_host(struct topo *t, struct topo_host *h, struct diag *d)
+{
+	char where[128], text[64];
+	int i = (int)(h - t->hosts), err;
+
+	snprintf(where, sizeof(where), "router of %s", t->label);
+	err = router_addr_add(t->sw_nl, h->port, t->family,
+			      addr_text(t, i, true, true, text, sizeof(text)), where, d);
+	if (err)
+		return err;
+	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
+	return router_default_route(h->nl, t->family, addr_text(t, i, true, false, text, sizeof(text)),
+				    h->ifindex, where, d);
+}
+
 /* A host's namespace and its cable to the switch, configured and up. */
 static int make_host(struct topo *t, struct topo_host *h, struct diag *d)
 {
@@ -358,18 +364,28 @@ static int make_host(struct topo *t, struct topo_host *h, struct diag *d)
 	    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
 	    (err = link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
 		return err;
-	return 0;
+	return t->net.kind == NET_ROUTED ? route_host(t, h, d) : 0;
 }
 
 static int build(struct topo *t, const char *const *names, struct diag *d)
 {
-	char where[128];
+	char where[128], text[64];
 	int err;
 
 	snprintf(where, sizeof(where), "switch of %s", t->label);
-	if ((err = netns_new(&t->sw_ns, d)) || (err = ipv6_off(t->sw_ns, d)) ||
-	    (err = nl_open_in(t->sw_ns, &t->sw_nl, where, d)) ||
-	    (err = make_bridge(t, d)))
+	if ((err = netns_new(&t->sw_ns, d)) ||
+	    (err = nl_open_in(t->sw_ns, &t->sw_nl, where, d)))
+		return err;
+	if (t->net.kind == NET_SWITCHED)
+		err = ipv6_off(t->sw_ns, d);
+	else if (t->family == AF_INET6)
+		err = ipv6_quiet(t->sw_ns, d);
+	else
+		err = ipv6_off(t->sw_ns, d);
+	if (!err)
+		err = t->net.kind == NET_SWITCHED ? make_bridge(t, d)
+						  : router_forwarding(t->sw_ns, t->family, d);
+	if (err)
 		return err;
 	for (size_t i = 0; i < t->nhosts; i++) {
 		struct topo_host *h = &t->hosts[i];
@@ -377,15 +393,22 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 		h->name = names[i];
 		h->ns = -1;
 		snprintf(h->port_name, sizeof(h->port_name), "p-%.12s", names[i]);
-		h->addr.s_addr = htonl(ntohl(inet_addr(LAN_PREFIX "0")) + 1 + i);
-		inet_pton(AF_INET6, LAN6_PREFIX, &h->addr6);
-		h->addr6.s6_addr[15] = (uint8_t)(i + 1);
+		t->family = AF_INET;
+		inet_pton(AF_INET, addr_text(t, (int)i, false, false, text, sizeof(text)), &h->addr);
+		t->family = AF_INET6;
+		inet_pton(AF_INET6, addr_text(t, (int)i, false, false, text, sizeof(text)), &h->addr6);
+		t->family = t->net.family;
 		/* locally administered, unicast: 02:00:00:00:00:<n> */
 		memcpy(h->mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, (uint8_t)(i + 1) }, 6);
 		if ((err = make_host(t, h, d)))
 			return err;
 	}
-	if ((err = link_set_up(t->sw_nl, t->bridge, true, BRIDGE_NAME, where, d)))
+	if (t->net.kind == NET_SWITCHED &&
+	    (err = link_set_up(t->sw_nl, t->bridge, true, BRIDGE_NAME, where, d)))
+		return err;
+	router_script(&t->net, t->hosts[0].port_name, t->router_script, sizeof(t->router_script));
+	if (t->net.kind == NET_ROUTED &&
+	    (err = router_filters(t->sw_ns, &t->net, t->router_script, d)))
 		return err;
 	return wait_oper_up(t, d);
 }
@@ -404,7 +427,11 @@ int topo_create(const char *const *names, size_t n,
 	if (!t)
 		return -ENOMEM;
 	t->label = label;
-	t->family = net ? net->family : AF_INET;
+	if (net)
+		t->net = *net;
+	else
+		t->net = (struct net_config){ .kind = NET_SWITCHED, .family = AF_INET };
+	t->family = t->net.family;
 	t->sw_ns = -1;
 	t->nhosts = n;
 	for (size_t i = 0; i < n; i++)
@@ -496,7 +523,9 @@ int topo_heal(struct topo *t, struct diag *d)
 		nlmsg_free(msg);
 	}
 
+	/* every fault's table goes; the router's own comes back */
 	if ((err = nft_run_in(t->sw_ns, "flush ruleset\n", d)) ||
+	    (t->router_script[0] && (err = nft_run_in(t->sw_ns, t->router_script, d))) ||
 	    (err = topo_switch_set_up(t, true, d)))
 		return err;
 	for (size_t i = 0; i < t->nhosts; i++)
@@ -569,6 +598,25 @@ struct in_addr topo_host_addr(const struct topo *t, int host)
 int topo_family(const struct topo *t)
 {
 	return t->family;
+}
+
+const char *topo_filter_family(const struct topo *t)
+{
+	return t->net.kind == NET_ROUTED ? "inet" : "bridge";
+}
+
+bool topo_routed(const struct topo *t)
+{
+	return t->net.kind == NET_ROUTED;
+}
+
+const char *topo_host_alias_str(const struct topo *t, int host, char *buf, size_t len)
+{
+	/* behind the NAT, the client is seen as the router's address on the
+	 * other host's subnet */
+	if (!t->net.nat || host != 0 || t->nhosts < 2)
+		return NULL;
+	return addr_text(t, 1, true, false, buf, len);
 }
 
 void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,

@@ -60,6 +60,16 @@ struct in_addr topo_host_addr(const struct topo *t, int host);
 /* The address family the hosts talk over (AF_INET or AF_INET6). */
 int topo_family(const struct topo *t);
 
+/* The nftables family of the tables faults add in the switch: "bridge"
+ * for a switched LAN, "inet" (the forward hook) for a router. */
+const char *topo_filter_family(const struct topo *t);
+
+bool topo_routed(const struct topo *t);
+
+/* Behind a NAT router, the address the other hosts see @host as
+ * ("198.18.2.1"), into @buf; NULL when it is seen as itself. */
+const char *topo_host_alias_str(const struct topo *t, int host, char *buf, size_t len);
+
 /* Host @host's address with @port, ready for bind() or connect(). */
 void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
 			struct sockaddr_storage *ss, socklen_t *len);

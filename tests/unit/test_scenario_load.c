@@ -202,7 +202,7 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, hosts, client, server, steps, expect)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, topology, hosts, client, server, steps, expect)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
 		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, for, since)");
 }
@@ -275,7 +275,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem)");
+		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem, nat-expire)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -563,6 +563,46 @@ static void test_sequence(void **state)
 		     "sequence needs at");
 }
 
+static void test_network(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load("name: t\nfamily: ipv6\n"
+			      "topology: { kind: routed, nat: true, conntrack-timeout: 30s, untracked: reset }\n"
+			      VALID_HEAD_BODY "steps: [ { at: 1s, fault: { nat-expire: } } ]\n"
+			      "expect: [ { no-detect: { host: server, for: 1s } } ]\n", &sc, &d), 0);
+	assert_int_equal(sc->net.family, AF_INET6);
+	assert_int_equal(sc->net.kind, NET_ROUTED);
+	assert_true(sc->net.nat);
+	assert_int_equal(sc->net.conntrack_timeout_ns, 30 * NS_PER_S);
+	assert_int_equal(sc->net.untracked, UNTRACKED_RESET);
+	assert_string_equal(sc->steps[0].fault->ops->name, "nat-expire");
+	scenario_free(sc);
+	assert_int_equal(load("name: t\ntopology: routed\n" VALID_HEAD_BODY
+			      "expect: [ { no-detect: { host: server, for: 1s } } ]\n", &sc, &d), 0);
+	assert_int_equal(sc->net.kind, NET_ROUTED);
+	assert_false(sc->net.nat);
+	assert_int_equal(sc->net.family, AF_INET);
+	scenario_free(sc);
+
+	expect_error("name: t\nfamily: ipv5\n" VALID_HEAD_BODY "expect: []\n", 2, 9,
+		     "bad family: \"ipv5\" (ipv4 or ipv6)");
+	expect_error("name: t\ntopology: mesh\n" VALID_HEAD_BODY "expect: []\n", 2, 11,
+		     "bad topology: \"mesh\" (switched or routed)");
+	expect_error("name: t\ntopology: { kind: switched, nat: true }\n" VALID_HEAD_BODY "expect: []\n",
+		     2, 34, "nat needs a router (kind: routed)");
+	expect_error("name: t\ntopology: { kind: routed, conntrack-timeout: 30s }\n" VALID_HEAD_BODY
+		     "expect: []\n", 2, 46, "conntrack-timeout needs a NAT router");
+	expect_error("name: t\ntopology: { kind: routed, nat: true, conntrack-timeout: 1500ms }\n"
+		     VALID_HEAD_BODY "expect: []\n", 2, 57, "bad conntrack-timeout: \"1500ms\" (whole seconds");
+	expect_error("name: t\ntopology: { kind: routed, nat: true, untracked: ignore }\n"
+		     VALID_HEAD_BODY "expect: []\n", 2, 49, "bad untracked: \"ignore\" (pickup, drop or reset)");
+	expect_error(STEP("{ nat-expire: }"), 8, 14,
+		     "nat-expire needs a NAT router (topology: { kind: routed, nat: true })");
+}
+
 static void test_missing_file(void **state)
 {
 	struct scenario *sc;
@@ -596,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_step_names_and_since),
 		cmocka_unit_test(test_delivered_and_kinds),
 		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_network),
 		cmocka_unit_test(test_missing_file),
 	};
 

@@ -15,7 +15,7 @@ enum { C, S };	/* client 198.18.0.1, server 198.18.0.2 */
 
 static const uint8_t addrs[2][16] = { { 198, 18, 0, 1 }, { 198, 18, 0, 2 } };
 static const int families[2] = { AF_INET, AF_INET };
-static const struct seq_hosts hosts = { addrs, families, 2 };
+static const struct seq_hosts hosts = { addrs, families, NULL, NULL, 2 };
 
 static struct packet seg(int64_t t, int from, uint8_t flags, uint32_t len, unsigned cls)
 {
