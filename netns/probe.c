@@ -8,10 +8,12 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "netns/netns.h"
 #include "netns/nft.h"
+#include "netns/router.h"
 #include "netns/topo.h"
 
 static const struct {
@@ -24,13 +26,16 @@ static const struct {
 	[PROBE_NFT_REJECT] = { "nftables netdev reject (reset, unreachable)", false },
 	[PROBE_CAPTURE] = { "packet capture in a namespace (libpcap)", true },
 	[PROBE_NETEM] = { "netem qdisc (delay, jitter, loss, reorder...)", false },
+	[PROBE_IPV6] = { "IPv6 between hosts (family: ipv6)", false },
+	[PROBE_ROUTED_NAT] = { "a NAT router with conntrack (topology: routed, nat-expire)", false },
 };
 
-static int with_topology(int (*fn)(struct topo *t, struct diag *d), struct diag *d)
+static int with_topology(const struct net_config *net,
+			 int (*fn)(struct topo *t, struct diag *d), struct diag *d)
 {
 	static const char *const names[] = { "probe-a", "probe-b" };
 	struct topo *t;
-	int err = topo_create(names, 2, NULL, "unplug check", &t, d);
+	int err = topo_create(names, 2, net, "unplug check", &t, d);
 
 	if (err)
 		return err;
@@ -77,6 +82,14 @@ static int capture(struct topo *t, struct diag *d)
 	}
 	pcap_close(p);
 	return err;
+}
+
+/* The router's conntrack can be read (and so flushed). */
+static int conntrack(struct topo *t, struct diag *d)
+{
+	int n;
+
+	return router_ct_flush_tcp(topo_switch_ns(t), &n, d);
 }
 
 /* A netem qdisc on the loopback of a fresh namespace. */
@@ -130,16 +143,24 @@ void probe_feature(enum probe_feature f, struct probe_result *out)
 			close(ns);
 		break;
 	case PROBE_TOPOLOGY:
-		err = with_topology(NULL, &d);
+		err = with_topology(NULL, NULL, &d);
 		break;
 	case PROBE_NFT_BRIDGE:
-		err = with_topology(nft_bridge, &d);
+		err = with_topology(NULL, nft_bridge, &d);
 		break;
 	case PROBE_NFT_REJECT:
-		err = with_topology(nft_reject, &d);
+		err = with_topology(NULL, nft_reject, &d);
 		break;
 	case PROBE_CAPTURE:
-		err = with_topology(capture, &d);
+		err = with_topology(NULL, capture, &d);
+		break;
+	case PROBE_IPV6:
+		err = with_topology(&(struct net_config){ .kind = NET_SWITCHED, .family = AF_INET6 },
+				    NULL, &d);
+		break;
+	case PROBE_ROUTED_NAT:
+		err = with_topology(&(struct net_config){ .kind = NET_ROUTED, .family = AF_INET,
+							  .nat = true }, conntrack, &d);
 		break;
 	case PROBE_NETEM:
 	default:

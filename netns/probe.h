@@ -15,6 +15,8 @@ enum probe_feature {
 	PROBE_NFT_REJECT,	/* nftables netdev reject: reset, unreachable */
 	PROBE_CAPTURE,		/* libpcap on an interface in a namespace */
 	PROBE_NETEM,		/* the netem qdisc (sch_netem) */
+	PROBE_IPV6,		/* hosts talking over IPv6 */
+	PROBE_ROUTED_NAT,	/* a router with NAT and conntrack (nat-expire) */
 	PROBE_NFEATURES
 };
 

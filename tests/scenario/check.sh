@@ -8,6 +8,9 @@ need_root
 cat "$TMP/out"
 grep -q '^  yes network namespaces' "$TMP/out" || fail "no namespaces line"
 grep -q 'netem qdisc' "$TMP/out" || fail "no netem line"
+# the catalogue ships IPv6 and NAT scenarios: this machine must have both
+grep -q '^  yes IPv6 between hosts' "$TMP/out" || fail "no IPv6 here"
+grep -q '^  yes a NAT router with conntrack' "$TMP/out" || fail "no NAT router here"
 
 # nobody may not be able to reach the build tree: give it copies
 chmod 755 "$TMP"
