@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "harness/catalogue.h"
@@ -29,9 +30,23 @@ struct run_opts {
 /* Kernel features probed at most once per invocation, when a scenario
  * first needs them. */
 struct features {
-	bool netem_probed;
-	struct probe_result netem;
+	bool probed[PROBE_NFEATURES];
+	struct probe_result result[PROBE_NFEATURES];
 };
+
+/* Whether @feature is missing; if so, why, into @why. */
+static bool lacks(struct features *f, enum probe_feature feature, const char *what,
+		  char *why, size_t len)
+{
+	if (!f->probed[feature]) {
+		probe_feature(feature, &f->result[feature]);
+		f->probed[feature] = true;
+	}
+	if (f->result[feature].ok)
+		return false;
+	snprintf(why, len, "needs %s: %s", what, f->result[feature].why);
+	return true;
+}
 
 /* Why @sc cannot run on this kernel (written to @why), or false when it
  * can: a scenario that needs a missing feature is skipped, not failed. */
@@ -43,16 +58,9 @@ static bool missing_feature(const struct scenario *sc, struct features *f,
 	for (size_t i = 0; i < sc->nsteps; i++)
 		if (sc->steps[i].fault)
 			needs |= sc->steps[i].fault->ops->needs;
-	if (!(needs & FAULT_NEEDS_NETEM))
-		return false;
-	if (!f->netem_probed) {
-		probe_feature(PROBE_NETEM, &f->netem);
-		f->netem_probed = true;
-	}
-	if (f->netem.ok)
-		return false;
-	snprintf(why, len, "needs netem: %s", f->netem.why);
-	return true;
+	return ((needs & FAULT_NEEDS_NETEM) && lacks(f, PROBE_NETEM, "netem", why, len)) ||
+	       (sc->net.family == AF_INET6 && lacks(f, PROBE_IPV6, "IPv6", why, len)) ||
+	       (sc->net.nat && lacks(f, PROBE_ROUTED_NAT, "a NAT router", why, len));
 }
 
 static void on_signal(int sig)
