@@ -8,6 +8,7 @@
 
 #include "harness/duration.h"
 #include "harness/errname.h"
+#include "harness/host_load.h"
 #include "harness/sequence_load.h"
 
 static const char *const kind_keys[] = {
@@ -23,21 +24,6 @@ static const char *const delivered_keys[] = { "from", "to", NULL };
 const char *expect_kind_name(enum expect_kind kind)
 {
 	return kind_keys[kind];
-}
-
-int expect_load_host(struct ynode n, const char *what, const struct scenario *sc,
-		     int *host, struct diag *d)
-{
-	char names[128];
-
-	if (ynode_need_scalar(n, what, d))
-		return -EINVAL;
-	*host = scenario_host_index(sc, ynode_str(n));
-	if (*host != HOST_NONE)
-		return 0;
-	diag_at(d, ynode_pos(n), "unknown host in %s: \"%s\" (hosts: %s)", what,
-		ynode_str(n), scenario_host_names(sc, names, sizeof(names)));
-	return -EINVAL;
 }
 
 static int load_error(struct ynode n, struct expect *e, struct diag *d)
@@ -122,7 +108,7 @@ static int load_detect(struct ynode n, const struct scenario *sc,
 	int ret = ynode_check_keys(n, "detect", detect_keys, d);
 
 	if (!ynode_need_key(n, "host", "detect", "host: server", &v, d))
-		ret |= expect_load_host(v, "detect host", sc, &e->host, d);
+		ret |= host_load_ref(v, "detect host", sc, &e->host, d);
 	else
 		ret = -EINVAL;
 	v = ynode_get(n, "error");
@@ -142,7 +128,7 @@ static int load_no_detect(struct ynode n, const struct scenario *sc,
 	int ret = ynode_check_keys(n, "no-detect", no_detect_keys, d);
 
 	if (!ynode_need_key(n, "host", "no-detect", "host: client", &v, d))
-		ret |= expect_load_host(v, "no-detect host", sc, &e->host, d);
+		ret |= host_load_ref(v, "no-detect host", sc, &e->host, d);
 	else
 		ret = -EINVAL;
 	if (!ynode_need_key(n, "for", "no-detect", "for: 10s", &v, d))
@@ -234,10 +220,10 @@ static int load_packets(struct ynode n, const struct scenario *sc,
 	e->from = e->to = HOST_NONE;
 	v = ynode_get(n, "from");
 	if (v.node)
-		ret |= expect_load_host(v, "packets from", sc, &e->from, d);
+		ret |= host_load_ref(v, "packets from", sc, &e->from, d);
 	v = ynode_get(n, "to");
 	if (v.node)
-		ret |= expect_load_host(v, "packets to", sc, &e->to, d);
+		ret |= host_load_ref(v, "packets to", sc, &e->to, d);
 	if (!ret && e->from != HOST_NONE && e->from == e->to) {
 		diag_at(d, ynode_pos(v), "packets from and to name the same host: \"%s\"",
 			ynode_str(v));
@@ -263,8 +249,8 @@ static int load_delivered(struct ynode n, const struct scenario *sc,
 	if (ynode_need_key(n, "from", "delivered", "from: client", &from, d) ||
 	    ynode_need_key(n, "to", "delivered", "to: server", &to, d))
 		return -EINVAL;
-	ret |= expect_load_host(from, "delivered from", sc, &e->from, d);
-	ret |= expect_load_host(to, "delivered to", sc, &e->to, d);
+	ret |= host_load_ref(from, "delivered from", sc, &e->from, d);
+	ret |= host_load_ref(to, "delivered to", sc, &e->to, d);
 	if (!ret && e->from == e->to) {
 		diag_at(d, ynode_pos(to), "delivered from and to name the same host: \"%s\"",
 			ynode_str(to));

@@ -9,10 +9,8 @@
  * Returns 0 or -EINVAL with every problem in @d. */
 int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d);
 
-/* Shared by the expectation readers: a host name, a packet kind or list
- * of kinds (PKIND_* bits, or-ed into *kinds), a count or range. */
-int expect_load_host(struct ynode n, const char *what, const struct scenario *sc,
-		     int *host, struct diag *d);
+/* Shared by the expectation readers: a packet kind or list of kinds
+ * (PKIND_* bits, or-ed into *kinds), a count or range. */
 int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d);
 int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d);
 

@@ -224,6 +224,21 @@ static int load_role(struct ynode n, struct scenario *sc, struct host *h,
 	return 0;
 }
 
+int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
+		  int *host, struct diag *d)
+{
+	char names[128];
+
+	if (ynode_need_scalar(n, what, d))
+		return -EINVAL;
+	*host = scenario_host_index(sc, ynode_str(n));
+	if (*host != HOST_NONE)
+		return 0;
+	diag_at(d, ynode_pos(n), "unknown host in %s: \"%s\" (hosts: %s)", what,
+		ynode_str(n), scenario_host_names(sc, names, sizeof(names)));
+	return -EINVAL;
+}
+
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		   struct diag *d)
 {

@@ -11,6 +11,12 @@
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		   struct diag *d);
 
+/* A host named where the scenario refers to one ("from: client"), as an
+ * index into sc->hosts; an unknown name is reported at @n with the hosts
+ * there are. Returns 0 or -EINVAL. */
+int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
+		  int *host, struct diag *d);
+
 /* A connecting peer must target another host that listens on that port. */
 int host_check_peers(struct scenario *sc, struct diag *d);
 

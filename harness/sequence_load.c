@@ -14,6 +14,7 @@
 
 #include "captures/packet.h"
 #include "harness/expect_load.h"
+#include "harness/host_load.h"
 
 static const char *const sequence_keys[] = { "at", "since", "strict", "match", NULL };
 static const char *const item_keys[] = {
@@ -68,9 +69,9 @@ static int load_item(struct ynode n, const struct scenario *sc, struct seq_item 
 		return -EINVAL;
 	ret = ynode_check_keys(n, "a sequence item", item_keys, d);
 	if ((v = ynode_get(n, "from")).node)
-		ret |= expect_load_host(v, "sequence from", sc, &it->from, d);
+		ret |= host_load_ref(v, "sequence from", sc, &it->from, d);
 	if ((v = ynode_get(n, "to")).node)
-		ret |= expect_load_host(v, "sequence to", sc, &it->to, d);
+		ret |= host_load_ref(v, "sequence to", sc, &it->to, d);
 	if ((v = ynode_get(n, "kind")).node)
 		ret |= expect_load_kinds(v, &it->kinds, d);
 	if ((v = ynode_get(n, "flags")).node)
@@ -102,7 +103,7 @@ int sequence_load(struct ynode n, const struct scenario *sc, struct expect *e,
 	int ret = ynode_check_keys(n, "sequence", sequence_keys, d);
 
 	if (!ynode_need_key(n, "at", "sequence", "at: server", &v, d))
-		ret |= expect_load_host(v, "sequence at", sc, &e->at_host, d);
+		ret |= host_load_ref(v, "sequence at", sc, &e->at_host, d);
 	else
 		ret = -EINVAL;
 	if ((v = ynode_get(n, "strict")).node)

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include "harness/duration.h"
+#include "harness/host_load.h"
 #include "netns/fault.h"
 
 static const char *const step_keys[] = {
@@ -24,21 +25,6 @@ static const char *const shutdown_keys[] = { "host", "how", NULL };
 #define TIMES_MAX 1000
 #define EVERY_MIN_NS (10 * NS_PER_MS)
 
-static int load_host(struct ynode n, const char *what, const struct scenario *sc,
-		     int *host, struct diag *d)
-{
-	char names[128];
-
-	if (ynode_need_scalar(n, what, d))
-		return -EINVAL;
-	*host = scenario_host_index(sc, ynode_str(n));
-	if (*host != HOST_NONE)
-		return 0;
-	diag_at(d, ynode_pos(n), "unknown host in %s: \"%s\" (hosts: %s)", what,
-		ynode_str(n), scenario_host_names(sc, names, sizeof(names)));
-	return -EINVAL;
-}
-
 static int load_send(struct ynode n, const struct scenario *sc, struct action *a,
 		     struct diag *d)
 {
@@ -48,7 +34,7 @@ static int load_send(struct ynode n, const struct scenario *sc, struct action *a
 	if (ynode_need_map(n, "send", d) || ynode_check_keys(n, "send", send_keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(n, "from", "send", "from: client", &from, d))
-		ret |= load_host(from, "send", sc, &a->host, d);
+		ret |= host_load_ref(from, "send", sc, &a->host, d);
 	else
 		ret = -EINVAL;
 	if (!ynode_need_key(n, "bytes", "send", "bytes: 100", &bytes, d))
@@ -71,7 +57,7 @@ static int load_shutdown(struct ynode n, const struct scenario *sc,
 	    ynode_check_keys(n, "shutdown", shutdown_keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(n, "host", "shutdown", "host: client", &host, d))
-		ret |= load_host(host, "shutdown", sc, &a->host, d);
+		ret |= host_load_ref(host, "shutdown", sc, &a->host, d);
 	else
 		ret = -EINVAL;
 	if (ynode_need_key(n, "how", "shutdown", "how: write", &how, d) ||
@@ -112,7 +98,7 @@ static int load_action(struct ynode n, const struct scenario *sc, struct action 
 	}
 	a->kind = !strcmp(kind, "close") ? ACTION_CLOSE :
 		  !strcmp(kind, "abort") ? ACTION_ABORT : ACTION_RECONNECT;
-	if (load_host(arg, kind, sc, &a->host, d))
+	if (host_load_ref(arg, kind, sc, &a->host, d))
 		return -EINVAL;
 	if (a->kind == ACTION_RECONNECT && sc->hosts[a->host].peer.role != PEER_CONNECT) {
 		diag_at(d, ynode_pos(arg), "%s cannot reconnect: it listens (reconnect a host that connects, e.g. client)",
