@@ -4,7 +4,7 @@
 #ifndef CAPTURES_CAPTURE_H
 #define CAPTURES_CAPTURE_H
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 struct capture;
 

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
+
 /* The 16-bit big-endian field at @p, wherever it is aligned. */
 static uint16_t get16(const uint8_t *p)
 {
@@ -278,20 +280,7 @@ int packet_decode(int linktype, const uint8_t *frame, size_t caplen,
 
 int packet_list_push(struct packet_list *l, const struct packet *p)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 256;
-		struct packet *v;
-
-		if (cap > SIZE_MAX / sizeof(*v))
-			return -ENOMEM;
-		v = realloc(l->v, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = *p;
-	return 0;
+	return vec_push(&l->v, &l->n, &l->cap, sizeof(*p), p);
 }
 
 void packet_list_clear(struct packet_list *l)

@@ -32,6 +32,8 @@ enum packet_proto {
 
 struct packet {
 	int64_t t_ns;		/* capture time, ns since the epoch */
+	long frame;		/* 1-based frame number in its capture file, as
+				 * Wireshark counts; 0: not read from a file */
 	enum packet_proto proto;
 	int family;		/* AF_INET or AF_INET6 (ARP: AF_INET) */
 	uint8_t src[16];	/* network byte order; 4 bytes used for AF_INET */

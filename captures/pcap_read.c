@@ -23,6 +23,7 @@ int pcap_read_file(const char *path, struct packet_list *out, struct diag *d)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	struct pcap_pkthdr *h;
 	const u_char *frame;
+	long nframes = 0;
 	size_t first = out->n;
 	int linktype, rc, ret;
 	pcap_t *p;
@@ -54,8 +55,10 @@ int pcap_read_file(const char *path, struct packet_list *out, struct diag *d)
 		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
 		struct packet pkt;
 
+		nframes++;
 		if (packet_decode(linktype, frame, h->caplen, t, &pkt))
 			continue;	/* not ours, or malformed */
+		pkt.frame = nframes;
 		ret = packet_list_push(out, &pkt);
 		if (ret) {
 			diag_add(d, "%s: cannot read capture: out of memory", path);

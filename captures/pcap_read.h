@@ -4,7 +4,7 @@
 #define CAPTURES_PCAP_READ_H
 
 #include "captures/packet.h"
-#include "harness/diag.h"
+#include "common/diag.h"
 
 /* Append every TCP, ICMP and ARP packet of the pcap at @path to @out, with
  * nanosecond timestamps, then classify the TCP ones (tcp_track.h) among

@@ -4,7 +4,7 @@
 #ifndef NETNS_NETNS_H
 #define NETNS_NETNS_H
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 /* Create a namespace without entering it. *fd holds it (O_CLOEXEC); the
  * caller closes it. Returns 0 or -errno with a message in @d. */

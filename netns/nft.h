@@ -2,7 +2,7 @@
 #ifndef NETNS_NFT_H
 #define NETNS_NFT_H
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 /* Run the nft script @script (nft -f syntax) in namespace @ns, atomically:
  * all of it or none. Returns 0, or -EIO with nft's own error text, which

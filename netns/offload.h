@@ -3,7 +3,7 @@
 #ifndef NETNS_OFFLOAD_H
 #define NETNS_OFFLOAD_H
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 /* Turn off TSO, GSO, GRO and TX checksum offload on @ifname in the
  * namespace the calling thread is in. Returns 0 or -errno. */

@@ -30,7 +30,7 @@ static const struct {
 	[PROBE_ROUTED_NAT] = { "a NAT router with conntrack (topology: routed, nat-expire)", false },
 };
 
-static int with_topology(const struct net_config *net,
+static int with_topology(const struct topo_config *net,
 			 int (*fn)(struct topo *t, struct diag *d), struct diag *d)
 {
 	static const char *const names[] = { "probe-a", "probe-b" };
@@ -155,11 +155,11 @@ void probe_feature(enum probe_feature f, struct probe_result *out)
 		err = with_topology(NULL, capture, &d);
 		break;
 	case PROBE_IPV6:
-		err = with_topology(&(struct net_config){ .kind = NET_SWITCHED, .family = AF_INET6 },
+		err = with_topology(&(struct topo_config){ .kind = TOPO_SWITCHED, .family = AF_INET6 },
 				    NULL, &d);
 		break;
 	case PROBE_ROUTED_NAT:
-		err = with_topology(&(struct net_config){ .kind = NET_ROUTED, .family = AF_INET,
+		err = with_topology(&(struct topo_config){ .kind = TOPO_ROUTED, .family = AF_INET,
 							  .nat = true }, conntrack, &d);
 		break;
 	case PROBE_NETEM:

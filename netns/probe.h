@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 enum probe_feature {
 	PROBE_NETNS,		/* create a network namespace */

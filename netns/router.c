@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include "harness/duration.h"
+#include "common/duration.h"
 #include "netns/netns.h"
 #include "netns/nft.h"
 
@@ -92,13 +92,13 @@ int router_forwarding(int ns, int family, struct diag *d)
 	return netns_sysctl_write(ns, "net.ipv4.ip_forward", "1", d);
 }
 
-const char *router_script(const struct net_config *net, const char *inside,
+const char *router_script(const struct topo_config *net, const char *inside,
 			  char *buf, size_t len)
 {
 	static const char *const untracked[] = {
-		[UNTRACKED_PICKUP] = "",
-		[UNTRACKED_DROP] = "    ct state invalid drop\n",
-		[UNTRACKED_RESET] = "    ct state invalid meta l4proto tcp reject with tcp reset\n"
+		[TOPO_UNTRACKED_PICKUP] = "",
+		[TOPO_UNTRACKED_DROP] = "    ct state invalid drop\n",
+		[TOPO_UNTRACKED_RESET] = "    ct state invalid meta l4proto tcp reject with tcp reset\n"
 				    "    ct state invalid drop\n",
 	};
 
@@ -120,7 +120,7 @@ const char *router_script(const struct net_config *net, const char *inside,
 	return buf;
 }
 
-int router_filters(int ns, const struct net_config *net, const char *script,
+int router_filters(int ns, const struct topo_config *net, const char *script,
 		   struct diag *d)
 {
 	char v[32];
@@ -133,7 +133,7 @@ int router_filters(int ns, const struct net_config *net, const char *script,
 	/* conntrack picks up a connection it does not know from any segment
 	 * (nf_conntrack_tcp_loose) unless told otherwise: then such a
 	 * segment is invalid, for the forward chain to drop or reset */
-	if (net->untracked != UNTRACKED_PICKUP &&
+	if (net->untracked != TOPO_UNTRACKED_PICKUP &&
 	    (err = netns_sysctl_write(ns, "net.netfilter.nf_conntrack_tcp_loose", "0", d)))
 		return err;
 	if (!net->conntrack_timeout_ns)

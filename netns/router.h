@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "harness/diag.h"
-#include "harness/scenario.h"
+#include "common/diag.h"
+#include "netns/topo.h"
 
 struct nl_sock;
 
@@ -28,11 +28,11 @@ int router_forwarding(int ns, int family, struct diag *d);
  * a connection conntrack no longer knows), as a script for libnftables,
  * into @buf; "" when the router needs none. @inside is the port behind
  * the NAT (the client's). */
-const char *router_script(const struct net_config *net, const char *inside,
+const char *router_script(const struct topo_config *net, const char *inside,
 			  char *buf, size_t len);
 
 /* Apply @script and the conntrack settings of @net inside @ns. */
-int router_filters(int ns, const struct net_config *net, const char *script,
+int router_filters(int ns, const struct topo_config *net, const char *script,
 		   struct diag *d);
 
 /* Delete every TCP connection conntrack tracks in @ns; *n gets how many. */

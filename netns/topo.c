@@ -15,7 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "harness/duration.h"
+#include "common/clock.h"
+#include "common/duration.h"
 #include "netns/netem.h"
 #include "netns/netns.h"
 #include "netns/nft.h"
@@ -121,26 +122,18 @@ static int oper_up(struct nl_sock *sk, int ifindex, bool *up)
 	return 0;
 }
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 /* Ready means IF_OPER_UP everywhere: until linkwatch has run, the qdisc is
  * still noop and the first SYN is dropped (a 1 s stall to the retry). */
 int topo_wait_oper_up(struct topo *t, struct diag *d)
 {
-	int64_t deadline = now_ns() + OPER_UP_TIMEOUT_NS;
+	int64_t deadline = clock_mono_ns() + OPER_UP_TIMEOUT_NS;
 
 	for (;;) {
 		const char *down = NULL;
 		bool up;
 		int err;
 
-		if (t->net.kind == NET_SWITCHED) {
+		if (t->net.kind == TOPO_SWITCHED) {
 			if ((err = oper_up(t->sw_nl, t->bridge, &up)) < 0)
 				return topo_nl_fail(d, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
 			if (!up)
@@ -162,7 +155,7 @@ int topo_wait_oper_up(struct topo *t, struct diag *d)
 		}
 		if (!down)
 			return 0;
-		if (now_ns() > deadline) {
+		if (clock_mono_ns() > deadline) {
 			diag_add(d, "%s (%s) is not operationally up after %lld s",
 				 down, t->label, (long long)(OPER_UP_TIMEOUT_NS / NS_PER_S));
 			return -ETIMEDOUT;
@@ -180,14 +173,14 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 	if ((err = netns_new(&t->sw_ns, d)) ||
 	    (err = topo_nl_open_in(t->sw_ns, &t->sw_nl, where, d)))
 		return err;
-	if (t->net.kind == NET_SWITCHED)
+	if (t->net.kind == TOPO_SWITCHED)
 		err = topo_ipv6_off(t->sw_ns, d);
 	else if (t->family == AF_INET6)
 		err = topo_ipv6_quiet(t->sw_ns, d);
 	else
 		err = topo_ipv6_off(t->sw_ns, d);
 	if (!err)
-		err = t->net.kind == NET_SWITCHED ? make_bridge(t, d)
+		err = t->net.kind == TOPO_SWITCHED ? make_bridge(t, d)
 						  : router_forwarding(t->sw_ns, t->family, d);
 	if (err)
 		return err;
@@ -207,18 +200,18 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 		if ((err = topo_make_host(t, h, d)))
 			return err;
 	}
-	if (t->net.kind == NET_SWITCHED &&
+	if (t->net.kind == TOPO_SWITCHED &&
 	    (err = topo_link_set_up(t->sw_nl, t->bridge, true, BRIDGE_NAME, where, d)))
 		return err;
 	router_script(&t->net, t->hosts[0].port_name, t->router_script, sizeof(t->router_script));
-	if (t->net.kind == NET_ROUTED &&
+	if (t->net.kind == TOPO_ROUTED &&
 	    (err = router_filters(t->sw_ns, &t->net, t->router_script, d)))
 		return err;
 	return topo_wait_oper_up(t, d);
 }
 
 int topo_create(const char *const *names, size_t n,
-		const struct net_config *net, const char *label,
+		const struct topo_config *net, const char *label,
 		struct topo **out, struct diag *d)
 {
 	struct topo *t;
@@ -234,7 +227,7 @@ int topo_create(const char *const *names, size_t n,
 	if (net)
 		t->net = *net;
 	else
-		t->net = (struct net_config){ .kind = NET_SWITCHED, .family = AF_INET };
+		t->net = (struct topo_config){ .kind = TOPO_SWITCHED, .family = AF_INET };
 	t->family = t->net.family;
 	t->sw_ns = -1;
 	t->nhosts = n;
@@ -345,12 +338,12 @@ int topo_family(const struct topo *t)
 
 const char *topo_filter_family(const struct topo *t)
 {
-	return t->net.kind == NET_ROUTED ? "inet" : "bridge";
+	return t->net.kind == TOPO_ROUTED ? "inet" : "bridge";
 }
 
 bool topo_routed(const struct topo *t)
 {
-	return t->net.kind == NET_ROUTED;
+	return t->net.kind == TOPO_ROUTED;
 }
 
 int topo_port_set_up(struct topo *t, int host, bool up, struct diag *d)

@@ -12,11 +12,32 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "harness/diag.h"
-#include "harness/scenario.h"
+#include "common/diag.h"
 
 struct nl_msg;
 struct topo;
+
+/* The shape of the network (a scenario's `topology:` and `family:`). */
+enum topo_kind {
+	TOPO_SWITCHED,		/* every host on one bridge: a LAN */
+	TOPO_ROUTED,		/* each host on its own subnet behind a router */
+};
+
+/* What a NAT router does with a segment of a connection its conntrack no
+ * longer knows. */
+enum topo_untracked {
+	TOPO_UNTRACKED_PICKUP,	/* tracks it anew (Linux's default) */
+	TOPO_UNTRACKED_DROP,	/* drops it silently (a cloud load balancer) */
+	TOPO_UNTRACKED_RESET,	/* answers it with an RST */
+};
+
+struct topo_config {
+	enum topo_kind kind;
+	int family;		/* AF_INET or AF_INET6 */
+	bool nat;		/* routed: the router masquerades the first host */
+	int64_t conntrack_timeout_ns;	/* routed: established timeout; 0: default */
+	enum topo_untracked untracked;	/* nat */
+};
 
 /* The interface every host has, in its own namespace. */
 #define TOPO_HOST_IFNAME "eth0"
@@ -27,7 +48,7 @@ struct topo;
  * -errno with the failing operation, object and namespace in @d (and
  * nothing left behind). */
 int topo_create(const char *const *names, size_t n,
-		const struct net_config *net, const char *label,
+		const struct topo_config *net, const char *label,
 		struct topo **out, struct diag *d);
 
 /* Delete every link made, in reverse order, and release the namespaces.

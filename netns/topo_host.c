@@ -48,7 +48,7 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 		return topo_nl_fail(d, err, "create veth %s/%s for %s (%s)", h->port_name,
 			       TOPO_HOST_IFNAME, h->name, where);
 	err = topo_link_index(t->sw_nl, h->port_name, &h->port, where, d);
-	if (err || t->net.kind == NET_ROUTED)
+	if (err || t->net.kind == TOPO_ROUTED)
 		return err;
 	err = rtnl_link_enslave_ifindex(t->sw_nl, t->bridge, h->port);
 	if (err < 0)
@@ -64,7 +64,7 @@ const char *topo_addr_text(const struct topo *t, int host, bool router,
 	bool v6 = t->family == AF_INET6;
 	int plen = v6 ? LAN6_PREFIXLEN : LAN_PREFIXLEN;
 
-	if (t->net.kind == NET_SWITCHED)
+	if (t->net.kind == TOPO_SWITCHED)
 		snprintf(buf, len, v6 ? "fd00::%x" : "198.18.0.%d", host + 1);
 	else
 		snprintf(buf, len, v6 ? "fd00:%x::%d" : "198.18.%d.%d", host + 1, router ? 1 : 2);
@@ -171,7 +171,7 @@ int topo_make_host(struct topo *t, struct topo_host *h, struct diag *d)
 	    (err = offload_off_in(t->sw_ns, h->port_name, d)) ||
 	    (err = topo_link_set_up(t->sw_nl, h->port, true, h->port_name, where, d)))
 		return err;
-	return t->net.kind == NET_ROUTED ? route_host(t, h, d) : 0;
+	return t->net.kind == TOPO_ROUTED ? route_host(t, h, d) : 0;
 }
 
 int topo_host_power_off(struct topo *t, int host, struct diag *d)

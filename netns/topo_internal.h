@@ -36,7 +36,7 @@ struct topo_host {
 
 struct topo {
 	const char *label;
-	struct net_config net;	/* switched or routed, the family, NAT */
+	struct topo_config net;	/* switched or routed, the family, NAT */
 	int family;		/* what the hosts talk over: AF_INET or AF_INET6 */
 	char router_script[1024];	/* routed: the router's own nft table */
 	int sw_ns;

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "harness/diag.h"
+#include "common/diag.h"
 #include "reports/result.h"
 
 /* One line for scenario @r as soon as it is judged: verdict, id, and the

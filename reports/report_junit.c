@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "harness/duration.h"
+#include "common/duration.h"
 
 #define X(s) BAD_CAST(s)
 
@@ -42,9 +42,10 @@ static int outcome(xmlTextWriterPtr w, const char *tag, const char *message,
 static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r,
 			const struct expect_result *e)
 {
-	char *text = NULL;
+	char *text = NULL, measured[512];
 	int bad = 0;
 
+	result_measured_str(e, measured, sizeof(measured));
 	bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;
 	bad |= attr(w, "classname", r->id);
 	bad |= attr(w, "name", e->expected);
@@ -52,12 +53,12 @@ static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r,
 	bad |= xmlTextWriterWriteFormatAttribute(w, X("line"), "%d", e->at.line) < 0;
 	if (e->verdict == VERDICT_FAIL) {
 		if (asprintf(&text, "%s:%d:%d: expected %s; measured %s", r->file,
-			     e->at.line, e->at.col, e->expected, e->measured) < 0)
+			     e->at.line, e->at.col, e->expected, measured) < 0)
 			text = NULL;
-		bad |= outcome(w, "failure", e->measured, text);
+		bad |= outcome(w, "failure", measured, text);
 		free(text);
 	}
-	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(e->measured)) < 0;
+	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(measured)) < 0;
 	bad |= xmlTextWriterEndElement(w) < 0;
 	return bad;
 }

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "harness/duration.h"
+#include "common/duration.h"
 
 static const char *colour_of(enum verdict v)
 {
@@ -12,26 +12,31 @@ static const char *colour_of(enum verdict v)
 }
 
 /* The one value that tells the story: the first failure's measurement, or
- * for a pass the first detection (else the first expectation). */
-static const char *headline(const struct scenario_result *r)
+ * for a pass the first latency (else the first expectation's). */
+static const char *headline(const struct scenario_result *r, char *buf, size_t len)
 {
+	const struct expect_result *pick = NULL;
+
 	if (r->reason)
 		return r->reason;
-	for (size_t i = 0; i < r->nexpects; i++)
+	for (size_t i = 0; i < r->nexpects && !pick; i++)
 		if (r->expects[i].verdict != VERDICT_PASS)
-			return r->expects[i].measured;
-	for (size_t i = 0; i < r->nexpects; i++)
-		if (strstr(r->expects[i].measured, " after "))
-			return r->expects[i].measured;
-	return r->nexpects ? r->expects[0].measured : "";
+			pick = &r->expects[i];
+	for (size_t i = 0; i < r->nexpects && !pick; i++)
+		if (result_is_latency(&r->expects[i]))
+			pick = &r->expects[i];
+	if (!pick && r->nexpects)
+		pick = &r->expects[0];
+	return pick ? result_measured_str(pick, buf, len) : "";
 }
 
 void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 {
 	const char *on = color ? colour_of(r->verdict) : "", *off = color ? "\033[0m" : "";
+	char text[512];
 
 	fprintf(f, "  %s%-5s%s %-34s %s\n", on, verdict_name(r->verdict), off, r->id,
-		headline(r));
+		headline(r, text, sizeof(text)));
 	if (r->verdict != VERDICT_FAIL)
 		return;
 	for (size_t i = 0; i < r->nexpects; i++) {
@@ -41,7 +46,7 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 			continue;
 		fprintf(f, "        %s:%d:%d: expected %s\n", r->file, e->at.line, e->at.col,
 			e->expected);
-		fprintf(f, "        %*s  measured %s\n", 0, "", e->measured);
+		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
 	}
 }
 

@@ -1,30 +1,40 @@
 #include "reports/result.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int result_add_expect(struct scenario_result *r, enum verdict v, struct pos at,
-		      const char *expected, const char *measured)
-{
-	struct expect_result *grown, *e;
+#include "common/vec.h"
 
-	grown = realloc(r->expects, (r->nexpects + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	r->expects = grown;
-	e = &r->expects[r->nexpects];
-	e->verdict = v;
-	e->at = at;
-	e->expected = strdup(expected);
-	e->measured = strdup(measured);
-	if (!e->expected || !e->measured) {
-		free(e->expected);
-		free(e->measured);
-		return -ENOMEM;
-	}
-	r->nexpects++;
-	return 0;
+struct expect_result *result_add_expect(struct scenario_result *r)
+{
+	struct expect_result *e = vec_grow(&r->expects, &r->nexpects, &r->cap, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->cause = -1;
+	e->offset = -1;
+	e->ref_step = -1;
+	return e;
+}
+
+int result_set_expected(struct expect_result *e, const char *text)
+{
+	free(e->expected);
+	e->expected = strdup(text);
+	return e->expected ? 0 : -ENOMEM;
+}
+
+void result_add_packet(struct expect_result *e, const char *host, long frame)
+{
+	struct packet_ref *p;
+
+	if (e->npackets == RESULT_MAX_PACKETS)
+		return;
+	p = &e->packets[e->npackets++];
+	snprintf(p->host, sizeof(p->host), "%s", host);
+	p->frame = frame;
 }
 
 enum verdict result_fold(const struct scenario_result *r)
@@ -41,13 +51,7 @@ enum verdict result_fold(const struct scenario_result *r)
 
 struct scenario_result *result_new_scenario(struct run_result *rr)
 {
-	struct scenario_result *grown = realloc(rr->v, (rr->n + 1) * sizeof(*grown));
-
-	if (!grown)
-		return NULL;
-	rr->v = grown;
-	memset(&rr->v[rr->n], 0, sizeof(rr->v[rr->n]));
-	return &rr->v[rr->n++];
+	return vec_grow(&rr->v, &rr->n, &rr->cap, sizeof(*rr->v));
 }
 
 void result_count(const struct run_result *rr, size_t counts[4])
@@ -64,12 +68,43 @@ const char *verdict_name(enum verdict v)
 	return names[v];
 }
 
+const char *outcome_name(enum outcome o)
+{
+	static const char *const names[] = {
+		[OUTCOME_DETECTED] = "detected",
+		[OUTCOME_NOTHING_DETECTED] = "nothing-detected",
+		[OUTCOME_QUIET] = "quiet",
+		[OUTCOME_NOT_QUIET] = "not-quiet",
+		[OUTCOME_RUN_TOO_SHORT] = "run-too-short",
+		[OUTCOME_NO_REFERENCE] = "no-reference",
+		[OUTCOME_COUNTED] = "counted",
+		[OUTCOME_DELIVERED] = "delivered",
+		[OUTCOME_CORRUPTED] = "corrupted",
+		[OUTCOME_MATCHED] = "matched",
+		[OUTCOME_BROKEN] = "broken",
+		[OUTCOME_CUT_SHORT] = "cut-short",
+	};
+
+	return names[o];
+}
+
+const char *unit_name(enum result_unit u)
+{
+	static const char *const names[] = { "none", "ns", "packets", "bytes" };
+
+	return names[u];
+}
+
+bool result_is_latency(const struct expect_result *e)
+{
+	return (e->outcome == OUTCOME_DETECTED && e->measured >= 0) ||
+	       e->outcome == OUTCOME_MATCHED;
+}
+
 void result_scenario_free(struct scenario_result *r)
 {
-	for (size_t i = 0; i < r->nexpects; i++) {
+	for (size_t i = 0; i < r->nexpects; i++)
 		free(r->expects[i].expected);
-		free(r->expects[i].measured);
-	}
 	free(r->expects);
 	free(r->id);
 	free(r->name);

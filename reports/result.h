@@ -1,12 +1,17 @@
-/* The result model every report is written from: per scenario, a verdict
- * and, per expectation, a verdict with the value that was measured. */
+/* The result model every report is written from: per scenario a verdict,
+ * and per expectation a verdict made of values — what kind of expectation,
+ * about which host, what was measured (ns, packets or bytes) against which
+ * bounds, from which reference step, decided by which events and packets.
+ * Words are made from these values in one place (result_text.c); no
+ * report parses text back. Names here are the ones JSON will carry. */
 #ifndef REPORTS_RESULT_H
 #define REPORTS_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "harness/diag.h"
+#include "common/diag.h"
 
 enum verdict {
 	VERDICT_PASS,
@@ -15,11 +20,76 @@ enum verdict {
 	VERDICT_ERROR,		/* the scenario could not be run or judged */
 };
 
+/* What the measured value counts. */
+enum result_unit {
+	UNIT_NONE,
+	UNIT_NS,		/* a latency or a duration */
+	UNIT_PACKETS,
+	UNIT_BYTES,
+};
+
+/* Why the verdict is what it is: one value per situation, each put into
+ * words by result_measured_str(). */
+enum outcome {
+	OUTCOME_DETECTED,	/* a detection, `measured` after the reference
+				 * (negative: that long before it) */
+	OUTCOME_NOTHING_DETECTED,	/* none in the `measured` after the reference */
+	OUTCOME_QUIET,		/* no-detect: nothing for the whole period */
+	OUTCOME_NOT_QUIET,	/* no-detect: a detection `measured` after
+				 * (negative: before) the reference */
+	OUTCOME_RUN_TOO_SHORT,	/* the run ended `measured` after the reference,
+				 * before the period was over */
+	OUTCOME_NO_REFERENCE,	/* the `since` step never ran */
+	OUTCOME_COUNTED,	/* packets: `measured` packets */
+	OUTCOME_DELIVERED,	/* delivered: `measured` bytes of `hi` arrived */
+	OUTCOME_CORRUPTED,	/* delivered: the byte at `offset` differs */
+	OUTCOME_MATCHED,	/* sequence: the last item `measured` after */
+	OUTCOME_BROKEN,		/* sequence: item `item` got `found`, then `packet` */
+	OUTCOME_CUT_SHORT,	/* sequence: item `item` got `found`, then the
+				 * capture ended */
+};
+
+/* A packet that decided a verdict: frame @frame (1-based, as Wireshark
+ * numbers them) of host @host's capture. */
+struct packet_ref {
+	char host[16];
+	long frame;
+};
+
+#define RESULT_MAX_PACKETS 32
+
 struct expect_result {
 	enum verdict verdict;
+	enum outcome outcome;
+	const char *kind;	/* static: the expectation kind, "detect" */
 	struct pos at;		/* the expectation in the scenario file */
-	char *expected;		/* "server ETIMEDOUT within 4.5s..5.6s" */
-	char *measured;		/* "server ETIMEDOUT after 5.003 s" */
+	char host[16];		/* whose application, capture or packets; "" */
+	char peer[16];		/* the other end (packets to, delivered to); "" */
+	int cause;		/* what the host noticed: an errno, ERRNAME_EOF
+				 * or ERRNAME_HEARTBEAT; -1: nothing */
+	int causes[8];		/* the causes accepted; none: any */
+	size_t ncauses;
+	enum result_unit unit;
+	int64_t measured;	/* in @unit */
+	int64_t lo, hi;		/* the bounds it must lie in, in @unit (hi
+				 * INT64_MAX: none); no-detect: hi = the period */
+	int64_t offset;		/* delivered: stream offset of the first bad
+				 * byte; -1: none */
+	char what[160];		/* the packets counted ("keepalive-probe") or
+				 * the sequence item ("from server, RST") */
+	long item;		/* sequence: 1-based item; 0: none */
+	long found;		/* sequence: how many of that item were found */
+	char packet[160];	/* sequence: the packet seen instead */
+	int ref_step;		/* index of the step measured from; -1: none */
+	char ref[32];		/* its name ("cable-pull", a step's name), or
+				 * "establishment" / "the first packet" */
+	int64_t ref_t_ns;	/* when it happened, on the run's clock */
+	int64_t t_ns;		/* when the deciding thing happened; 0: none */
+	long event_line;	/* the events.jsonl line that decided; 0: none */
+	struct packet_ref packets[RESULT_MAX_PACKETS];	/* deciding packets */
+	size_t npackets;
+	char *expected;		/* the expectation in words (its kind's
+				 * describe); owned */
 };
 
 struct scenario_result {
@@ -31,20 +101,28 @@ struct scenario_result {
 	char *reason;		/* SKIP/ERROR: why; otherwise NULL */
 	struct expect_result *expects;
 	size_t nexpects;
+	size_t cap;
 	int64_t duration_ns;	/* wall time, set-up to teardown */
 };
 
 struct run_result {
 	struct scenario_result *v;
 	size_t n;
+	size_t cap;
 	char *root;		/* the run root, e.g. unplug-out/2026-... */
 	int64_t duration_ns;
 };
 
-/* Add an expectation result; @expected and @measured are copied.
- * Returns 0 or -ENOMEM. */
-int result_add_expect(struct scenario_result *r, enum verdict v, struct pos at,
-		      const char *expected, const char *measured);
+/* A new expectation result in @r, zeroed but for cause = -1 and offset =
+ * -1; NULL when out of memory. */
+struct expect_result *result_add_expect(struct scenario_result *r);
+
+/* Set e->expected to a copy of @text. Returns 0 or -ENOMEM. */
+int result_set_expected(struct expect_result *e, const char *text);
+
+/* Add the packet @frame of @host's capture to @e's evidence (beyond
+ * RESULT_MAX_PACKETS, the first ones are kept). */
+void result_add_packet(struct expect_result *e, const char *host, long frame);
 
 /* The scenario verdict from its expectations: FAIL if any failed. */
 enum verdict result_fold(const struct scenario_result *r);
@@ -56,6 +134,17 @@ struct scenario_result *result_new_scenario(struct run_result *rr);
 void result_count(const struct run_result *rr, size_t counts[4]);
 
 const char *verdict_name(enum verdict v);
+const char *outcome_name(enum outcome o);
+const char *unit_name(enum result_unit u);
+
+/* What was measured, in words ("server ETIMEDOUT after 4.585 s (window
+ * 4.5–4.8 s)"), into @buf: the one place result values become prose. */
+const char *result_measured_str(const struct expect_result *e, char *buf,
+				size_t len);
+
+/* Whether @e measured a time after its reference (a detection, a matched
+ * sequence): the value a scenario's one-line summary leads with. */
+bool result_is_latency(const struct expect_result *e);
 
 void result_scenario_free(struct scenario_result *r);
 void result_free(struct run_result *rr);

@@ -7,7 +7,7 @@
 
 #include <errno.h>
 
-#include "harness/duration.h"
+#include "common/duration.h"
 
 static void test_parse(void **state)
 {

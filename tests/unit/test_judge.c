@@ -3,7 +3,14 @@
  * tests/fixtures/judge/keepalive-pulled) judged against expectations that
  * hold and expectations that do not. In that run the cable was pulled,
  * the server sent 3 keepalive probes and, 4.596041 s after the pull, an RST
- * and saw ETIMEDOUT; the RST never reached the client. */
+ * and saw ETIMEDOUT; the RST never reached the client. The tests assert
+ * on the result model's values; the words made from them are tested in
+ * test_reports.c.
+ *
+ * The fixture, independently decoded: events.jsonl line 9 is the pull
+ * (t 1795347282271830624), line 10 the server's ETIMEDOUT (t
+ * 1795347286867871947), line 11 the run's end; server.pcap frames 1-2 are
+ * ARP, 3-5 the handshake, 8-10 the keepalive probes, 11 the RST. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/judge.h"
+#include "common/errname.h"
+#include "harness/judge/judge.h"
 #include "reports/result.h"
 
 #define FIXTURE FIXTURES "/judge/keepalive-pulled"
@@ -31,7 +39,11 @@
 	"  connect: server:7000\n" \
 	"steps:\n" \
 	"  - at: 500ms\n" \
+	"    name: pull\n" \
 	"    fault: { cable-pull: client }\n" \
+	"  - at: 30s\n" \
+	"    name: later\n" \
+	"    fault: { cable-plug: client }\n" \
 	"expect:\n"
 
 static char dir[64];
@@ -74,10 +86,17 @@ static void remove_dir(void)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The fixture's times: the latency of the server's ETIMEDOUT after the
+ * pull, and how long the run went on after the pull. */
+#define T_PULL 1795347282271830624LL
+#define LATENCY (1795347286867871947LL - T_PULL)
+#define AFTER_PULL (1795347290576030543LL - T_PULL)
+#define NS_PER_S 1000000000LL
+#define MS(x) ((int64_t)(x) * 1000000LL)
+
 /* Judge one expectation on the fixture with @extra event lines appended;
- * check its verdict and that "measured" contains @measured. */
-static void judge_with(const char *expect, const char *extra, enum verdict want,
-		       const char *measured)
+ * the single result is copied into @out (its text freed). */
+static void judge_with(const char *expect, const char *extra, struct expect_result *out)
 {
 	struct scenario_result r = { 0 };
 	struct diag d;
@@ -95,140 +114,294 @@ static void judge_with(const char *expect, const char *extra, enum verdict want,
 		diag_print(&d, stderr);
 	assert_int_equal(d.count, 0);
 	assert_int_equal(r.nexpects, 1);
-	if (r.expects[0].verdict != want || !strstr(r.expects[0].measured, measured))
-		fail_msg("verdict %s, measured \"%s\"; wanted %s with \"%s\"",
-			 verdict_name(r.expects[0].verdict), r.expects[0].measured,
-			 verdict_name(want), measured);
-	assert_int_equal(r.verdict, want);
+	assert_int_equal(r.verdict, r.expects[0].verdict);
+	assert_non_null(r.expects[0].expected);
+	*out = r.expects[0];
+	out->expected = NULL;
 	result_scenario_free(&r);
 	diag_clear(&d);
 	remove_dir();
 }
 
-static void judge_one(const char *expect, enum verdict want, const char *measured)
+static struct expect_result judge_one(const char *expect)
 {
-	judge_with(expect, "", want, measured);
+	struct expect_result e;
+
+	judge_with(expect, "", &e);
+	return e;
 }
 
 static void test_detect_pass(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
-	judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n",
-		  VERDICT_PASS, "server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)");
-	judge_one("  - detect: { host: server, within: 5s }\n", VERDICT_PASS,
-		  "server ETIMEDOUT after 4.596 s (window 0–5 s)");
-	judge_one("  - detect: { host: server, error: [ECONNRESET, ETIMEDOUT], within: 4.5s..4.8s }\n",
-		  VERDICT_PASS, "after 4.596 s");
+	e = judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_string_equal(e.kind, "detect");
+	assert_int_equal(e.at.line, 15);
+	assert_int_equal(e.outcome, OUTCOME_DETECTED);
+	assert_string_equal(e.host, "server");
+	assert_int_equal(e.cause, ETIMEDOUT);
+	assert_int_equal(e.ncauses, 1);
+	assert_int_equal(e.causes[0], ETIMEDOUT);
+	assert_int_equal(e.unit, UNIT_NS);
+	assert_int_equal(e.measured, LATENCY);
+	assert_int_equal(e.lo, MS(4500));
+	assert_int_equal(e.hi, MS(4800));
+	assert_string_equal(e.ref, "cable-pull");
+	assert_int_equal(e.ref_step, 0);
+	assert_int_equal(e.ref_t_ns, T_PULL);
+	assert_int_equal(e.t_ns, T_PULL + LATENCY);
+	assert_int_equal(e.event_line, 10);
+
+	e = judge_one("  - detect: { host: server, within: 5s }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.ncauses, 0);
+	assert_int_equal(e.lo, 0);
+	assert_int_equal(e.hi, 5 * NS_PER_S);
+	assert_int_equal(e.measured, LATENCY);
+
+	e = judge_one("  - detect: { host: server, error: [ECONNRESET, ETIMEDOUT], within: 4.5s..4.8s }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.ncauses, 2);
+	assert_int_equal(e.causes[0], ECONNRESET);
 }
 
 static void test_detect_fail(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
 	/* too slow for the budget */
-	judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 100ms..200ms }\n",
-		  VERDICT_FAIL, "server ETIMEDOUT after 4.596 s (window 0.1–0.2 s)");
+	e = judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 100ms..200ms }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_DETECTED);
+	assert_int_equal(e.measured, LATENCY);
+	assert_int_equal(e.hi, MS(200));
 	/* faster than the lower bound is a failure too */
-	judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 4.6s..5s }\n",
-		  VERDICT_FAIL, "after 4.596 s (window 4.6–5 s)");
+	e = judge_one("  - detect: { host: server, error: ETIMEDOUT, within: 4.6s..5s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.lo, MS(4600));
 	/* in time, but the wrong error */
-	judge_one("  - detect: { host: server, error: ECONNRESET, within: 4.5s..4.8s }\n",
-		  VERDICT_FAIL, "server ETIMEDOUT after 4.596 s (window 4.5–4.8 s); expected ECONNRESET");
-	judge_one("  - detect: { host: server, error: eof, within: 4.5s..4.8s }\n",
-		  VERDICT_FAIL, "expected EOF");
+	e = judge_one("  - detect: { host: server, error: ECONNRESET, within: 4.5s..4.8s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.cause, ETIMEDOUT);
+	assert_int_equal(e.causes[0], ECONNRESET);
+	e = judge_one("  - detect: { host: server, error: eof, within: 4.5s..4.8s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.causes[0], ERRNAME_EOF);
 	/* never */
-	judge_one("  - detect: { host: client, within: 5s }\n", VERDICT_FAIL,
-		  "client detected nothing in the 8.304 s after cable-pull");
+	e = judge_one("  - detect: { host: client, within: 5s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOTHING_DETECTED);
+	assert_int_equal(e.cause, -1);
+	assert_int_equal(e.measured, AFTER_PULL);
+	assert_int_equal(e.event_line, 0);
+}
+
+static void test_since_a_step_that_never_ran(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	/* the scenario has a step named "later" that the fixture's run never
+	 * reached: there is nothing to measure from */
+	judge_with("  - detect: { host: server, within: 5s, since: later }\n", "", &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
+	assert_string_equal(e.ref, "later");
+	assert_int_equal(e.ref_step, 1);
 }
 
 static void test_no_detect(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
-	judge_one("  - no-detect: { host: client, for: 8s }\n", VERDICT_PASS,
-		  "client detected nothing for 8 s");
-	judge_one("  - no-detect: { host: server, for: 8s }\n", VERDICT_FAIL,
-		  "server ETIMEDOUT after 4.596 s; expected none for 8 s");
-	judge_one("  - no-detect: { host: server, for: 4.5s }\n", VERDICT_PASS,
-		  "server detected nothing for 4.5 s");
+	e = judge_one("  - no-detect: { host: client, for: 8s }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_QUIET);
+	assert_int_equal(e.hi, 8 * NS_PER_S);
+	e = judge_one("  - no-detect: { host: server, for: 8s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOT_QUIET);
+	assert_int_equal(e.cause, ETIMEDOUT);
+	assert_int_equal(e.measured, LATENCY);
+	assert_int_equal(e.event_line, 10);
+	e = judge_one("  - no-detect: { host: server, for: 4.5s }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_QUIET);
 	/* the run lasted 8.3 s after the pull: a longer quiet period is unproven */
-	judge_one("  - no-detect: { host: client, for: 20s }\n", VERDICT_FAIL,
-		  "the run ended 8.304 s after cable-pull, before the 20 s were over");
+	e = judge_one("  - no-detect: { host: client, for: 20s }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_RUN_TOO_SHORT);
+	assert_int_equal(e.measured, AFTER_PULL);
+	assert_int_equal(e.hi, 20 * NS_PER_S);
+}
+
+/* A packets expectation's count, and the frames it counted. */
+static void assert_packets(struct expect_result e, enum verdict v, long count,
+			   const char *host, const char *peer, const char *what)
+{
+	assert_int_equal(e.verdict, v);
+	assert_int_equal(e.outcome, OUTCOME_COUNTED);
+	assert_int_equal(e.unit, UNIT_PACKETS);
+	assert_int_equal(e.measured, count);
+	assert_int_equal(e.npackets, count);
+	assert_string_equal(e.host, host);
+	assert_string_equal(e.peer, peer);
+	assert_string_equal(e.what, what);
 }
 
 static void test_packets(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
-	judge_one("  - packets: { from: server, kind: keepalive-probe, count: 3 }\n",
-		  VERDICT_PASS, "server sent 3 keepalive-probe");
-	judge_one("  - packets: { from: server, kind: keepalive-probe, count: 2 }\n",
-		  VERDICT_FAIL, "server sent 3 keepalive-probe");
+	e = judge_one("  - packets: { from: server, kind: keepalive-probe, count: 3 }\n");
+	assert_packets(e, VERDICT_PASS, 3, "server", "", "keepalive-probe");
+	assert_int_equal(e.lo, 3);
+	assert_int_equal(e.hi, 3);
+	/* the evidence: frames 8, 9 and 10 of the server's capture */
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(e.packets[i].host, "server");
+		assert_int_equal(e.packets[i].frame, 8 + (long)i);
+	}
+	assert_packets(judge_one("  - packets: { from: server, kind: keepalive-probe, count: 2 }\n"),
+		       VERDICT_FAIL, 3, "server", "", "keepalive-probe");
 	/* the RST left the server but never reached the client: the two capture
 	 * points differ exactly where the network dropped */
-	judge_one("  - packets: { from: server, kind: RST, count: 1 }\n", VERDICT_PASS,
-		  "server sent 1 RST");
-	judge_one("  - packets: { to: client, kind: RST, count: 0 }\n", VERDICT_PASS,
-		  "client received 0 RST");
-	judge_one("  - packets: { from: server, to: client, kind: RST, count: 1 }\n",
-		  VERDICT_PASS, "server sent to client 1 RST");
-	judge_one("  - packets: { kind: [RST, FIN], count: 0 }\n", VERDICT_FAIL,
-		  "the hosts sent 1 FIN|RST");
-	judge_one("  - packets: { kind: SYN, count: 2 }\n", VERDICT_PASS, "the hosts sent 2 SYN");
-	judge_one("  - packets: { from: server, kind: keepalive-probe, count: 2..5 }\n", VERDICT_PASS,
-		  "server sent 3 keepalive-probe");
-	judge_one("  - packets: { from: server, kind: keepalive-probe, count: \">= 4\" }\n",
-		  VERDICT_FAIL, "server sent 3 keepalive-probe");
-	judge_one("  - packets: { from: server, kind: keepalive-probe, count: \"<= 3\" }\n",
-		  VERDICT_PASS, "server sent 3 keepalive-probe");
-	judge_one("  - packets: { kind: [retransmission, data], count: 0 }\n", VERDICT_PASS,
-		  "the hosts sent 0 data|retransmission");
-	judge_one("  - packets: { to: server, kind: keepalive-probe, count: 0 }\n", VERDICT_PASS,
-		  "server received 0 keepalive-probe");
+	e = judge_one("  - packets: { from: server, kind: RST, count: 1 }\n");
+	assert_packets(e, VERDICT_PASS, 1, "server", "", "RST");
+	assert_int_equal(e.packets[0].frame, 11);
+	assert_packets(judge_one("  - packets: { to: client, kind: RST, count: 0 }\n"),
+		       VERDICT_PASS, 0, "", "client", "RST");
+	assert_packets(judge_one("  - packets: { from: server, to: client, kind: RST, count: 1 }\n"),
+		       VERDICT_PASS, 1, "server", "client", "RST");
+	assert_packets(judge_one("  - packets: { kind: [RST, FIN], count: 0 }\n"),
+		       VERDICT_FAIL, 1, "", "", "FIN|RST");
+	e = judge_one("  - packets: { kind: SYN, count: 2 }\n");
+	assert_packets(e, VERDICT_PASS, 2, "", "", "SYN");
+	assert_string_equal(e.packets[0].host, "client");
+	assert_int_equal(e.packets[0].frame, 3);
+	assert_string_equal(e.packets[1].host, "server");	/* its SYN-ACK */
+	assert_int_equal(e.packets[1].frame, 4);
+	e = judge_one("  - packets: { from: server, kind: keepalive-probe, count: 2..5 }\n");
+	assert_packets(e, VERDICT_PASS, 3, "server", "", "keepalive-probe");
+	assert_int_equal(e.lo, 2);
+	assert_int_equal(e.hi, 5);
+	e = judge_one("  - packets: { from: server, kind: keepalive-probe, count: \">= 4\" }\n");
+	assert_packets(e, VERDICT_FAIL, 3, "server", "", "keepalive-probe");
+	assert_int_equal(e.lo, 4);
+	assert_true(e.hi > 1000000);
+	assert_packets(judge_one("  - packets: { from: server, kind: keepalive-probe, count: \"<= 3\" }\n"),
+		       VERDICT_PASS, 3, "server", "", "keepalive-probe");
+	assert_packets(judge_one("  - packets: { kind: [retransmission, data], count: 0 }\n"),
+		       VERDICT_PASS, 0, "", "", "data|retransmission");
+	assert_packets(judge_one("  - packets: { to: server, kind: keepalive-probe, count: 0 }\n"),
+		       VERDICT_PASS, 0, "", "server", "keepalive-probe");
 }
 
 static void test_arp_and_icmp(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
 	/* before the connection: the client asks, the server answers */
-	judge_one("  - packets: { from: client, kind: arp, count: 1 }\n", VERDICT_PASS,
-		  "client sent 1 arp");
-	judge_one("  - packets: { to: client, kind: arp, count: 1 }\n", VERDICT_PASS,
-		  "client received 1 arp");
-	judge_one("  - packets: { kind: icmp-unreachable, count: 0 }\n", VERDICT_PASS,
-		  "the hosts sent 0 icmp-unreachable");
+	e = judge_one("  - packets: { from: client, kind: arp, count: 1 }\n");
+	assert_packets(e, VERDICT_PASS, 1, "client", "", "arp");
+	assert_int_equal(e.packets[0].frame, 1);
+	e = judge_one("  - packets: { to: client, kind: arp, count: 1 }\n");
+	assert_packets(e, VERDICT_PASS, 1, "", "client", "arp");
+	assert_int_equal(e.packets[0].frame, 2);
+	assert_packets(judge_one("  - packets: { kind: icmp-unreachable, count: 0 }\n"),
+		       VERDICT_PASS, 0, "", "", "icmp-unreachable");
+}
+
+static void test_sequence(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - sequence: { at: server, since: pull, match: [ { from: server, kind: keepalive-probe, count: 3 }, { from: server, flags: [RST], next: true } ] }\n",
+		   "", &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_MATCHED);
+	assert_string_equal(e.host, "server");
+	assert_string_equal(e.ref, "pull");
+	assert_int_equal(e.ref_step, 0);
+	assert_int_equal(e.packets[0].frame, 11);
+	assert_int_equal(e.t_ns, e.ref_t_ns + e.measured);
+	/* no FIN after the probes: the RST came where it was wanted */
+	judge_with("  - sequence: { at: server, since: pull, match: [ { from: server, kind: keepalive-probe, count: 3 }, { from: server, kind: FIN, next: true } ] }\n",
+		   "", &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_BROKEN);
+	assert_int_equal(e.item, 2);
+	assert_int_equal(e.found, 0);
+	assert_string_equal(e.what, "from server FIN");
+	assert_int_equal(e.packets[0].frame, 11);
+	assert_non_null(strstr(e.packet, "[R"));
+	/* without since, the sequence counts from the first packet */
+	judge_with("  - sequence: { at: client, match: [ { from: server, flags: [RST] } ] }\n", "", &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_CUT_SHORT);
+	assert_string_equal(e.ref, "the first packet");
+	assert_int_equal(e.found, 0);
 }
 
 /* Events the peers would have written, after the fixture's own. */
 #define SENT(host, n) "{\"t_ns\":1795347282000000000,\"event\":\"sent\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
 #define RECEIVED(host, n) "{\"t_ns\":1795347282000000001,\"event\":\"received\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
 
+static void assert_delivered(const char *extra, enum verdict v, long sent, long received,
+			     long offset)
+{
+	struct expect_result e;
+
+	judge_with("  - delivered: { from: client, to: server }\n", extra, &e);
+	assert_int_equal(e.verdict, v);
+	assert_int_equal(e.outcome, offset < 0 ? OUTCOME_DELIVERED : OUTCOME_CORRUPTED);
+	assert_int_equal(e.unit, UNIT_BYTES);
+	assert_string_equal(e.host, "client");
+	assert_string_equal(e.peer, "server");
+	assert_int_equal(e.hi, sent);
+	assert_int_equal(e.measured, received);
+	assert_int_equal(e.offset, offset);
+}
+
 static void test_delivered(void **state)
 {
 	(void)state;
-	judge_with("  - delivered: { from: client, to: server }\n",
-		   SENT("client", 600) SENT("client", 400) RECEIVED("server", 1000),
-		   VERDICT_PASS, "client sent 1000 bytes, server received 1000");
-	judge_with("  - delivered: { from: client, to: server }\n",
-		   SENT("client", 1000) RECEIVED("server", 700), VERDICT_FAIL,
-		   "client sent 1000 bytes, server received 700");
-	judge_with("  - delivered: { from: client, to: server }\n",
-		   SENT("client", 1000) RECEIVED("server", 1000)
-		   "{\"t_ns\":1795347282000000002,\"event\":\"corrupt\",\"host\":\"server\",\"bytes\":512}\n",
-		   VERDICT_FAIL, "the byte at stream offset 512 differs");
+	assert_delivered(SENT("client", 600) SENT("client", 400) RECEIVED("server", 1000),
+			 VERDICT_PASS, 1000, 1000, -1);
+	assert_delivered(SENT("client", 1000) RECEIVED("server", 700), VERDICT_FAIL, 1000, 700, -1);
+	assert_delivered(SENT("client", 1000) RECEIVED("server", 1000)
+			 "{\"t_ns\":1795347282000000002,\"event\":\"corrupt\",\"host\":\"server\",\"bytes\":512}\n",
+			 VERDICT_FAIL, 1000, 1000, 512);
 	/* what the server sent does not count for the client's stream */
-	judge_with("  - delivered: { from: client, to: server }\n",
-		   SENT("server", 1000) RECEIVED("server", 1000), VERDICT_FAIL,
-		   "client sent 0 bytes, server received 1000");
+	assert_delivered(SENT("server", 1000) RECEIVED("server", 1000), VERDICT_FAIL, 0, 1000, -1);
 }
 
 static void test_heartbeat_timeout(void **state)
 {
+	struct expect_result e;
+
 	(void)state;
 	/* 0.5 s after the pull, before the server's keepalive gave up */
 	judge_with("  - detect: { host: client, error: heartbeat-timeout, within: 0.4s..0.6s }\n",
 		   "{\"t_ns\":1795347282774000000,\"event\":\"heartbeat-timeout\",\"host\":\"client\",\"call\":\"heartbeat\"}\n",
-		   VERDICT_PASS, "client heartbeat timeout after");
+		   &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.cause, ERRNAME_HEARTBEAT);
+	assert_int_equal(e.measured, 1795347282774000000LL - T_PULL);
+	assert_int_equal(e.event_line, 12);
 	judge_with("  - detect: { host: client, error: eof, within: 5s }\n",
 		   "{\"t_ns\":1795347282774000000,\"event\":\"heartbeat-timeout\",\"host\":\"client\",\"call\":\"heartbeat\"}\n",
-		   VERDICT_FAIL, "expected EOF");
+		   &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.cause, ERRNAME_HEARTBEAT);
 }
 
 static void test_unreadable(void **state)
@@ -286,9 +459,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_detect_pass),
 		cmocka_unit_test(test_detect_fail),
+		cmocka_unit_test(test_since_a_step_that_never_ran),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_arp_and_icmp),
+		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),
 		cmocka_unit_test(test_unreadable),

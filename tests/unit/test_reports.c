@@ -14,12 +14,27 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/duration.h"
+#include "common/duration.h"
+#include "common/errname.h"
 #include "reports/report.h"
+
+/* An expectation result made of values, as a judge would fill it. */
+static struct expect_result *add(struct scenario_result *r, enum verdict v, int line,
+				 int col, const char *expected)
+{
+	struct expect_result *e = result_add_expect(r);
+
+	assert_non_null(e);
+	e->verdict = v;
+	e->at = (struct pos){ line, col };
+	assert_int_equal(result_set_expected(e, expected), 0);
+	return e;
+}
 
 static void build(struct run_result *rr)
 {
 	struct scenario_result *r;
+	struct expect_result *e;
 
 	memset(rr, 0, sizeof(*rr));
 	rr->root = strdup("unplug-out/x");
@@ -30,20 +45,39 @@ static void build(struct run_result *rr)
 	r->file = strdup("scenarios/keepalive/pulled-cable.yaml");
 	r->name = strdup("keepalive notices a pulled cable");
 	r->run_dir = strdup("unplug-out/x/keepalive/pulled-cable");
-	result_add_expect(r, VERDICT_PASS, (struct pos){ 18, 5 },
-			  "server ETIMEDOUT within 4.5..4.8 s of cable-pull",
-			  "server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)");
-	result_add_expect(r, VERDICT_PASS, (struct pos){ 19, 5 }, "server sent 3 keepalive-probe",
-			  "server sent 3 keepalive-probe");
+	/* the packets first: the headline is still the detection */
+	e = add(r, VERDICT_PASS, 19, 5, "server sent 3 keepalive-probe");
+	e->kind = "packets";
+	e->outcome = OUTCOME_COUNTED;
+	e->unit = UNIT_PACKETS;
+	strcpy(e->host, "server");
+	strcpy(e->what, "keepalive-probe");
+	e->measured = e->lo = e->hi = 3;
+	e = add(r, VERDICT_PASS, 18, 5, "server ETIMEDOUT within 4.5..4.8 s of cable-pull");
+	e->kind = "detect";
+	e->outcome = OUTCOME_DETECTED;
+	e->unit = UNIT_NS;
+	strcpy(e->host, "server");
+	strcpy(e->ref, "cable-pull");
+	e->cause = ETIMEDOUT;
+	e->measured = 4596041323;
+	e->lo = 4500 * NS_PER_MS;
+	e->hi = 4800 * NS_PER_MS;
 	r->verdict = result_fold(r);
 
 	r = result_new_scenario(rr);
 	r->id = strdup("tricky/<&\">");
 	r->file = strdup("t.yaml");
 	r->name = strdup("escaping <&>");
-	result_add_expect(r, VERDICT_PASS, (struct pos){ 3, 5 }, "a", "fine");
-	result_add_expect(r, VERDICT_FAIL, (struct pos){ 4, 7 }, "server sent 0 RST",
-			  "server sent 1 RST & <more>");
+	e = add(r, VERDICT_PASS, 3, 5, "a");
+	e->outcome = OUTCOME_QUIET;
+	strcpy(e->host, "client");
+	e->hi = 2 * NS_PER_S;
+	e = add(r, VERDICT_FAIL, 4, 7, "server sent 0 RST");
+	e->outcome = OUTCOME_COUNTED;
+	strcpy(e->host, "server");
+	strcpy(e->what, "RST & <more>");
+	e->measured = 1;
 	r->verdict = result_fold(r);
 
 	r = result_new_scenario(rr);
@@ -51,6 +85,92 @@ static void build(struct run_result *rr)
 	r->file = strdup("b.yaml");
 	r->verdict = VERDICT_ERROR;
 	r->reason = strdup("create a network namespace: Operation not permitted");
+}
+
+/* The words of result @e, as every report shows them. */
+static void assert_words(const struct expect_result *e, const char *want)
+{
+	char buf[512];
+
+	assert_string_equal(result_measured_str(e, buf, sizeof(buf)), want);
+}
+
+static void test_words(void **state)
+{
+	struct scenario_result r = { 0 };
+	struct expect_result *e = result_add_expect(&r);
+
+	(void)state;
+	assert_int_equal(e->cause, -1);
+	assert_int_equal(e->offset, -1);
+	strcpy(e->host, "server");
+	strcpy(e->ref, "cable-pull");
+	e->outcome = OUTCOME_DETECTED;
+	e->cause = ETIMEDOUT;
+	e->measured = 5003 * NS_PER_MS;
+	e->lo = 4500 * NS_PER_MS;
+	e->hi = 5600 * NS_PER_MS;
+	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s)");
+	assert_true(result_is_latency(e));
+	e->causes[0] = ECONNRESET;
+	e->causes[1] = ERRNAME_EOF;
+	e->ncauses = 2;
+	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s); expected ECONNRESET or EOF");
+	e->measured = -250 * NS_PER_MS;
+	assert_words(e, "server ETIMEDOUT 250 ms before cable-pull");
+	assert_false(result_is_latency(e));
+	e->cause = ERRNAME_HEARTBEAT;
+	e->measured = 1750 * NS_PER_MS;
+	assert_words(e, "server heartbeat timeout after 1.750 s (window 4.5–5.6 s); expected ECONNRESET or EOF");
+	e->outcome = OUTCOME_NOTHING_DETECTED;
+	e->measured = 8304 * NS_PER_MS;
+	assert_words(e, "server detected nothing in the 8.304 s after cable-pull");
+	e->outcome = OUTCOME_NOT_QUIET;
+	e->cause = ERRNAME_EOF;
+	e->measured = 3 * NS_PER_MS / 10;
+	e->hi = 4 * NS_PER_S;
+	assert_words(e, "server EOF after 0.3 ms; expected none for 4 s");
+	e->outcome = OUTCOME_QUIET;
+	assert_words(e, "server detected nothing for 4 s");
+	e->outcome = OUTCOME_RUN_TOO_SHORT;
+	e->measured = 3 * NS_PER_S;
+	assert_words(e, "the run ended 3.000 s after cable-pull, before the 4 s were over");
+	e->outcome = OUTCOME_NO_REFERENCE;
+	assert_words(e, "step cable-pull never ran");
+	e->outcome = OUTCOME_COUNTED;
+	strcpy(e->what, "keepalive-probe");
+	e->measured = 3;
+	assert_words(e, "server sent 3 keepalive-probe");
+	strcpy(e->peer, "client");
+	assert_words(e, "server sent to client 3 keepalive-probe");
+	e->host[0] = '\0';
+	assert_words(e, "client received 3 keepalive-probe");
+	e->peer[0] = '\0';
+	assert_words(e, "the hosts sent 3 keepalive-probe");
+	strcpy(e->host, "client");
+	strcpy(e->peer, "server");
+	e->outcome = OUTCOME_DELIVERED;
+	e->hi = 1000;
+	e->measured = 700;
+	assert_words(e, "client sent 1000 bytes, server received 700");
+	e->outcome = OUTCOME_CORRUPTED;
+	e->offset = 512;
+	assert_words(e, "client sent 1000 bytes, server received 700; the byte at stream offset 512 differs from what was sent");
+	e->outcome = OUTCOME_MATCHED;
+	e->measured = 3100 * NS_PER_MS;
+	assert_words(e, "matched, the last item 3.100 s after cable-pull");
+	assert_true(result_is_latency(e));
+	e->outcome = OUTCOME_BROKEN;
+	e->item = 2;
+	e->found = 1;
+	strcpy(e->what, "from server, RST");
+	strcpy(e->packet, "server > client [F.] 0 bytes");
+	assert_words(e, "item 2 (from server, RST): found 1, then server > client [F.] 0 bytes, 3.100 s after cable-pull");
+	e->outcome = OUTCOME_CUT_SHORT;
+	assert_words(e, "item 2 (from server, RST): found 1 before the capture ended");
+	assert_string_equal(outcome_name(OUTCOME_CUT_SHORT), "cut-short");
+	assert_string_equal(unit_name(UNIT_PACKETS), "packets");
+	result_scenario_free(&r);
 }
 
 static void test_term(void **state)
@@ -68,7 +188,8 @@ static void test_term(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
-	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"));
+	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
+				     "          measured server sent 1 RST & <more>\n"));
 	assert_non_null(strstr(text, "  ERROR broken"));
 	assert_non_null(strstr(text, "create a network namespace: Operation not permitted"));
 	assert_non_null(strstr(text, "  1 passed, 1 failed, 0 skipped, 1 could not run in 12.500 s   →  unplug-out/x/\n"));
@@ -135,6 +256,7 @@ static void test_junit_unwritable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_junit_unwritable),

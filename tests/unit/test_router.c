@@ -13,7 +13,7 @@
 
 static void test_no_nat_no_table(void **state)
 {
-	struct net_config net = { .kind = NET_ROUTED, .family = AF_INET };
+	struct topo_config net = { .kind = TOPO_ROUTED, .family = AF_INET };
 	char buf[1024];
 
 	(void)state;
@@ -22,7 +22,7 @@ static void test_no_nat_no_table(void **state)
 
 static void test_nat(void **state)
 {
-	struct net_config net = { .kind = NET_ROUTED, .family = AF_INET6, .nat = true };
+	struct topo_config net = { .kind = TOPO_ROUTED, .family = AF_INET6, .nat = true };
 	char buf[1024];
 
 	(void)state;
@@ -34,12 +34,12 @@ static void test_nat(void **state)
 	assert_non_null(strstr(buf, "iifname \"p-client\" masquerade"));
 	assert_null(strstr(buf, "ct state invalid"));
 
-	net.untracked = UNTRACKED_DROP;
+	net.untracked = TOPO_UNTRACKED_DROP;
 	router_script(&net, "p-client", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "ct state invalid drop"));
 	assert_null(strstr(buf, "reject"));
 
-	net.untracked = UNTRACKED_RESET;
+	net.untracked = TOPO_UNTRACKED_RESET;
 	router_script(&net, "p-client", buf, sizeof(buf));
 	assert_non_null(strstr(buf, "ct state invalid meta l4proto tcp reject with tcp reset"));
 	/* what is not TCP cannot be reset: still dropped */

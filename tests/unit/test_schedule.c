@@ -8,8 +8,8 @@
 
 #include <stdlib.h>
 
-#include "harness/duration.h"
-#include "harness/schedule.h"
+#include "common/duration.h"
+#include "harness/run/schedule.h"
 
 #define MS NS_PER_MS
 

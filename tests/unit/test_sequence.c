@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "harness/sequence.h"
+#include "harness/expects/sequence.h"
 
 enum { C, S };	/* client 198.18.0.1, server 198.18.0.2 */
 

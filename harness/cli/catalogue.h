@@ -1,0 +1,30 @@
+/* Finding scenario files: the paths a user names, directories walked for
+ * *.yaml, in a stable (sorted) order. */
+#ifndef HARNESS_CATALOGUE_H
+#define HARNESS_CATALOGUE_H
+
+#include <stddef.h>
+
+#include "common/diag.h"
+
+struct catalogue_entry {
+	char *path;		/* the file */
+	char *id;		/* its id in reports: relative to the directory named */
+};
+
+struct catalogue {
+	struct catalogue_entry *v;
+	size_t n;
+};
+
+/* Where `unplug run` looks when given no path: the installed catalogue,
+ * or ./scenarios when running from a source tree. */
+const char *catalogue_default_dir(void);
+
+/* Add @path: a file as it is, a directory by every *.yaml below it.
+ * Returns 0, or -errno with "path: reason" in @d. */
+int catalogue_add(struct catalogue *c, const char *path, struct diag *d);
+
+void catalogue_free(struct catalogue *c);
+
+#endif

@@ -1,0 +1,230 @@
+/* unplug run [FILE|DIR]...: run scenarios for real, judge each from its run
+ * directory, report. Every scenario is loaded and checked before anything
+ * runs: bad input changes nothing on the machine. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "harness/cli/catalogue.h"
+#include "harness/cli/cli.h"
+#include "common/clock.h"
+#include "common/duration.h"
+#include "harness/judge/judge.h"
+#include "harness/run/rundir.h"
+#include "harness/run/runner.h"
+#include "harness/model/scenario.h"
+#include "harness/run/sysctl.h"
+#include "harness/model/fault.h"
+#include "netns/probe.h"
+#include "reports/report.h"
+
+struct run_opts {
+	const char *out;
+	const char *junit;
+};
+
+/* Kernel features probed at most once per invocation, when a scenario
+ * first needs them. */
+struct features {
+	bool probed[PROBE_NFEATURES];
+	struct probe_result result[PROBE_NFEATURES];
+};
+
+/* Whether @feature is missing; if so, why, into @why. */
+static bool lacks(struct features *f, enum probe_feature feature, const char *what,
+		  char *why, size_t len)
+{
+	if (!f->probed[feature]) {
+		probe_feature(feature, &f->result[feature]);
+		f->probed[feature] = true;
+	}
+	if (f->result[feature].ok)
+		return false;
+	snprintf(why, len, "needs %s: %s", what, f->result[feature].why);
+	return true;
+}
+
+/* Why @sc cannot run on this kernel (written to @why), or false when it
+ * can: a scenario that needs a missing feature is skipped, not failed. */
+static bool missing_feature(const struct scenario *sc, struct features *f,
+			    char *why, size_t len)
+{
+	unsigned needs = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].fault)
+			needs |= sc->steps[i].fault->ops->needs;
+	return ((needs & FAULT_NEEDS_NETEM) && lacks(f, PROBE_NETEM, "netem", why, len)) ||
+	       (sc->net.family == AF_INET6 && lacks(f, PROBE_IPV6, "IPv6", why, len)) ||
+	       (sc->net.nat && lacks(f, PROBE_ROUTED_NAT, "a NAT router", why, len));
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	runner_stop = 1;
+}
+
+static int parse_opts(int argc, char **argv, struct run_opts *o)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "junit", required_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'J':
+			o->junit = optarg;
+			break;
+		case 'h':
+			cli_usage(stdout, "run");
+			printf("\n  --out DIR     write run directories under DIR (default %s/<time>)\n"
+			       "  --junit FILE  also write a JUnit XML report\n"
+			       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n",
+			       RUNDIR_DEFAULT_BASE, catalogue_default_dir());
+			return EXIT_PASS;
+		default:
+			cli_usage(stderr, "run");
+			return EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* Load every scenario up front; print every problem. */
+static int load_all(const struct catalogue *cat, struct scenario **scs)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < cat->n; i++) {
+		struct diag d;
+
+		diag_init(&d, cat->v[i].path);
+		if (scenario_load(cat->v[i].path, &scs[i], &d) ||
+		    sysctl_check(scs[i], &d)) {
+			diag_print(&d, stderr);
+			scenario_free(scs[i]);
+			scs[i] = NULL;
+			bad = 1;
+		}
+		diag_clear(&d);
+	}
+	return bad;
+}
+
+/* Run and judge one scenario into @r. Returns the runner's error. */
+static int run_one(const struct catalogue_entry *ce, const struct scenario *sc,
+		   const char *root, struct scenario_result *r)
+{
+	int64_t start = clock_mono_ns();
+	struct diag d;
+	int err;
+
+	diag_init(&d, ce->path);
+	r->id = strdup(ce->id);
+	r->file = strdup(ce->path);
+	r->name = strdup(sc->name);
+	err = rundir_make(root, ce->id, ce->path, &r->run_dir, &d);
+	if (!err)
+		err = runner_run(sc, r->run_dir, &d);
+	if (!err && judge_run_dir(r->run_dir, r, &d))
+		r->verdict = VERDICT_ERROR;
+	if (err)
+		r->verdict = err == -EINTR ? VERDICT_SKIP : VERDICT_ERROR;
+	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
+		r->reason = strdup(err == -EINTR ? "interrupted" :
+				   d.count ? diag_last(&d) : strerror(-err));
+		if (err != -EINTR)
+			diag_print(&d, stderr);
+	}
+	diag_clear(&d);
+	r->duration_ns = clock_mono_ns() - start;
+	return err;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct catalogue cat = { 0 };
+	struct run_result rr = { 0 };
+	struct features features = { 0 };
+	struct scenario **scs = NULL;
+	struct diag d;
+	size_t counts[4], cannot = 0;
+	int64_t start = clock_mono_ns();
+	int ret, bad = 0;
+
+	ret = parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_USAGE;
+	diag_init(&d, NULL);
+	if (optind == argc)
+		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
+	for (int i = optind; i < argc; i++)
+		bad |= catalogue_add(&cat, argv[i], &d) != 0;
+	if (!bad && !cat.n) {
+		diag_add(&d, "no scenario files found");
+		bad = 1;
+	}
+	scs = calloc(cat.n + 1, sizeof(*scs));
+	if (bad || !scs || load_all(&cat, scs))
+		goto out;
+	ret = EXIT_CANNOT;
+	if (rundir_make_root(o.out, &rr.root, &d))
+		goto out;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < cat.n; i++) {
+		struct scenario_result *r = result_new_scenario(&rr);
+		char why[320];
+
+		if (!r)
+			goto out;
+		if (missing_feature(scs[i], &features, why, sizeof(why))) {
+			r->id = strdup(cat.v[i].id);
+			r->file = strdup(cat.v[i].path);
+			r->name = strdup(scs[i]->name);
+			r->verdict = VERDICT_SKIP;
+			r->reason = strdup(why);
+			cannot++;
+		} else {
+			cannot += run_one(&cat.v[i], scs[i], rr.root, r) == -EPERM;
+		}
+		report_term_scenario(stdout, r, cli_color(stdout));
+		fflush(stdout);
+	}
+	rr.duration_ns = clock_mono_ns() - start;
+	report_term_totals(stdout, &rr, cli_color(stdout));
+	if (o.junit && report_junit_write(o.junit, &rr, &d))
+		bad = 1;
+	result_count(&rr, counts);
+	if (cannot == rr.n)
+		ret = EXIT_CANNOT;
+	else if (bad || counts[VERDICT_FAIL] || counts[VERDICT_ERROR] || runner_stop)
+		ret = EXIT_FAIL;
+	else
+		ret = EXIT_PASS;
+out:
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	for (size_t i = 0; scs && i < cat.n; i++)
+		scenario_free(scs[i]);
+	free(scs);
+	catalogue_free(&cat);
+	result_free(&rr);
+	return ret;
+}

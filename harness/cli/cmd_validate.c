@@ -1,0 +1,54 @@
+/* unplug validate FILE|DIR...: load and check scenarios, no root needed. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness/cli/catalogue.h"
+#include "harness/cli/cli.h"
+#include "harness/model/scenario.h"
+#include "harness/run/sysctl.h"
+
+int cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct catalogue cat = { 0 };
+	struct diag d;
+	int c, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h') {
+			cli_usage(stdout, "validate");
+			return EXIT_PASS;
+		}
+		cli_usage(stderr, "validate");
+		return EXIT_USAGE;
+	}
+	if (optind == argc) {
+		cli_usage(stderr, "validate");
+		return EXIT_USAGE;
+	}
+	diag_init(&d, NULL);
+	for (int i = optind; i < argc; i++)
+		bad |= catalogue_add(&cat, argv[i], &d) != 0;
+	for (size_t i = 0; i < cat.n; i++) {
+		struct scenario *sc;
+		struct diag sd;
+
+		diag_init(&sd, cat.v[i].path);
+		if (scenario_load(cat.v[i].path, &sc, &sd) || sysctl_check(sc, &sd)) {
+			diag_print(&sd, stderr);
+			bad = 1;
+		} else {
+			printf("%s: ok (%s)\n", cat.v[i].path, sc->name);
+		}
+		scenario_free(sc);
+		diag_clear(&sd);
+	}
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	catalogue_free(&cat);
+	return bad ? EXIT_USAGE : EXIT_PASS;
+}

@@ -1,0 +1,155 @@
+/* detect: a host's application notices its connection died — EOF, an
+ * errno, a heartbeat timeout — within a window after the reference.
+ *   detect: { host: server, error: ETIMEDOUT, within: 4.5s..5.6s, since: pull } */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/duration.h"
+#include "common/errname.h"
+#include "harness/judge/evidence.h"
+#include "harness/model/host_load.h"
+#include "reports/result.h"
+
+static const char *const keys[] = { "host", "error", "within", "since", NULL };
+
+static int load_error(struct ynode n, struct expect *x, struct diag *d)
+{
+	size_t count = ynode_is_seq(n) ? ynode_len(n) : 1;
+	bool bad = false;
+
+	if (count == 0 || count > EXPECT_MAX_ERRORS) {
+		diag_at(d, ynode_pos(n), "error lists 1 to %d names, not %zu",
+			EXPECT_MAX_ERRORS, count);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct ynode item = ynode_is_seq(n) ? ynode_item(n, i) : n;
+		int err;
+
+		if (ynode_need_scalar(item, "error", d)) {
+			bad = true;
+			continue;
+		}
+		err = errname_parse(ynode_str(item));
+		if (err < 0) {
+			diag_at(d, ynode_pos(item), "unknown error name: \"%s\" (accepted: %s)",
+				ynode_str(item), errname_accepted());
+			bad = true;
+			continue;
+		}
+		x->errors[x->nerrors++] = err;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static int load_window(struct ynode n, struct expect *x, struct diag *d)
+{
+	const char *s;
+
+	if (ynode_need_scalar(n, "within", d))
+		return -EINVAL;
+	s = ynode_str(n);
+	if (duration_range_parse(s, &x->lo_ns, &x->hi_ns)) {
+		diag_at(d, ynode_pos(n), "bad window for within: \"%s\" (LOW..HIGH or HIGH, durations like 4.5s..5.6s or 6s)",
+			s);
+		return -EINVAL;
+	}
+	if (x->lo_ns > x->hi_ns) {
+		diag_at(d, ynode_pos(n), "bad window for within: \"%s\" (the lower bound exceeds the upper bound)",
+			s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load(struct ynode n, const struct scenario *sc, struct expect *x,
+		struct diag *d)
+{
+	struct ynode v;
+	bool bad = false;
+
+	if (!ynode_need_key(n, "host", "detect", "host: server", &v, d))
+		bad |= host_load_ref(v, "detect host", sc, &x->host, d) != 0;
+	else
+		bad = true;
+	if ((v = ynode_get(n, "error")).node)
+		bad |= load_error(v, x, d) != 0;
+	if (!ynode_need_key(n, "within", "detect", "within: 4.5s..5.6s", &v, d))
+		bad |= load_window(v, x, d) != 0;
+	else
+		bad = true;
+	bad |= expect_load_since(n, sc, x, d) != 0;
+	return bad ? -EINVAL : 0;
+}
+
+static int64_t horizon(const struct expect *x)
+{
+	return x->hi_ns;
+}
+
+static bool accepted(const struct expect *x, int cause)
+{
+	if (!x->nerrors)
+		return true;
+	for (size_t i = 0; i < x->nerrors; i++)
+		if (x->errors[i] == cause)
+			return true;
+	return false;
+}
+
+static int judge(const struct expect *x, const struct evidence *ev,
+		 struct expect_result *r)
+{
+	const struct event *e = evidence_first_detection(ev, x->host);
+	bool ran = evidence_reference(ev, x, r);
+
+	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
+	memcpy(r->causes, x->errors, x->nerrors * sizeof(x->errors[0]));
+	r->ncauses = x->nerrors;
+	r->unit = UNIT_NS;
+	r->lo = x->lo_ns;
+	r->hi = x->hi_ns;
+	r->verdict = VERDICT_FAIL;
+	if (!ran) {
+		r->outcome = OUTCOME_NO_REFERENCE;
+		return 0;
+	}
+	if (!e) {
+		r->outcome = OUTCOME_NOTHING_DETECTED;
+		r->measured = ev->t_end - r->ref_t_ns;
+		return 0;
+	}
+	r->outcome = OUTCOME_DETECTED;
+	r->cause = evidence_cause(e);
+	r->measured = e->t_ns - r->ref_t_ns;
+	r->t_ns = e->t_ns;
+	r->event_line = evidence_line(ev, e);
+	if (r->measured >= x->lo_ns && r->measured <= x->hi_ns && accepted(x, r->cause))
+		r->verdict = VERDICT_PASS;
+	return 0;
+}
+
+static const char *describe(const struct expect *x, const struct scenario *sc,
+			    const char *ref, char *buf, size_t len)
+{
+	char errs[160] = "detection", lo[32], hi[32];
+	size_t used = 0;
+
+	for (size_t i = 0; i < x->nerrors && used < sizeof(errs); i++)
+		used += (size_t)snprintf(errs + used, sizeof(errs) - used, "%s%s", i ? " or " : "",
+					 x->errors[i] == ERRNAME_EOF ? "EOF" : errname_str(x->errors[i]));
+	snprintf(buf, len, "%s %s within %s..%s s of %s", sc->hosts[x->host].name, errs,
+		 duration_secs(x->lo_ns, lo, sizeof(lo)), duration_secs(x->hi_ns, hi, sizeof(hi)),
+		 ref);
+	return buf;
+}
+
+const struct expect_ops expect_detect = {
+	.name = "detect",
+	.keys = keys,
+	.load = load,
+	.horizon = horizon,
+	.judge = judge,
+	.describe = describe,
+};

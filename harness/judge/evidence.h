@@ -1,0 +1,50 @@
+/* The evidence of one run, as the judge reads it from the run directory:
+ * the scenario as run, every event, every host's packets and addresses,
+ * and the reference points on the run's clock. Each expectation kind's
+ * judge (harness/expects/) reads it and nothing else. */
+#ifndef HARNESS_JUDGE_EVIDENCE_H
+#define HARNESS_JUDGE_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "captures/packet.h"
+#include "harness/model/scenario.h"
+#include "harness/run/events.h"
+
+struct evidence {
+	const struct scenario *sc;
+	struct event_list ev;	/* event i is line i + 1 of events.jsonl */
+	struct packet_list pk[SCENARIO_MAX_HOSTS];	/* each host's capture */
+	uint8_t addr[SCENARIO_MAX_HOSTS][16];
+	int family[SCENARIO_MAX_HOSTS];
+	uint8_t alias[SCENARIO_MAX_HOSTS][16];	/* seen as, behind a NAT */
+	int alias_family[SCENARIO_MAX_HOSTS];	/* 0: none */
+	int64_t t_established;	/* 0: never */
+	int64_t t_ref;		/* the last step that broke something, or
+				 * establishment */
+	int ref_step;		/* that step's index; -1: establishment */
+	int64_t t_end;
+};
+
+struct expect_result;
+
+/* Where @x measures from: its `since` step (the step's last occurrence) or
+ * the run's reference. Fills r->ref, r->ref_step, r->ref_t_ns. False when
+ * the `since` step never ran. */
+bool evidence_reference(const struct evidence *ev, const struct expect *x,
+			struct expect_result *r);
+
+/* The first time @host's application noticed its connection died (EOF,
+ * an error, a heartbeat timeout) since establishment; NULL if it never
+ * did. */
+const struct event *evidence_first_detection(const struct evidence *ev,
+					     int host);
+
+/* What detection @e says: an errno, ERRNAME_EOF or ERRNAME_HEARTBEAT. */
+int evidence_cause(const struct event *e);
+
+/* The line of events.jsonl that @e (one of ev->ev) was read from. */
+long evidence_line(const struct evidence *ev, const struct event *e);
+
+#endif

@@ -1,0 +1,190 @@
+/* The judge: a pure function of a run directory. Reads the scenario copy,
+ * events.jsonl and the captures into the evidence, finds the reference
+ * points, and hands each expectation to its kind's judge. */
+#include "harness/judge/judge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "captures/pcap_read.h"
+#include "common/errname.h"
+#include "harness/judge/evidence.h"
+#include "harness/run/rundir.h"
+#include "reports/result.h"
+
+bool evidence_reference(const struct evidence *ev, const struct expect *x,
+			struct expect_result *r)
+{
+	const struct scenario *sc = ev->sc;
+
+	r->ref_t_ns = ev->t_ref;
+	r->ref_step = ev->ref_step;
+	if (x->since < 0) {
+		snprintf(r->ref, sizeof(r->ref), "%s",
+			 ev->ref_step < 0 ? "establishment" : step_what(&sc->steps[ev->ref_step]));
+		return true;
+	}
+	r->ref_step = x->since;
+	snprintf(r->ref, sizeof(r->ref), "%s", sc->steps[x->since].name);
+	for (size_t i = ev->ev.n; i-- > 0;)
+		if (ev->ev.v[i].type == EV_STEP && ev->ev.v[i].step == x->since) {
+			r->ref_t_ns = ev->ev.v[i].t_ns;
+			return true;
+		}
+	return false;
+}
+
+const struct event *evidence_first_detection(const struct evidence *ev, int host)
+{
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (e->t_ns >= ev->t_established && e->host == host &&
+		    (e->type == EV_EOF || e->type == EV_ERROR ||
+		     e->type == EV_HEARTBEAT_TIMEOUT))
+			return e;
+	}
+	return NULL;
+}
+
+int evidence_cause(const struct event *e)
+{
+	if (e->type == EV_EOF)
+		return ERRNAME_EOF;
+	return e->type == EV_HEARTBEAT_TIMEOUT ? ERRNAME_HEARTBEAT : e->err;
+}
+
+long evidence_line(const struct evidence *ev, const struct event *e)
+{
+	return (long)(e - ev->ev.v) + 1;
+}
+
+/* A host's address and capture, from its EV_HOST event. */
+static int read_host(struct evidence *ev, const struct event *e, const char *dir,
+		     struct diag *d)
+{
+	int h = e->host;
+	char *path;
+	int err;
+
+	ev->family[h] = strchr(e->addr, ':') ? AF_INET6 : AF_INET;
+	if (e->alias[0]) {
+		ev->alias_family[h] = strchr(e->alias, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(ev->alias_family[h], e->alias, ev->alias[h]) != 1)
+			ev->alias_family[h] = 0;
+	}
+	if (inet_pton(ev->family[h], e->addr, ev->addr[h]) != 1) {
+		diag_add(d, "%s/%s: bad address for %s: \"%s\"", dir, RUNDIR_EVENTS,
+			 ev->sc->hosts[h].name, e->addr);
+		return -EINVAL;
+	}
+	if (asprintf(&path, "%s/%s", dir, e->capture) < 0)
+		return -ENOMEM;
+	err = pcap_read_file(path, &ev->pk[h], d);
+	free(path);
+	return err;
+}
+
+/* Find the reference points on the run's clock, and each host's address
+ * and capture, from the events. */
+static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
+{
+	const struct scenario *sc = ev->sc;
+
+	ev->ref_step = -1;
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+		int err;
+
+		if (e->type == EV_ESTABLISHED) {
+			ev->t_established = e->t_ns;
+		} else if (e->type == EV_RUN_END) {
+			ev->t_end = e->t_ns;
+		} else if (e->type == EV_STEP) {
+			if (e->step < 0 || (size_t)e->step >= sc->nsteps) {
+				diag_add(d, "%s/%s:%zu: step %d: the scenario has %zu steps", dir,
+					 RUNDIR_EVENTS, i + 1, e->step, sc->nsteps);
+				return -EINVAL;
+			}
+			if (step_breaks(&sc->steps[e->step])) {
+				ev->t_ref = e->t_ns;
+				ev->ref_step = e->step;
+			}
+		} else if (e->type == EV_HOST && e->host != HOST_NONE) {
+			if ((err = read_host(ev, e, dir, d)))
+				return err;
+		}
+	}
+	if (!ev->t_established) {
+		diag_add(d, "%s: the connections were never established: nothing to judge", dir);
+		return -EINVAL;
+	}
+	if (ev->ref_step < 0)
+		ev->t_ref = ev->t_established;
+	if (!ev->t_end)
+		ev->t_end = ev->ev.v[ev->ev.n - 1].t_ns;
+	return 0;
+}
+
+static int judge_one(const struct evidence *ev, const struct expect *x,
+		     struct scenario_result *res)
+{
+	struct expect_result *r = result_add_expect(res);
+	char expected[512];
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->kind = x->ops->name;
+	r->at = x->at;
+	if ((err = x->ops->judge(x, ev, r)))
+		return err;
+	return result_set_expected(r, x->ops->describe(x, ev->sc, r->ref, expected,
+							 sizeof(expected)));
+}
+
+int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
+{
+	struct scenario *sc = NULL;
+	struct evidence ev = { 0 };
+	struct diag sd;
+	char *path = NULL;
+	int err;
+
+	res->verdict = VERDICT_ERROR;
+	if (asprintf(&path, "%s/%s", dir, RUNDIR_SCENARIO) < 0)
+		return -ENOMEM;
+	diag_init(&sd, path);
+	err = scenario_load(path, &sc, &sd);
+	for (size_t i = 0; i < sd.count; i++)
+		diag_add(d, "%s", sd.msgs[i]);
+	diag_clear(&sd);
+	free(path);
+	path = NULL;
+	if (err)
+		goto out;
+	ev.sc = sc;
+	if (asprintf(&path, "%s/%s", dir, RUNDIR_EVENTS) < 0) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if ((err = events_read(path, sc, &ev.ev, d)) || (err = read_timeline(&ev, dir, d)))
+		goto out;
+	for (size_t i = 0; i < sc->nexpects && !err; i++)
+		err = judge_one(&ev, &sc->expects[i], res);
+	if (!err) {
+		res->verdict = result_fold(res);
+		if (!res->name && !(res->name = strdup(sc->name)))
+			err = -ENOMEM;
+	}
+out:
+	free(path);
+	event_list_clear(&ev.ev);
+	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
+		packet_list_clear(&ev.pk[i]);
+	scenario_free(sc);
+	return err;
+}

@@ -1,0 +1,238 @@
+/* The `expect:` list: each item names one kind, looked up in the table of
+ * kinds (harness/expects/expect_table.c), which reads the rest. Also the
+ * readers and words the kinds share: since, packet kinds, counts. */
+#include "harness/model/expect.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/names.h"
+#include "harness/model/scenario.h"
+
+#define PACKETS_MAX_COUNT 1000000L
+
+static const struct name_value pkinds[] = {
+	{ "FIN", PKIND_FIN },
+	{ "RST", PKIND_RST },
+	{ "SYN", PKIND_SYN },
+	{ "data", PKIND_DATA },
+	{ "keepalive-probe", PKIND_KEEPALIVE },
+	{ "retransmission", PKIND_RETRANS },
+	{ "icmp-unreachable", PKIND_ICMP_UNREACH },
+	{ "arp", PKIND_ARP },
+};
+
+const struct expect_ops *expect_find(const char *name)
+{
+	for (size_t i = 0; name && i < expect_nkinds; i++)
+		if (!strcmp(expect_kinds[i]->name, name))
+			return expect_kinds[i];
+	return NULL;
+}
+
+/* "detect, no-detect, packets, delivered or sequence" */
+static const char *kind_names(char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < expect_nkinds && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 !i ? "" : i + 1 == expect_nkinds ? " or " : ", ",
+					 expect_kinds[i]->name);
+	return buf;
+}
+
+static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
+		    struct diag *d)
+{
+	char names[256];
+	struct ynode key, body;
+
+	x->at = ynode_pos(n);
+	x->since = -1;
+	x->host = x->from = x->to = x->at_host = HOST_NONE;
+	if (ynode_need_map(n, "an expectation", d))
+		return -EINVAL;
+	if (ynode_len(n) != 1) {
+		diag_at(d, x->at, "an expectation has exactly one kind (%s), not %zu keys",
+			kind_names(names, sizeof(names)), ynode_len(n));
+		return -EINVAL;
+	}
+	key = ynode_key(n, 0);
+	body = ynode_value(n, 0);
+	x->ops = expect_find(ynode_str(key));
+	if (!x->ops) {
+		diag_at(d, ynode_pos(key), "unknown expectation: \"%s\" (accepted: %s)",
+			ynode_str(key) ? ynode_str(key) : ynode_kind(key),
+			kind_names(names, sizeof(names)));
+		return -EINVAL;
+	}
+	if (ynode_need_map(body, x->ops->name, d) ||
+	    ynode_check_keys(body, x->ops->name, x->ops->keys, d))
+		return -EINVAL;
+	return x->ops->load(body, sc, x, d);
+}
+
+int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	char names[256];
+	bool bad = false;
+
+	if (ynode_need_seq(n, "expect", d))
+		return -EINVAL;
+	if (ynode_len(n) == 0) {
+		diag_at(d, ynode_pos(n), "expect is empty: a scenario must expect something (%s)",
+			kind_names(names, sizeof(names)));
+		return -EINVAL;
+	}
+	sc->expects = calloc(ynode_len(n), sizeof(*sc->expects));
+	if (!sc->expects)
+		return -ENOMEM;
+	for (size_t i = 0; i < ynode_len(n); i++) {
+		int err = load_one(ynode_item(n, i), sc, &sc->expects[i], d);
+
+		sc->nexpects++;
+		if (err == -ENOMEM)
+			return err;
+		bad |= err != 0;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+void expect_clear(struct expect *x)
+{
+	free(x->items);
+	x->items = NULL;
+	x->nitems = 0;
+}
+
+int expect_load_since(struct ynode map, const struct scenario *sc,
+		      struct expect *x, struct diag *d)
+{
+	struct ynode v = ynode_get(map, "since");
+	char names[256];
+	size_t used = 0;
+
+	if (!v.node)
+		return 0;
+	if (ynode_need_scalar(v, "since", d))
+		return -EINVAL;
+	x->since = scenario_step_index(sc, ynode_str(v));
+	if (x->since >= 0)
+		return 0;
+	names[0] = '\0';
+	for (size_t i = 0; i < sc->nsteps && used < sizeof(names); i++)
+		if (sc->steps[i].name)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "", sc->steps[i].name);
+	diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (%s%s)", ynode_str(v),
+		used ? "named steps: " : "no step has a name: give one name: ", names);
+	return -EINVAL;
+}
+
+int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d)
+{
+	size_t count = ynode_is_seq(n) ? ynode_len(n) : 1;
+	char accepted[256];
+	bool bad = false;
+
+	if (count == 0) {
+		diag_at(d, ynode_pos(n), "kind lists no packet kind (accepted: %s)",
+			expect_pkind_accepted(accepted, sizeof(accepted)));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct ynode item = ynode_is_seq(n) ? ynode_item(n, i) : n;
+		int kind;
+
+		if (ynode_name(item, "packet kind", pkinds, NAMES_LEN(pkinds), &kind, d)) {
+			bad = true;
+			continue;
+		}
+		*kinds |= (unsigned)kind;
+	}
+	return bad ? -EINVAL : 0;
+}
+
+static bool parse_long(const char *s, long *v)
+{
+	char *end;
+
+	while (*s == ' ')
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return !*end && !errno && *v <= PACKETS_MAX_COUNT;
+}
+
+int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d)
+{
+	const char *s = ynode_str(n), *dots;
+	char first[32];
+	bool ok;
+
+	if (ynode_need_scalar(n, "count", d))
+		return -EINVAL;
+	*hi = LONG_MAX;
+	if (!strncmp(s, ">=", 2)) {
+		ok = parse_long(s + 2, lo);
+	} else if (!strncmp(s, "<=", 2)) {
+		*lo = 0;
+		ok = parse_long(s + 2, hi);
+	} else if ((dots = strstr(s, "..")) && (size_t)(dots - s) < sizeof(first)) {
+		memcpy(first, s, (size_t)(dots - s));
+		first[dots - s] = '\0';
+		ok = parse_long(first, lo) && parse_long(dots + 2, hi) && *lo <= *hi;
+	} else {
+		ok = parse_long(s, lo);
+		*hi = *lo;
+	}
+	if (ok)
+		return 0;
+	diag_at(d, ynode_pos(n), "bad packet count: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
+		s, PACKETS_MAX_COUNT);
+	return -EINVAL;
+}
+
+unsigned expect_pkind_parse(const char *name)
+{
+	int kind;
+
+	return names_parse(pkinds, NAMES_LEN(pkinds), name, &kind) ? 0 : (unsigned)kind;
+}
+
+const char *expect_pkind_accepted(char *buf, size_t len)
+{
+	return names_accepted(pkinds, NAMES_LEN(pkinds), buf, len);
+}
+
+const char *expect_pkind_str(unsigned kinds, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NAMES_LEN(pkinds) && used < len; i++)
+		if (kinds & (unsigned)pkinds[i].value)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s",
+						 used ? "|" : "", pkinds[i].name);
+	return buf;
+}
+
+const char *expect_count_str(long lo, long hi, char *buf, size_t len)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%ld", lo);
+	else if (hi == LONG_MAX)
+		snprintf(buf, len, ">= %ld", lo);
+	else if (lo == 0)
+		snprintf(buf, len, "<= %ld", hi);
+	else
+		snprintf(buf, len, "%ld..%ld", lo, hi);
+	return buf;
+}

@@ -1,0 +1,116 @@
+/* Expectations: what a scenario says must be observed. This is the
+ * interface every kind implements; each kind is a harness/expects/
+ * expect_<kind>.c exporting one struct expect_ops (load, judge, describe),
+ * listed in harness/expects/expect_table.c. Adding a kind is adding a file
+ * and a row; an unknown kind is an error, never a default. */
+#ifndef HARNESS_MODEL_EXPECT_H
+#define HARNESS_MODEL_EXPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+#include "harness/model/yaml_node.h"
+
+#define EXPECT_MAX_ERRORS 8
+
+struct scenario;
+struct evidence;		/* harness/judge/evidence.h */
+struct expect_result;		/* reports/result.h */
+
+/* Packet kinds `packets` and `sequence` count (bit set). */
+#define PKIND_FIN	0x01
+#define PKIND_RST	0x02
+#define PKIND_KEEPALIVE	0x04
+#define PKIND_RETRANS	0x08
+#define PKIND_DATA	0x10
+#define PKIND_SYN	0x20
+#define PKIND_ICMP_UNREACH	0x40	/* ICMP / ICMPv6 destination unreachable */
+#define PKIND_ARP	0x80	/* ARP, or IPv6 neighbour solicitation/advert */
+
+/* One item of a `sequence`: which segments it matches, and how many. */
+struct seq_item {
+	struct pos at;
+	int from, to;		/* host index or HOST_NONE (either) */
+	unsigned kinds;		/* PKIND_*, any of; 0: any TCP segment */
+	uint8_t flags;		/* TCP flags (PKT_*) that must all be set */
+	int payload;		/* -1: either; 0: none; 1: some */
+	long count_lo, count_hi;
+	bool next;		/* nothing may come between it and the item before */
+};
+
+/* One expectation. The fields are the vocabulary the kinds share; each
+ * kind's ops say which it reads. */
+struct expect {
+	const struct expect_ops *ops;
+	struct pos at;
+	int host;		/* detect, no-detect: whose application */
+	int errors[EXPECT_MAX_ERRORS];	/* detect: errno, ERRNAME_EOF... */
+	size_t nerrors;		/* 0: any detection counts */
+	int64_t lo_ns, hi_ns;	/* detect: window since the reference */
+	int64_t for_ns;		/* no-detect: quiet period since the reference */
+	int since;		/* detect, no-detect, sequence: measured from
+				 * this step (index into steps); -1: the last
+				 * step that broke something */
+	int from, to;		/* packets, delivered: host index or HOST_NONE */
+	unsigned kinds;		/* packets: PKIND_* */
+	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
+	int at_host;		/* sequence: whose capture */
+	struct seq_item *items;	/* sequence: the pattern, in order (owned) */
+	size_t nitems;
+};
+
+struct expect_ops {
+	const char *name;	/* as written in a scenario: "detect" */
+	const char *const *keys;	/* the keys its mapping accepts (NULL-ended) */
+	/* Read the mapping @n into @x (ops, at and since are preset; keys are
+	 * checked already). Returns 0 or -EINVAL with every problem in @d. */
+	int (*load)(struct ynode n, const struct scenario *sc, struct expect *x,
+		    struct diag *d);
+	/* How long after its reference the run must last to decide @x. */
+	int64_t (*horizon)(const struct expect *x);
+	/* Judge @x on @ev: fill the values of @r (verdict, outcome, measured,
+	 * bounds, evidence). Returns 0 or -ENOMEM. */
+	int (*judge)(const struct expect *x, const struct evidence *ev,
+		     struct expect_result *r);
+	/* @x in words, measured from @ref ("cable-pull"), into @buf: the
+	 * "expected" of reports. */
+	const char *(*describe)(const struct expect *x, const struct scenario *sc,
+				const char *ref, char *buf, size_t len);
+};
+
+/* Every kind (expect_table.c). */
+extern const struct expect_ops *const expect_kinds[];
+extern const size_t expect_nkinds;
+
+/* The ops for @name, or NULL. */
+const struct expect_ops *expect_find(const char *name);
+
+/* Parse the `expect:` list at @n into sc->expects (hosts and steps must be
+ * loaded). Returns 0 or -EINVAL with every problem in @d, or -ENOMEM. */
+int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d);
+
+/* Free what @x owns (not @x). */
+void expect_clear(struct expect *x);
+
+/* Readers the kinds share. Each returns 0 or -EINVAL with the problem,
+ * its position and what is accepted in @d. */
+/* `since: <step name>` in @map, if present, into x->since. */
+int expect_load_since(struct ynode map, const struct scenario *sc,
+		      struct expect *x, struct diag *d);
+/* A packet kind or a list of them, or-ed into *kinds (PKIND_*). */
+int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d);
+/* "3", "2..5", ">= 3" or "<= 5". */
+int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d);
+
+/* Packet kinds: parse one name (0 when unknown), list them all, and name
+ * the kinds in a set ("RST|FIN") into @buf. */
+unsigned expect_pkind_parse(const char *name);
+const char *expect_pkind_accepted(char *buf, size_t len);
+const char *expect_pkind_str(unsigned kinds, char *buf, size_t len);
+
+/* "3", "2..5", ">= 3", "<= 5": a count range in words. */
+const char *expect_count_str(long lo, long hi, char *buf, size_t len);
+
+#endif

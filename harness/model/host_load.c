@@ -1,0 +1,380 @@
+/* The host sections of a scenario: `client:` and `server:` (the built-in
+ * peer each runs and how it detects) and `hosts:` (what is set up in each
+ * host's namespace before its peer starts). */
+#include "harness/model/host_load.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/duration.h"
+
+static const char *const peer_keys[] = {
+	"listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
+	"traffic", "zero-byte-probe", "reads", "on-detect", NULL
+};
+static const char *const keepalive_keys[] = { "idle", "interval", "count", NULL };
+static const char *const heartbeat_keys[] = {
+	"send-every", "bytes", "timeout", "poll", NULL
+};
+static const char *const traffic_keys[] = { "every", "bytes", NULL };
+static const char *const host_keys[] = { "sysctl", NULL };
+
+/* Linux takes keepalive times in whole seconds, 1..32767, and at most 127
+ * probes (MAX_TCP_KEEPIDLE, MAX_TCP_KEEPCNT in include/net/tcp.h). */
+#define KEEPALIVE_MAX_S 32767
+#define KEEPALIVE_MAX_COUNT 127
+/* SO_LINGER counts whole seconds in an int. */
+#define LINGER_MAX_S 3600
+/* A periodic send must leave the peer time to do anything else. */
+#define PERIOD_MIN_NS (10 * NS_PER_MS)
+#define PERIODIC_MAX_BYTES (1L << 20)
+#define HEARTBEAT_BYTES 8
+
+static int load_keepalive_time(struct ynode n, const char *what, int64_t *ns,
+			       struct diag *d)
+{
+	if (ynode_duration(n, what, ns, d))
+		return -EINVAL;
+	if (*ns % NS_PER_S || *ns < NS_PER_S || *ns > KEEPALIVE_MAX_S * NS_PER_S) {
+		diag_at(d, ynode_pos(n), "bad keepalive %s: \"%s\" (whole seconds from 1s to %ds: the kernel counts keepalive time in seconds)",
+			what, ynode_str(n), KEEPALIVE_MAX_S);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_keepalive(struct ynode n, struct keepalive *ka, struct diag *d)
+{
+	struct ynode idle, intvl, count;
+	int ret = 0;
+
+	if (ynode_need_map(n, "keepalive", d))
+		return -EINVAL;
+	ret |= ynode_check_keys(n, "keepalive", keepalive_keys, d);
+	if (!ynode_need_key(n, "idle", "keepalive", "idle: 2s", &idle, d))
+		ret |= load_keepalive_time(idle, "idle", &ka->idle_ns, d);
+	else
+		ret = -EINVAL;
+	if (!ynode_need_key(n, "interval", "keepalive", "interval: 1s", &intvl, d))
+		ret |= load_keepalive_time(intvl, "interval", &ka->interval_ns, d);
+	else
+		ret = -EINVAL;
+	if (!ynode_need_key(n, "count", "keepalive", "count: 3", &count, d))
+		ret |= ynode_int(count, "keepalive count", 1, KEEPALIVE_MAX_COUNT,
+				 &ka->count, d);
+	else
+		ret = -EINVAL;
+	ka->on = true;
+	return ret ? -EINVAL : 0;
+}
+
+/* A duration that must lie in [min, max] and be a multiple of @unit
+ * (named @unit_name in the message). */
+static int load_bounded(struct ynode n, const char *what, int64_t min,
+			int64_t max, int64_t unit, const char *accepted,
+			int64_t *ns, struct diag *d)
+{
+	if (ynode_duration(n, what, ns, d))
+		return -EINVAL;
+	if (*ns < min || *ns > max || *ns % unit) {
+		diag_at(d, ynode_pos(n), "bad %s: \"%s\" (%s)", what, ynode_str(n), accepted);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* TCP_USER_TIMEOUT takes milliseconds in an unsigned int (tcp(7)). */
+static int load_user_timeout(struct ynode n, int64_t *ns, struct diag *d)
+{
+	return load_bounded(n, "user-timeout", NS_PER_MS, INT32_MAX * NS_PER_MS,
+			    NS_PER_MS, "whole milliseconds from 1ms, e.g. 3s", ns, d);
+}
+
+static int load_period(struct ynode n, const char *what, int64_t *ns,
+		       struct diag *d)
+{
+	return load_bounded(n, what, PERIOD_MIN_NS, 3600 * NS_PER_S, 1,
+			    "from 10ms to 1h, e.g. 1s", ns, d);
+}
+
+static int load_heartbeat(struct ynode n, struct heartbeat *hb, struct diag *d)
+{
+	struct ynode v;
+	int ret = 0;
+
+	if (ynode_need_map(n, "heartbeat", d))
+		return -EINVAL;
+	ret |= ynode_check_keys(n, "heartbeat", heartbeat_keys, d);
+	hb->bytes = HEARTBEAT_BYTES;
+	if ((v = ynode_get(n, "send-every")).node)
+		ret |= load_period(v, "heartbeat send-every", &hb->send_every_ns, d);
+	if ((v = ynode_get(n, "bytes")).node)
+		ret |= ynode_int(v, "heartbeat bytes", 1, PERIODIC_MAX_BYTES, &hb->bytes, d);
+	if ((v = ynode_get(n, "timeout")).node)
+		ret |= load_period(v, "heartbeat timeout", &hb->timeout_ns, d);
+	if ((v = ynode_get(n, "poll")).node) {
+		ret |= load_period(v, "heartbeat poll", &hb->poll_ns, d);
+		if (!ynode_get(n, "timeout").node) {
+			diag_at(d, ynode_pos(v), "heartbeat poll needs a timeout to check (e.g. heartbeat: { timeout: 3s, poll: 1s })");
+			ret = -EINVAL;
+		}
+	}
+	if (!ynode_get(n, "send-every").node && !ynode_get(n, "timeout").node) {
+		diag_at(d, ynode_pos(n), "a heartbeat needs send-every (to send one), timeout (to watch for one), or both");
+		ret = -EINVAL;
+	}
+	return ret ? -EINVAL : 0;
+}
+
+static int load_traffic(struct ynode n, struct traffic *tr, struct diag *d)
+{
+	struct ynode v;
+	int ret = 0;
+
+	if (ynode_need_map(n, "traffic", d))
+		return -EINVAL;
+	ret |= ynode_check_keys(n, "traffic", traffic_keys, d);
+	if (!ynode_need_key(n, "every", "traffic", "every: 100ms", &v, d))
+		ret |= load_period(v, "traffic every", &tr->every_ns, d);
+	else
+		ret = -EINVAL;
+	if (!ynode_need_key(n, "bytes", "traffic", "bytes: 100", &v, d))
+		ret |= ynode_int(v, "traffic bytes", 1, PERIODIC_MAX_BYTES, &tr->bytes, d);
+	else
+		ret = -EINVAL;
+	return ret ? -EINVAL : 0;
+}
+
+static int load_on_detect(struct ynode n, enum on_detect *out, struct diag *d)
+{
+	static const char *const names[] = {
+		[ON_DETECT_CLOSE] = "close",
+		[ON_DETECT_SHUTDOWN_WRITE] = "shutdown-write",
+		[ON_DETECT_KEEP] = "keep",
+	};
+	const char *s = ynode_str(n);
+
+	if (ynode_need_scalar(n, "on-detect", d))
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum on_detect)i;
+			return 0;
+		}
+	diag_at(d, ynode_pos(n), "bad on-detect: \"%s\" (close, shutdown-write or keep)", s);
+	return -EINVAL;
+}
+
+/* "server:7000": the host part is resolved later, in host_check_peers(). */
+static int load_connect(struct ynode n, struct scenario *sc, struct peer_config *p,
+			struct diag *d)
+{
+	const char *s = ynode_str(n), *colon;
+	char host[64];
+	char *end;
+	long port;
+
+	if (ynode_need_scalar(n, "connect", d))
+		return -EINVAL;
+	colon = strrchr(s, ':');
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		goto bad;
+	port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 1 || port > 65535)
+		goto bad;
+	memcpy(host, s, colon - s);
+	host[colon - s] = '\0';
+	p->port = (uint16_t)port;
+	p->target = scenario_host_index(sc, host);
+	if (p->target == HOST_NONE) {
+		char names[128];
+
+		diag_at(d, ynode_pos(n), "unknown host in connect: \"%s\" (hosts: %s)",
+			host, scenario_host_names(sc, names, sizeof(names)));
+		return -EINVAL;
+	}
+	return 0;
+bad:
+	diag_at(d, ynode_pos(n), "bad connect: \"%s\" (HOST:PORT, e.g. server:7000)", s);
+	return -EINVAL;
+}
+
+static int load_role(struct ynode n, struct scenario *sc, struct host *h,
+		     struct diag *d)
+{
+	struct ynode listen = ynode_get(n, "listen"), connect = ynode_get(n, "connect");
+	long port;
+
+	if (!!listen.node == !!connect.node) {
+		diag_at(d, ynode_pos(n), "%s needs exactly one of listen (e.g. listen: 7000) or connect (e.g. connect: server:7000)",
+			h->name);
+		return -EINVAL;
+	}
+	if (connect.node) {
+		h->peer.role = PEER_CONNECT;
+		return load_connect(connect, sc, &h->peer, d);
+	}
+	h->peer.role = PEER_LISTEN;
+	h->peer.target = HOST_NONE;
+	if (ynode_int(listen, "listen port", 1, 65535, &port, d))
+		return -EINVAL;
+	h->peer.port = (uint16_t)port;
+	return 0;
+}
+
+int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
+		  int *host, struct diag *d)
+{
+	char names[128];
+
+	if (ynode_need_scalar(n, what, d))
+		return -EINVAL;
+	*host = scenario_host_index(sc, ynode_str(n));
+	if (*host != HOST_NONE)
+		return 0;
+	diag_at(d, ynode_pos(n), "unknown host in %s: \"%s\" (hosts: %s)", what,
+		ynode_str(n), scenario_host_names(sc, names, sizeof(names)));
+	return -EINVAL;
+}
+
+int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
+		   struct diag *d)
+{
+	struct peer_config *p = &h->peer;
+	struct ynode v;
+	int ret = 0;
+
+	h->at = ynode_pos(n);
+	p->reads = true;
+	if (ynode_need_map(n, h->name, d))
+		return -EINVAL;
+	ret |= ynode_check_keys(n, h->name, peer_keys, d);
+	ret |= load_role(n, sc, h, d);
+	if ((v = ynode_get(n, "keepalive")).node)
+		ret |= load_keepalive(v, &p->keepalive, d);
+	if ((v = ynode_get(n, "user-timeout")).node)
+		ret |= load_user_timeout(v, &p->user_timeout_ns, d);
+	if ((v = ynode_get(n, "linger")).node) {
+		p->linger = true;
+		ret |= load_bounded(v, "linger", 0, LINGER_MAX_S * NS_PER_S, NS_PER_S,
+				    "whole seconds from 0s to 3600s: SO_LINGER counts seconds",
+				    &p->linger_ns, d);
+	}
+	if ((v = ynode_get(n, "heartbeat")).node)
+		ret |= load_heartbeat(v, &p->heartbeat, d);
+	if ((v = ynode_get(n, "traffic")).node)
+		ret |= load_traffic(v, &p->traffic, d);
+	if ((v = ynode_get(n, "zero-byte-probe")).node)
+		ret |= load_period(v, "zero-byte-probe", &p->zero_probe_ns, d);
+	if ((v = ynode_get(n, "reads")).node)
+		ret |= ynode_bool(v, "reads", &p->reads, d);
+	if ((v = ynode_get(n, "on-detect")).node)
+		ret |= load_on_detect(v, &p->on_detect, d);
+	return ret ? -EINVAL : 0;
+}
+
+int host_check_peers(struct scenario *sc, struct diag *d)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		const struct peer_config *p = &sc->hosts[i].peer;
+		const struct host *t;
+
+		if (p->role != PEER_CONNECT || p->target == HOST_NONE)
+			continue;
+		t = &sc->hosts[p->target];
+		if (p->target == (int)i) {
+			diag_at(d, sc->hosts[i].at, "%s connects to itself: it must connect to another host",
+				sc->hosts[i].name);
+			ret = -EINVAL;
+		} else if (t->peer.role != PEER_LISTEN || t->peer.port != p->port) {
+			diag_at(d, sc->hosts[i].at, "%s connects to %s:%u, but %s does not listen there",
+				sc->hosts[i].name, t->name, p->port, t->name);
+			ret = -EINVAL;
+		}
+	}
+	return ret;
+}
+
+/* A sysctl key as sysctl(8) writes it, under net. (the only tree a network
+ * namespace has its own copy of). Whether the kernel knows it, and keeps
+ * it per namespace, is checked against a namespace by sysctl_check(). */
+static int load_sysctl(struct ynode key, struct ynode val, struct sysctl *s,
+		       regex_t *re, struct diag *d)
+{
+	int ret = 0;
+
+	s->at = ynode_pos(key);
+	s->value_at = ynode_pos(val);
+	ret |= ynode_strdup(key, "a sysctl name", &s->key, d);
+	ret |= ynode_strdup(val, "a sysctl value", &s->value, d);
+	if (s->key && regexec(re, s->key, 0, NULL, 0)) {
+		diag_at(d, s->at, "bad sysctl name: \"%s\" (a net.* name as sysctl(8) writes it, e.g. net.ipv4.tcp_retries2: only the net tree is per namespace)",
+			s->key);
+		ret = -EINVAL;
+	}
+	if (s->value && strpbrk(s->value, "\n")) {
+		diag_at(d, s->value_at, "bad sysctl value: \"%s\" (one line)", s->value);
+		ret = -EINVAL;
+	}
+	return ret ? -EINVAL : 0;
+}
+
+static int load_sysctls(struct ynode n, struct host *h, struct diag *d)
+{
+	regex_t re;
+	int ret = 0;
+
+	if (ynode_need_map(n, "sysctl", d))
+		return -EINVAL;
+	h->sysctls = calloc(ynode_len(n) + 1, sizeof(*h->sysctls));
+	if (!h->sysctls || regcomp(&re, "^net(\\.[A-Za-z0-9_-]+)+$", REG_EXTENDED | REG_NOSUB))
+		return -ENOMEM;
+	for (size_t i = 0; i < ynode_len(n); i++) {
+		ret |= load_sysctl(ynode_key(n, i), ynode_value(n, i),
+				   &h->sysctls[h->nsysctls], &re, d);
+		h->nsysctls++;
+	}
+	regfree(&re);
+	/* a name set twice would leave which value wins to chance */
+	for (size_t i = 0; i < h->nsysctls; i++)
+		for (size_t j = 0; j < i; j++)
+			if (h->sysctls[i].key && h->sysctls[j].key &&
+			    !strcmp(h->sysctls[i].key, h->sysctls[j].key)) {
+				diag_at(d, h->sysctls[i].at, "duplicate sysctl: \"%s\" (first set at line %d)",
+					h->sysctls[i].key, h->sysctls[j].at.line);
+				ret = -EINVAL;
+			}
+	return ret ? -EINVAL : 0;
+}
+
+int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	const char *accepted[SCENARIO_MAX_HOSTS + 1] = { 0 };
+	int ret = 0;
+
+	if (ynode_need_map(n, "hosts", d))
+		return -EINVAL;
+	for (size_t i = 0; i < sc->nhosts; i++)
+		accepted[i] = sc->hosts[i].name;
+	if (ynode_check_keys(n, "hosts", accepted, d))
+		return -EINVAL;
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		struct host *h = &sc->hosts[i];
+		struct ynode hn = ynode_get(n, h->name), v;
+
+		if (!hn.node)
+			continue;
+		if (ynode_need_map(hn, h->name, d) ||
+		    ynode_check_keys(hn, h->name, host_keys, d)) {
+			ret = -EINVAL;
+			continue;
+		}
+		if ((v = ynode_get(hn, "sysctl")).node)
+			ret |= load_sysctls(v, h, d);
+	}
+	return ret ? -EINVAL : 0;
+}

@@ -1,0 +1,26 @@
+/* The host sections of a scenario: `client:`/`server:` (the built-in peer)
+ * and `hosts:` (per-namespace settings such as sysctls). */
+#ifndef HARNESS_HOST_LOAD_H
+#define HARNESS_HOST_LOAD_H
+
+#include "harness/model/scenario.h"
+#include "harness/model/yaml_node.h"
+
+/* Parse host @h's peer section at @n. Returns 0 or -EINVAL with every
+ * problem in @d. */
+int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
+		   struct diag *d);
+
+/* A host named where the scenario refers to one ("from: client"), as an
+ * index into sc->hosts; an unknown name is reported at @n with the hosts
+ * there are. Returns 0 or -EINVAL. */
+int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
+		  int *host, struct diag *d);
+
+/* A connecting peer must target another host that listens on that port. */
+int host_check_peers(struct scenario *sc, struct diag *d);
+
+/* Parse `hosts: { <host>: { sysctl: { key: value } } }` at @n. */
+int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d);
+
+#endif

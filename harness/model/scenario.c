@@ -1,0 +1,139 @@
+#include "harness/model/scenario.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/names.h"
+#include "harness/model/fault.h"
+
+void scenario_free(struct scenario *sc)
+{
+	if (!sc)
+		return;
+	free(sc->path);
+	free(sc->name);
+	for (size_t i = 0; i < sc->nclaims; i++)
+		free(sc->claims[i]);
+	free(sc->claims);
+	free(sc->about);
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		for (size_t j = 0; j < sc->hosts[i].nsysctls; j++) {
+			free(sc->hosts[i].sysctls[j].key);
+			free(sc->hosts[i].sysctls[j].value);
+		}
+		free(sc->hosts[i].sysctls);
+	}
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		fault_free(sc->steps[i].fault);
+		free(sc->steps[i].name);
+	}
+	free(sc->steps);
+	for (size_t i = 0; i < sc->nexpects; i++)
+		expect_clear(&sc->expects[i]);
+	free(sc->expects);
+	free(sc);
+}
+
+int scenario_host_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (!strcmp(sc->hosts[i].name, name))
+			return (int)i;
+	return HOST_NONE;
+}
+
+const char *scenario_host_names(const struct scenario *sc, char *buf,
+				size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sc->nhosts && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+				 sc->hosts[i].name);
+	return buf;
+}
+
+int64_t step_time_ns(const struct step *st, long k)
+{
+	return st->at_ns + k * st->every_ns;
+}
+
+const struct name_value action_names[] = {
+	{ "send", ACTION_SEND },
+	{ "close", ACTION_CLOSE },
+	{ "abort", ACTION_ABORT },
+	{ "shutdown", ACTION_SHUTDOWN },
+	{ "reconnect", ACTION_RECONNECT },
+};
+
+const size_t action_nnames = NAMES_LEN(action_names);
+
+const char *action_name(enum action_kind kind)
+{
+	return names_str(action_names, action_nnames, kind);
+}
+
+const char *step_what(const struct step *st)
+{
+	return st->fault ? st->fault->ops->name : action_name(st->action.kind);
+}
+
+bool step_breaks(const struct step *st)
+{
+	return st->fault || st->action.kind != ACTION_SEND;
+}
+
+int64_t scenario_last_fault_ns(const struct scenario *sc)
+{
+	int64_t last = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		int64_t t = step_time_ns(st, st->times - 1);
+
+		if (step_breaks(st) && t > last)
+			last = t;
+	}
+	return last;
+}
+
+int scenario_step_index(const struct scenario *sc, const char *name)
+{
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].name && !strcmp(sc->steps[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int64_t scenario_horizon_ns(const struct scenario *sc)
+{
+	int64_t from = scenario_last_fault_ns(sc), end = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+
+		int64_t last = step_time_ns(st, st->times - 1) + st->for_ns;
+
+		if (last > end)
+			end = last;
+	}
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct expect *e = &sc->expects[i];
+		int64_t until = from;
+
+		if (e->since >= 0) {
+			const struct step *st = &sc->steps[e->since];
+
+			until = step_time_ns(st, st->times - 1);
+		}
+
+		if (e->ops)
+			until += e->ops->horizon(e);
+		if (until > end)
+			end = until;
+	}
+	return end;
+}

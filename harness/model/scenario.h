@@ -1,0 +1,196 @@
+/* The scenario model: what a scenario file says, with the position of every
+ * value that a later error may need to cite. Built by scenario_load(),
+ * freed by scenario_free(). */
+#ifndef HARNESS_SCENARIO_H
+#define HARNESS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/diag.h"
+#include "common/names.h"
+#include "harness/model/expect.h"
+
+#define SCENARIO_MAX_HOSTS 2
+#define HOST_NONE (-1)
+
+enum peer_role {
+	PEER_LISTEN,
+	PEER_CONNECT,
+};
+
+struct keepalive {
+	bool on;
+	int64_t idle_ns;
+	int64_t interval_ns;
+	long count;
+};
+
+/* An application-level heartbeat: send a little data every send_every;
+ * on the receiving side, declare the peer dead when nothing arrived for
+ * timeout, checking only every poll (0: exactly when it expires). */
+struct heartbeat {
+	int64_t send_every_ns;	/* 0: does not send */
+	long bytes;		/* of each heartbeat */
+	int64_t timeout_ns;	/* 0: does not watch */
+	int64_t poll_ns;
+};
+
+/* Steady application traffic: @bytes every @every_ns. */
+struct traffic {
+	int64_t every_ns;	/* 0: none */
+	long bytes;
+};
+
+/* What the application does once it has noticed its connection died. */
+enum on_detect {
+	ON_DETECT_CLOSE,	/* close(): the default */
+	ON_DETECT_SHUTDOWN_WRITE,	/* shutdown(SHUT_WR), keep the socket */
+	ON_DETECT_KEEP,		/* leave the socket open, untouched */
+};
+
+/* The built-in peer that runs on a host. */
+struct peer_config {
+	enum peer_role role;
+	uint16_t port;		/* listen: local port; connect: remote port */
+	int target;		/* connect: index of the host to connect to */
+	struct keepalive keepalive;
+	int64_t user_timeout_ns;	/* TCP_USER_TIMEOUT; 0: not set */
+	bool linger;		/* SO_LINGER on, with linger_ns */
+	int64_t linger_ns;
+	struct heartbeat heartbeat;
+	struct traffic traffic;
+	int64_t zero_probe_ns;	/* a zero-byte send() every this; 0: none */
+	bool reads;		/* false: received data stays unread */
+	enum on_detect on_detect;
+};
+
+/* A sysctl set inside one host's namespace before any socket exists. */
+struct sysctl {
+	char *key;		/* "net.ipv4.tcp_retries2" */
+	char *value;
+	struct pos at;		/* the key */
+	struct pos value_at;
+};
+
+/* The network a scenario runs in (topology:, family:). */
+enum net_kind {
+	NET_SWITCHED,		/* both hosts on one bridge: a LAN */
+	NET_ROUTED,		/* each host on its own subnet behind a router */
+};
+
+/* What a NAT router does with a segment of a connection its conntrack
+ * no longer knows. */
+enum untracked {
+	UNTRACKED_PICKUP,	/* tracks it anew (Linux's default) */
+	UNTRACKED_DROP,		/* drops it silently (a cloud load balancer) */
+	UNTRACKED_RESET,	/* answers it with an RST */
+};
+
+struct net_config {
+	enum net_kind kind;
+	int family;		/* AF_INET or AF_INET6 */
+	bool nat;		/* routed: the router masquerades the client */
+	int64_t conntrack_timeout_ns;	/* routed: established timeout; 0: default */
+	enum untracked untracked;	/* nat */
+	struct pos at;		/* the topology key, for errors */
+};
+
+struct host {
+	const char *name;	/* static: "client" or "server" */
+	struct pos at;		/* where its section starts */
+	struct peer_config peer;
+	struct sysctl *sysctls;
+	size_t nsysctls;
+};
+
+enum action_kind {
+	ACTION_SEND,		/* bytes from a host */
+	ACTION_CLOSE,		/* close() the connection */
+	ACTION_ABORT,		/* SO_LINGER {1, 0} then close(): an RST */
+	ACTION_SHUTDOWN,	/* shutdown(how) */
+	ACTION_RECONNECT,	/* close, then connect again */
+};
+
+struct action {
+	enum action_kind kind;
+	int host;
+	long bytes;		/* send */
+	int how;		/* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
+};
+
+struct fault;
+
+struct step {
+	char *name;		/* optional, unique: for `since:` */
+	struct pos at_pos;
+	int64_t at_ns;		/* after every connection is established */
+	int64_t every_ns;	/* repeated every this... */
+	long times;		/* ...this many times in all (1: once) */
+	int64_t for_ns;		/* a fault: reverted this long after each
+				 * occurrence; 0: left in place */
+	struct fault *fault;	/* a fault step, or NULL for an action */
+	struct action action;
+};
+
+struct scenario {
+	char *path;		/* as given to scenario_load() */
+	char *name;
+	char **claims;
+	size_t nclaims;
+	char *about;
+	struct net_config net;
+	struct host hosts[SCENARIO_MAX_HOSTS];
+	size_t nhosts;
+	struct step *steps;	/* sorted by at_ns */
+	size_t nsteps;
+	struct expect *expects;
+	size_t nexpects;
+};
+
+/* Load and validate @path. On success returns 0 and a scenario the caller
+ * frees with scenario_free(); on failure returns -EINVAL (or -errno when the
+ * file cannot be read), *out is NULL, and @d holds every problem found, each
+ * as "file:line:col: ...". @d must have been set up with diag_init(d, path). */
+int scenario_load(const char *path, struct scenario **out, struct diag *d);
+
+/* Free @sc and everything it owns; NULL is a no-op. */
+void scenario_free(struct scenario *sc);
+
+/* Index of the host named @name, or HOST_NONE. */
+int scenario_host_index(const struct scenario *sc, const char *name);
+
+/* "client, server": the host names, for error messages. Writes @buf. */
+const char *scenario_host_names(const struct scenario *sc, char *buf,
+				size_t len);
+
+/* When occurrence @k (0-based) of @st happens, after establishment. */
+int64_t step_time_ns(const struct step *st, long k);
+
+/* The name of what a step does: the fault kind or the action. */
+const char *step_what(const struct step *st);
+
+/* Whether @st breaks something: a fault, or an action that ends or cuts a
+ * connection (close, abort, shutdown, reconnect) — not a send. Latencies
+ * are measured from the last one. */
+bool step_breaks(const struct step *st);
+
+/* The actions' names as written ("shutdown"), and one action's. */
+extern const struct name_value action_names[];
+extern const size_t action_nnames;
+const char *action_name(enum action_kind kind);
+
+/* The time (after establishment) of the last step that breaks something
+ * (its last occurrence), or 0 when the scenario has none: latency windows
+ * are measured from it. */
+int64_t scenario_last_fault_ns(const struct scenario *sc);
+
+/* The step named @name, or -1. */
+int scenario_step_index(const struct scenario *sc, const char *name);
+
+/* How long after establishment the run must last for every expectation to
+ * be decided. */
+int64_t scenario_horizon_ns(const struct scenario *sc);
+
+#endif

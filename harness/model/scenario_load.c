@@ -1,0 +1,135 @@
+/* Scenario files: YAML → struct scenario. Parse every section, reporting
+ * each problem with its position, then cross-check (host names, ports) and
+ * only then hand the model out: nothing is half-loaded. */
+#include "harness/model/scenario.h"
+
+#include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "harness/model/expect.h"
+#include "harness/model/host_load.h"
+#include "harness/model/net_load.h"
+#include "harness/model/step_load.h"
+#include "harness/model/yaml_node.h"
+
+static const char *const top_keys[] = {
+	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
+	"steps", "expect", NULL
+};
+
+/* The fixed hosts of the default topology, in index order. */
+static const char *const host_names[SCENARIO_MAX_HOSTS] = { "client", "server" };
+
+/* Claim ids as CLAIMS.md writes them: C<document>.<n>[letter]. */
+static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	regex_t re;
+	int ret = 0;
+
+	if (ynode_need_seq(n, "claims", d))
+		return -EINVAL;
+	sc->claims = calloc(ynode_len(n) + 1, sizeof(*sc->claims));
+	if (!sc->claims || regcomp(&re, "^C[0-9]+\\.[0-9]+[a-z]?$", REG_EXTENDED | REG_NOSUB))
+		return -ENOMEM;
+	for (size_t i = 0; i < ynode_len(n); i++) {
+		struct ynode item = ynode_item(n, i);
+		char *claim;
+
+		if (ynode_strdup(item, "a claim", &claim, d)) {
+			ret = -EINVAL;
+			continue;
+		}
+		sc->claims[sc->nclaims++] = claim;
+		if (regexec(&re, claim, 0, NULL, 0)) {
+			diag_at(d, ynode_pos(item), "bad claim id: \"%s\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)",
+				claim);
+			ret = -EINVAL;
+		}
+	}
+	regfree(&re);
+	return ret;
+}
+
+static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
+{
+	struct ynode n;
+	int ret = 0;
+
+	if (ynode_need_map(root, "a scenario", d))
+		return -EINVAL;
+	ret |= ynode_check_keys(root, "a scenario", top_keys, d);
+	if (!ynode_need_key(root, "name", "a scenario", "name: keepalive notices a pulled cable", &n, d))
+		ret |= ynode_strdup(n, "name", &sc->name, d);
+	else
+		ret = -EINVAL;
+	n = ynode_get(root, "about");
+	if (n.node)
+		ret |= ynode_strdup(n, "about", &sc->about, d);
+	n = ynode_get(root, "claims");
+	if (n.node)
+		ret |= load_claims(n, sc, d);
+
+	sc->net.kind = NET_SWITCHED;
+	sc->net.family = AF_INET;
+	n = ynode_get(root, "family");
+	if (n.node)
+		ret |= net_load_family(n, &sc->net, d);
+	n = ynode_get(root, "topology");
+	if (n.node)
+		ret |= net_load_topology(n, &sc->net, d);
+	sc->nhosts = SCENARIO_MAX_HOSTS;
+	for (size_t i = 0; i < sc->nhosts; i++)
+		sc->hosts[i].name = host_names[i];
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		const char *example = i ? "server: { listen: 7000 }" : "client: { connect: server:7000 }";
+
+		if (!ynode_need_key(root, sc->hosts[i].name, "a scenario", example, &n, d))
+			ret |= host_load_peer(n, sc, &sc->hosts[i], d);
+		else
+			ret = -EINVAL;
+	}
+	if (!ret)
+		ret |= host_check_peers(sc, d);
+	n = ynode_get(root, "hosts");
+	if (n.node)
+		ret |= host_load_settings(n, sc, d);
+
+	n = ynode_get(root, "steps");
+	if (n.node)
+		ret |= step_load_all(n, sc, d);
+	if (!ynode_need_key(root, "expect", "a scenario", "expect: [ { no-detect: { host: server, for: 10s } } ]", &n, d))
+		ret |= expect_load_all(n, sc, d);
+	else
+		ret = -EINVAL;
+	return ret ? -EINVAL : 0;
+}
+
+int scenario_load(const char *path, struct scenario **out, struct diag *d)
+{
+	yaml_document_t doc;
+	struct scenario *sc;
+	int ret;
+
+	*out = NULL;
+	ret = ynode_load_file(path, &doc, d);
+	if (ret)
+		return ret;
+	sc = calloc(1, sizeof(*sc));
+	if (!sc || !(sc->path = strdup(path))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = load_root(ynode_root(&doc), sc, d);
+	if (!ret && d->count) /* a reader that reported but did not fail */
+		ret = -EINVAL;
+out:
+	yaml_document_delete(&doc);
+	if (ret)
+		scenario_free(sc);
+	else
+		*out = sc;
+	return ret;
+}

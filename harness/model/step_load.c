@@ -1,0 +1,222 @@
+/* The `steps:` section: when each fault or endpoint action happens, and
+ * how often it repeats. */
+#include "harness/model/step_load.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/duration.h"
+#include "harness/model/host_load.h"
+#include "harness/model/fault.h"
+
+static const char *const step_keys[] = {
+	"name", "at", "fault", "action", "every", "times", "for", NULL
+};
+static const char *const send_keys[] = { "from", "bytes", NULL };
+static const char *const shutdown_keys[] = { "host", "how", NULL };
+
+#define SEND_MAX_BYTES (16L << 20)
+/* Repetition is bounded: every loop that sends traffic is. */
+#define TIMES_MAX 1000
+#define EVERY_MIN_NS (10 * NS_PER_MS)
+
+static int load_send(struct ynode n, const struct scenario *sc, struct action *a,
+		     struct diag *d)
+{
+	struct ynode from, bytes;
+	int ret = 0;
+
+	if (ynode_need_map(n, "send", d) || ynode_check_keys(n, "send", send_keys, d))
+		return -EINVAL;
+	if (!ynode_need_key(n, "from", "send", "from: client", &from, d))
+		ret |= host_load_ref(from, "send", sc, &a->host, d);
+	else
+		ret = -EINVAL;
+	if (!ynode_need_key(n, "bytes", "send", "bytes: 100", &bytes, d))
+		ret |= ynode_int(bytes, "send bytes", 1, SEND_MAX_BYTES, &a->bytes, d);
+	else
+		ret = -EINVAL;
+	return ret ? -EINVAL : 0;
+}
+
+static int load_shutdown(struct ynode n, const struct scenario *sc,
+			 struct action *a, struct diag *d)
+{
+	static const struct name_value hows[] = {
+		{ "read", SHUT_RD }, { "write", SHUT_WR }, { "both", SHUT_RDWR },
+	};
+	struct ynode host, how;
+	int ret = 0;
+
+	if (ynode_need_map(n, "shutdown", d) ||
+	    ynode_check_keys(n, "shutdown", shutdown_keys, d))
+		return -EINVAL;
+	if (!ynode_need_key(n, "host", "shutdown", "host: client", &host, d))
+		ret |= host_load_ref(host, "shutdown", sc, &a->host, d);
+	else
+		ret = -EINVAL;
+	if (ynode_need_key(n, "how", "shutdown", "how: write", &how, d) ||
+	    ynode_name(how, "shutdown how", hows, NAMES_LEN(hows), &a->how, d))
+		return -EINVAL;
+	return ret ? -EINVAL : 0;
+}
+
+static int load_action(struct ynode n, const struct scenario *sc, struct action *a,
+		       struct diag *d)
+{
+	const char *kind;
+	struct ynode arg;
+	int which;
+
+	if (ynode_need_map(n, "action", d))
+		return -EINVAL;
+	if (ynode_len(n) != 1) {
+		diag_at(d, ynode_pos(n), "an action names one thing to do (e.g. action: { close: client })");
+		return -EINVAL;
+	}
+	kind = ynode_str(ynode_key(n, 0));
+	arg = ynode_value(n, 0);
+	if (ynode_name(ynode_key(n, 0), "action", action_names, action_nnames,
+		       &which, d))
+		return -EINVAL;
+	a->kind = which;
+	if (a->kind == ACTION_SEND)
+		return load_send(arg, sc, a, d);
+	if (a->kind == ACTION_SHUTDOWN)
+		return load_shutdown(arg, sc, a, d);
+	if (host_load_ref(arg, kind, sc, &a->host, d))
+		return -EINVAL;
+	if (a->kind == ACTION_RECONNECT && sc->hosts[a->host].peer.role != PEER_CONNECT) {
+		diag_at(d, ynode_pos(arg), "%s cannot reconnect: it listens (reconnect a host that connects, e.g. client)",
+			sc->hosts[a->host].name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int load_repeat(struct ynode n, struct step *st, struct diag *d)
+{
+	struct ynode every = ynode_get(n, "every"), times = ynode_get(n, "times");
+	int ret = 0;
+
+	st->times = 1;
+	if (!every.node && !times.node)
+		return 0;
+	if (!every.node || !times.node) {
+		diag_at(d, ynode_pos(every.node ? every : times),
+			"a repeated step needs both every and times (e.g. every: 2s, times: 5)");
+		return -EINVAL;
+	}
+	if (!ynode_duration(every, "every", &st->every_ns, d) && st->every_ns < EVERY_MIN_NS) {
+		diag_at(d, ynode_pos(every), "bad every: \"%s\" (at least 10ms)", ynode_str(every));
+		ret = -EINVAL;
+	}
+	ret |= ynode_int(times, "times", 1, TIMES_MAX, &st->times, d);
+	return ret ? -EINVAL : 0;
+}
+
+/* `for`: a fault that undoes itself. Each occurrence must be over before
+ * the next begins. */
+static int load_for(struct ynode n, struct step *st, struct diag *d)
+{
+	struct ynode v = ynode_get(n, "for");
+
+	if (!v.node)
+		return 0;
+	if (ynode_duration(v, "for", &st->for_ns, d))
+		return -EINVAL;
+	if (!st->fault) {
+		diag_at(d, ynode_pos(v), "for: only a fault can be undone after a while (e.g. fault: { cable-pull: client }, for: 2s)");
+		return -EINVAL;
+	}
+	if (st->for_ns <= 0 || (st->times > 1 && st->for_ns >= st->every_ns)) {
+		diag_at(d, ynode_pos(v), "bad for: \"%s\" (more than 0s%s)", ynode_str(v),
+			st->times > 1 ? ", and less than every: one occurrence is undone before the next" : "");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* A step's name: unique among the steps loaded so far (which are all the
+ * steps before it in the file: sorting comes after loading). */
+static int load_name(struct ynode n, const struct scenario *sc, struct step *st,
+		     struct diag *d)
+{
+	if (ynode_strdup(n, "a step name", &st->name, d))
+		return -EINVAL;
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].name && !strcmp(sc->steps[i].name, st->name)) {
+			diag_at(d, ynode_pos(n), "duplicate step name: \"%s\" (first used at line %d)",
+				st->name, sc->steps[i].at_pos.line);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+static int load_step(struct ynode n, struct scenario *sc, struct step *st,
+		     struct diag *d)
+{
+	struct ynode at, fault, action, v;
+	int ret = 0;
+
+	st->at_pos = ynode_pos(n);
+	st->times = 1;
+	if (ynode_need_map(n, "a step", d))
+		return -EINVAL;
+	ret |= ynode_check_keys(n, "a step", step_keys, d);
+	if ((v = ynode_get(n, "name")).node)
+		ret |= load_name(v, sc, st, d);
+	if (!ynode_need_key(n, "at", "a step", "at: 500ms", &at, d))
+		ret |= ynode_duration(at, "at", &st->at_ns, d);
+	else
+		ret = -EINVAL;
+	ret |= load_repeat(n, st, d);
+	fault = ynode_get(n, "fault");
+	action = ynode_get(n, "action");
+	if (!!fault.node == !!action.node) {
+		diag_at(d, ynode_pos(n), "a step needs exactly one of fault (e.g. fault: { cable-pull: client }) or action (e.g. action: { send: { from: client, bytes: 100 } })");
+		return -EINVAL;
+	}
+	if (fault.node) {
+		if (fault_parse(fault, &st->fault, d))
+			return -EINVAL;
+		if (st->fault->ops->validate(st->fault, sc, d))
+			ret = -EINVAL;
+	} else {
+		ret |= load_action(action, sc, &st->action, d);
+	}
+	if (!ret)
+		ret |= load_for(n, st, d);
+	return ret ? -EINVAL : 0;
+}
+
+static int cmp_step(const void *a, const void *b)
+{
+	const struct step *x = a, *y = b;
+
+	if (x->at_ns != y->at_ns)
+		return x->at_ns < y->at_ns ? -1 : 1;
+	/* equal times keep file order */
+	if (x->at_pos.line != y->at_pos.line)
+		return x->at_pos.line < y->at_pos.line ? -1 : 1;
+	return x->at_pos.col - y->at_pos.col;
+}
+
+int step_load_all(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	int ret = 0;
+
+	if (ynode_need_seq(n, "steps", d))
+		return -EINVAL;
+	sc->steps = calloc(ynode_len(n) + 1, sizeof(*sc->steps));
+	if (!sc->steps)
+		return -ENOMEM;
+	for (size_t i = 0; i < ynode_len(n); i++) {
+		ret |= load_step(ynode_item(n, i), sc, &sc->steps[i], d);
+		sc->nsteps++;
+	}
+	qsort(sc->steps, sc->nsteps, sizeof(*sc->steps), cmp_step);
+	return ret ? -EINVAL : 0;
+}

@@ -1,0 +1,211 @@
+#include "harness/run/events.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/clock.h"
+#include "common/errname.h"
+#include "common/vec.h"
+#include "harness/model/scenario.h"
+
+static const char *const type_names[EV_NTYPES] = {
+	[EV_RUN_START] = "run-start",
+	[EV_TOPOLOGY_READY] = "topology-ready",
+	[EV_HOST] = "host",
+	[EV_LISTENING] = "listening",
+	[EV_CONNECTED] = "connected",
+	[EV_ACCEPTED] = "accepted",
+	[EV_ESTABLISHED] = "established",
+	[EV_STEP] = "step",
+	[EV_REVERTED] = "reverted",
+	[EV_SENT] = "sent",
+	[EV_RECEIVED] = "received",
+	[EV_EOF] = "eof",
+	[EV_ERROR] = "error",
+	[EV_SETUP_FAILED] = "setup-failed",
+	[EV_HEARTBEAT_TIMEOUT] = "heartbeat-timeout",
+	[EV_CORRUPT] = "corrupt",
+	[EV_PROBE] = "probe",
+	[EV_ACTION] = "action",
+	[EV_RESTARTED] = "restarted",
+	[EV_RUN_END] = "run-end",
+};
+
+const char *event_type_name(enum event_type type)
+{
+	return type < EV_NTYPES ? type_names[type] : "?";
+}
+
+int event_type_parse(const char *name)
+{
+	for (int i = 0; i < EV_NTYPES; i++)
+		if (!strcmp(type_names[i], name))
+			return i;
+	return -1;
+}
+
+static const char *host_name(const struct scenario *sc, int host)
+{
+	return host >= 0 && (size_t)host < sc->nhosts ? sc->hosts[host].name : NULL;
+}
+
+static void put_str(struct json_object *o, const char *key, const char *v)
+{
+	json_object_object_add(o, key, json_object_new_string(v));
+}
+
+static void put_int(struct json_object *o, const char *key, int64_t v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+int events_write(FILE *f, const struct scenario *sc, const struct event *e)
+{
+	struct json_object *o = json_object_new_object();
+	const char *name;
+	int ret = 0;
+
+	if (!o)
+		return -ENOMEM;
+	put_int(o, "t_ns", e->t_ns);
+	put_str(o, "event", event_type_name(e->type));
+	if ((name = host_name(sc, e->host)))
+		put_str(o, "host", name);
+	if (e->call[0])
+		put_str(o, "call", e->call);
+	if (e->conn)
+		put_int(o, "conn", e->conn);
+	if (e->type == EV_ERROR || e->type == EV_SETUP_FAILED || e->err) {
+		name = errname_str(e->err);
+		put_str(o, "errno", name ? name : "unknown");
+		put_str(o, "message", strerror(e->err));
+		put_int(o, "errno_value", e->err);
+	}
+	if (e->type == EV_SENT || e->type == EV_RECEIVED || e->bytes)
+		put_int(o, "bytes", e->bytes);
+	if (e->type == EV_LISTENING)
+		put_int(o, "port", e->port);
+	if (e->type == EV_STEP || e->type == EV_REVERTED) {
+		put_int(o, "step", e->step);
+		put_int(o, "line", e->line);
+		put_str(o, "what", e->what);
+		if (e->occurrence)
+			put_int(o, "occurrence", e->occurrence);
+		if ((name = host_name(sc, e->target)))
+			put_str(o, "target", name);
+	}
+	if (e->type == EV_HOST) {
+		put_str(o, "addr", e->addr);
+		if (e->alias[0])
+			put_str(o, "alias", e->alias);
+		put_str(o, "capture", e->capture);
+	}
+	if (fprintf(f, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		ret = -EIO;
+	json_object_put(o);
+	return ret;
+}
+
+int event_list_push(struct event_list *l, const struct event *e)
+{
+	return vec_push(&l->v, &l->n, &l->cap, sizeof(*e), e);
+}
+
+void event_list_clear(struct event_list *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static int64_t get_int(struct json_object *o, const char *key, int64_t dflt)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : dflt;
+}
+
+static int parse_line(struct json_object *o, const struct scenario *sc,
+		      struct event *e)
+{
+	const char *s;
+	int type;
+
+	memset(e, 0, sizeof(*e));
+	e->host = e->target = HOST_NONE;
+	if (!json_object_is_type(o, json_type_object) ||
+	    !(s = get_str(o, "event")) || (type = event_type_parse(s)) < 0)
+		return -EINVAL;
+	e->type = type;
+	e->t_ns = get_int(o, "t_ns", -1);
+	if (e->t_ns < 0)
+		return -EINVAL;
+	if ((s = get_str(o, "host")) && (e->host = scenario_host_index(sc, s)) == HOST_NONE)
+		return -EINVAL;
+	if ((s = get_str(o, "target")))
+		e->target = scenario_host_index(sc, s);
+	if ((s = get_str(o, "call")))
+		snprintf(e->call, sizeof(e->call), "%s", s);
+	if ((s = get_str(o, "addr")))
+		snprintf(e->addr, sizeof(e->addr), "%s", s);
+	if ((s = get_str(o, "alias")))
+		snprintf(e->alias, sizeof(e->alias), "%s", s);
+	if ((s = get_str(o, "capture")))
+		snprintf(e->capture, sizeof(e->capture), "%s", s);
+	if ((s = get_str(o, "what")))
+		snprintf(e->what, sizeof(e->what), "%s", s);
+	e->err = (int)get_int(o, "errno_value", 0);
+	if ((s = get_str(o, "errno")) && errname_parse(s) > 0)
+		e->err = errname_parse(s);
+	e->bytes = (long)get_int(o, "bytes", 0);
+	e->port = (int)get_int(o, "port", 0);
+	e->conn = (int)get_int(o, "conn", 0);
+	e->occurrence = (int)get_int(o, "occurrence", 0);
+	e->step = (int)get_int(o, "step", -1);
+	e->line = (int)get_int(o, "line", 0);
+	return 0;
+}
+
+int events_read(const char *path, const struct scenario *sc,
+		struct event_list *out, struct diag *d)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		ret = -errno;
+		diag_add(d, "%s: cannot open: %s", path, strerror(errno));
+		return ret;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		struct json_object *o;
+		struct event e;
+
+		lineno++;
+		o = json_tokener_parse(line);
+		ret = o ? parse_line(o, sc, &e) : -EINVAL;
+		json_object_put(o);
+		if (!ret)
+			ret = event_list_push(out, &e);
+		if (ret) {
+			diag_add(d, "%s:%d: not an unplug event (a JSON object with t_ns, event and a known host)",
+				 path, lineno);
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}

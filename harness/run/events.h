@@ -1,0 +1,84 @@
+/* events.jsonl: every timestamped thing that happened in a run, one JSON
+ * object per line, on the same clock as the captures (CLOCK_REALTIME, ns).
+ * The runner writes it; the judge reads it back. */
+#ifndef HARNESS_EVENTS_H
+#define HARNESS_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/diag.h"
+
+struct scenario;
+
+enum event_type {
+	EV_RUN_START,
+	EV_TOPOLOGY_READY,
+	EV_HOST,		/* the runner: a host, its address and capture file */
+	EV_LISTENING,		/* a peer: listen() succeeded */
+	EV_CONNECTED,		/* a peer: connect() completed */
+	EV_ACCEPTED,		/* a peer: accept() returned the connection */
+	EV_ESTABLISHED,		/* the runner: every connection is up; steps count from here */
+	EV_STEP,		/* the runner: a step was applied */
+	EV_REVERTED,		/* the runner: a fault step's `for` ran out: undone */
+	EV_SENT,		/* a peer: send() took bytes */
+	EV_RECEIVED,		/* a peer: recv() returned bytes */
+	EV_EOF,			/* a peer: recv() returned 0 */
+	EV_ERROR,		/* a peer: a socket call failed with errno */
+	EV_SETUP_FAILED,	/* a peer could not start (bind, connect...) */
+	EV_HEARTBEAT_TIMEOUT,	/* a peer: no data within its heartbeat timeout */
+	EV_CORRUPT,		/* a peer: received bytes differ from what was sent
+				 * (bytes: the stream offset of the first bad one) */
+	EV_PROBE,		/* a peer: a zero-byte send() returned (err, or 0) */
+	EV_ACTION,		/* a peer: it did an action (call: "close", "abort",
+				 * "shutdown", "reconnect") */
+	EV_RESTARTED,		/* the runner: a host's endpoint started again */
+	EV_RUN_END,
+	EV_NTYPES
+};
+
+struct event {
+	int64_t t_ns;
+	enum event_type type;
+	int host;		/* index, or HOST_NONE for the runner's own */
+	int err;		/* EV_ERROR, EV_SETUP_FAILED: errno */
+	char call[16];		/* the socket call: "recv", "send", "connect" */
+	long bytes;		/* EV_SENT, EV_RECEIVED, and a send step */
+	int port;		/* EV_LISTENING */
+	int conn;		/* a peer's connection: 1 for its first, 2 for the
+				 * next (reconnect, a second accept); 0: none */
+	int step;		/* EV_STEP: index into the sorted steps */
+	int line;		/* EV_STEP: the step's line in the scenario */
+	char what[32];		/* EV_STEP: "cable-pull", "send" */
+	int occurrence;		/* EV_STEP: 1, 2... of a repeated step; 0: once */
+	int target;		/* EV_STEP: the host the step acts on */
+	char addr[48];		/* EV_HOST: the host's address */
+	char alias[48];		/* EV_HOST: the address the others see it as,
+				 * behind a NAT; "" when the same */
+	char capture[64];	/* EV_HOST: its capture, relative to the run dir */
+};
+
+struct event_list {
+	struct event *v;
+	size_t n;
+	size_t cap;
+};
+
+/* The name written for @type ("error"), and its inverse (-1 if unknown). */
+const char *event_type_name(enum event_type type);
+int event_type_parse(const char *name);
+
+/* Append @e as one JSON line to @f, host indexes written as names of @sc.
+ * Returns 0 or -EIO. */
+int events_write(FILE *f, const struct scenario *sc, const struct event *e);
+
+/* Read every line of @path into @out (appending). Errors cite
+ * "path:line: ...". Returns 0 or -errno / -EINVAL. */
+int events_read(const char *path, const struct scenario *sc,
+		struct event_list *out, struct diag *d);
+
+int event_list_push(struct event_list *l, const struct event *e);
+void event_list_clear(struct event_list *l);
+
+#endif

@@ -1,0 +1,516 @@
+/* The built-in peer itself: one process in its host's namespace, one
+ * poll() loop over the runner's command pipe, the listening socket and
+ * every connection it has, with timers for the application's own
+ * detection strategies (heartbeat, steady traffic, zero-byte probes).
+ *
+ * Everything it sends on a connection is peer_pattern() from offset 0, and
+ * everything it receives is checked against it, so the judge can tell that
+ * data arrived intact and in order. */
+#include "harness/run/peer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/duration.h"
+
+_Static_assert(sizeof(struct event) < PIPE_BUF, "events must be written atomically");
+
+#define LISTEN_BACKLOG 16
+#define IO_CHUNK 65536
+/* Connections a peer keeps at once (reconnects reuse closed slots). */
+#define MAX_CONNS 32
+#define NEVER INT64_MAX
+
+struct conn {
+	int fd;			/* -1: a free slot */
+	int id;			/* 1 for the peer's first connection, then 2... */
+	bool connecting;	/* a non-blocking connect() under way */
+	bool watching;		/* polled at all */
+	bool detected;		/* the application decided it is dead */
+	long pending;		/* bytes still to send */
+	unsigned long long tx_off, rx_off;	/* stream offsets */
+	bool corrupt;		/* a mismatch was already reported */
+	int64_t last_rx;	/* when data last arrived (or it was set up) */
+	int64_t next_heartbeat, next_traffic, next_probe, next_check;
+};
+
+struct peer_state {
+	const struct peer_spec *spec;
+	const struct peer_config *cfg;
+	int ev;			/* events pipe, write end */
+	int cmd;		/* commands pipe, read end */
+	int lfd;		/* listening socket */
+	struct conn conns[MAX_CONNS];
+	struct conn *cur;	/* the newest connection: actions act on it */
+	int next_id;
+	unsigned char buf[IO_CHUNK];
+};
+
+static void emit(struct peer_state *s, const struct conn *c, enum event_type type,
+		 int64_t t, const char *call, int err, long bytes)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.t_ns = t ? t : clock_wall_ns();
+	e.type = type;
+	e.host = s->spec->host;
+	e.err = err;
+	e.bytes = bytes;
+	e.port = s->cfg->port;
+	e.conn = c ? c->id : 0;
+	if (call)
+		strncpy(e.call, call, sizeof(e.call) - 1);
+	/* a single write below PIPE_BUF is atomic; if the runner is gone,
+	 * the parent-death signal ends us anyway */
+	if (write(s->ev, &e, sizeof(e)) != (ssize_t)sizeof(e))
+		_exit(1);
+}
+
+static int set_int(int fd, int level, int opt, int v)
+{
+	return setsockopt(fd, level, opt, &v, sizeof(v));
+}
+
+/* The per-connection socket options of the scenario. */
+static int apply_options(struct peer_state *s, int fd)
+{
+	const struct keepalive *ka = &s->cfg->keepalive;
+	int64_t ut = s->cfg->user_timeout_ns;
+
+	if (ut && set_int(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, (int)(ut / NS_PER_MS)))
+		return -1;
+	if (s->cfg->linger) {
+		struct linger l = { .l_onoff = 1, .l_linger = (int)(s->cfg->linger_ns / NS_PER_S) };
+
+		if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)))
+			return -1;
+	}
+	if (!ka->on)
+		return 0;
+	if (set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
+	    set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, (int)(ka->idle_ns / NS_PER_S)) ||
+	    set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, (int)(ka->interval_ns / NS_PER_S)) ||
+	    set_int(fd, IPPROTO_TCP, TCP_KEEPCNT, (int)ka->count))
+		return -1;
+	return 0;
+}
+
+static struct conn *conn_new(struct peer_state *s, int fd)
+{
+	for (size_t i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &s->conns[i];
+
+		if (c->fd >= 0)
+			continue;
+		*c = (struct conn){ .fd = fd, .id = ++s->next_id, .watching = true };
+		return c;
+	}
+	return NULL;
+}
+
+/* The connection is up: the application's timers start now. */
+static void conn_up(struct peer_state *s, struct conn *c, int64_t now)
+{
+	const struct peer_config *cfg = s->cfg;
+
+	c->connecting = false;
+	c->last_rx = now;
+	c->next_heartbeat = cfg->heartbeat.send_every_ns ? now + cfg->heartbeat.send_every_ns : NEVER;
+	c->next_traffic = cfg->traffic.every_ns ? now + cfg->traffic.every_ns : NEVER;
+	c->next_probe = cfg->zero_probe_ns ? now + cfg->zero_probe_ns : NEVER;
+	if (!cfg->heartbeat.timeout_ns)
+		c->next_check = NEVER;
+	else if (cfg->heartbeat.poll_ns)
+		c->next_check = now + cfg->heartbeat.poll_ns;
+	else
+		c->next_check = now + cfg->heartbeat.timeout_ns;
+	s->cur = c;
+}
+
+static void conn_close(struct peer_state *s, struct conn *c)
+{
+	close(c->fd);
+	c->fd = -1;
+	c->watching = false;
+	if (s->cur == c)
+		s->cur = NULL;
+}
+
+/* The application noticed the connection is gone (EOF, an error, its
+ * heartbeat timed out): report it, then do what the scenario says. A
+ * connection already given up on (shutdown-write) is closed at its end. */
+static void detect(struct peer_state *s, struct conn *c, enum event_type type,
+		   int64_t t, const char *call, int err)
+{
+	bool again = c->detected;
+
+	emit(s, c, type, t, call, err, 0);
+	c->pending = 0;
+	c->detected = true;
+	switch (again ? ON_DETECT_CLOSE : s->cfg->on_detect) {
+	case ON_DETECT_CLOSE:
+		conn_close(s, c);
+		break;
+	case ON_DETECT_SHUTDOWN_WRITE:
+		/* C0.5a's advice: stop sending, but keep reading what the
+		 * other side still has in flight, until its EOF */
+		shutdown(c->fd, SHUT_WR);
+		break;
+	case ON_DETECT_KEEP:
+		c->watching = false;
+		break;
+	}
+}
+
+static void setup_listen(struct peer_state *s)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&s->spec->local;
+
+	s->lfd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->lfd < 0 || set_int(s->lfd, SOL_SOCKET, SO_REUSEADDR, 1) ||
+	    bind(s->lfd, sa, s->spec->local_len) || listen(s->lfd, LISTEN_BACKLOG)) {
+		emit(s, NULL, EV_SETUP_FAILED, 0, "listen", errno, 0);
+		_exit(1);
+	}
+	emit(s, NULL, EV_LISTENING, 0, "listen", 0, 0);
+}
+
+/* Start a non-blocking connect; on_connected() finishes it. The first
+ * connect failing is a setup failure; a later one (reconnect) an event. */
+static void start_connect(struct peer_state *s)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&s->spec->remote;
+	enum event_type fail = s->next_id ? EV_ERROR : EV_SETUP_FAILED;
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct conn *c;
+
+	if (fd < 0 || apply_options(s, fd)) {
+		emit(s, NULL, fail, 0, "setsockopt", errno, 0);
+		goto out;
+	}
+	if (!(c = conn_new(s, fd))) {
+		emit(s, NULL, fail, 0, "connect", EMFILE, 0);
+		goto out;
+	}
+	if (connect(fd, sa, s->spec->remote_len) && errno != EINPROGRESS) {
+		emit(s, c, fail, 0, "connect", errno, 0);
+		conn_close(s, c);
+		goto done;
+	}
+	c->connecting = true;
+	s->cur = c;
+	return;
+out:
+	if (fd >= 0)
+		close(fd);
+done:
+	if (fail == EV_SETUP_FAILED)
+		_exit(1);
+}
+
+static void on_connected(struct peer_state *s, struct conn *c, int64_t t)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err) {
+		emit(s, c, c->id == 1 ? EV_SETUP_FAILED : EV_ERROR, t, "connect", err, 0);
+		conn_close(s, c);
+		if (c->id == 1)
+			_exit(1);
+		return;
+	}
+	conn_up(s, c, clock_mono_ns());
+	emit(s, c, EV_CONNECTED, t, "connect", 0, 0);
+}
+
+static void on_accept(struct peer_state *s, int64_t t)
+{
+	int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	struct conn *c;
+
+	if (fd < 0) {
+		emit(s, NULL, EV_ERROR, t, "accept", errno, 0);
+		return;
+	}
+	if (apply_options(s, fd)) {
+		emit(s, NULL, EV_ERROR, t, "setsockopt", errno, 0);
+		close(fd);
+		return;
+	}
+	if (!(c = conn_new(s, fd))) {
+		emit(s, NULL, EV_ERROR, t, "accept", EMFILE, 0);
+		close(fd);
+		return;
+	}
+	conn_up(s, c, clock_mono_ns());
+	emit(s, c, EV_ACCEPTED, t, "accept", 0, 0);
+}
+
+/* Check what arrived against what the other side sent: the first byte
+ * that differs is reported once, with its stream offset. */
+static void verify(struct peer_state *s, struct conn *c, ssize_t n, int64_t t)
+{
+	for (ssize_t i = 0; i < n && !c->corrupt; i++)
+		if (s->buf[i] != peer_pattern(c->rx_off + (unsigned long long)i)) {
+			c->corrupt = true;
+			emit(s, c, EV_CORRUPT, t, "recv", 0, (long)(c->rx_off + (unsigned long long)i));
+		}
+	c->rx_off += (unsigned long long)n;
+}
+
+static void on_readable(struct peer_state *s, struct conn *c, int64_t t)
+{
+	ssize_t n = recv(c->fd, s->buf, sizeof(s->buf), MSG_DONTWAIT);
+
+	if (n > 0) {
+		verify(s, c, n, t);
+		c->last_rx = clock_mono_ns();
+		if (s->cfg->heartbeat.timeout_ns && !s->cfg->heartbeat.poll_ns)
+			c->next_check = c->last_rx + s->cfg->heartbeat.timeout_ns;
+		emit(s, c, EV_RECEIVED, t, "recv", 0, (long)n);
+	} else if (n == 0) {
+		detect(s, c, EV_EOF, t, "recv", 0);
+	} else if (errno != EAGAIN && errno != EINTR) {
+		detect(s, c, EV_ERROR, t, "recv", errno);
+	}
+}
+
+static void on_writable(struct peer_state *s, struct conn *c, int64_t t)
+{
+	size_t len = c->pending < IO_CHUNK ? (size_t)c->pending : IO_CHUNK;
+	ssize_t n;
+
+	for (size_t i = 0; i < len; i++)
+		s->buf[i] = peer_pattern(c->tx_off + i);
+	n = send(c->fd, s->buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			detect(s, c, EV_ERROR, t, "send", errno);
+		return;
+	}
+	c->pending -= n;
+	c->tx_off += (unsigned long long)n;
+	emit(s, c, EV_SENT, t, "send", 0, (long)n);
+}
+
+/* The zero-byte send() of CLAIMS C3.3: whatever it returns is evidence;
+ * when it fails, that is how this application learns. */
+static void probe(struct peer_state *s, struct conn *c, int64_t t)
+{
+	ssize_t n = send(c->fd, s->buf, 0, MSG_DONTWAIT | MSG_NOSIGNAL);
+	int err = n < 0 ? errno : 0;
+
+	emit(s, c, EV_PROBE, t, "send(0)", err, (long)n);
+	if (n < 0 && err != EAGAIN && err != EINTR)
+		detect(s, c, EV_ERROR, t, "send(0)", err);
+}
+
+/* Fire every timer of @c that is due at @now. */
+static void run_timers(struct peer_state *s, struct conn *c, int64_t now, int64_t t)
+{
+	const struct peer_config *cfg = s->cfg;
+
+	if (c->next_heartbeat <= now) {
+		c->pending += cfg->heartbeat.bytes;
+		while (c->next_heartbeat <= now)
+			c->next_heartbeat += cfg->heartbeat.send_every_ns;
+	}
+	if (c->next_traffic <= now) {
+		c->pending += cfg->traffic.bytes;
+		while (c->next_traffic <= now)
+			c->next_traffic += cfg->traffic.every_ns;
+	}
+	if (c->next_probe <= now) {
+		while (c->next_probe <= now)
+			c->next_probe += cfg->zero_probe_ns;
+		probe(s, c, t);
+		if (!c->watching)
+			return;
+	}
+	if (c->next_check <= now) {
+		if (now - c->last_rx >= cfg->heartbeat.timeout_ns) {
+			detect(s, c, EV_HEARTBEAT_TIMEOUT, t, "heartbeat", 0);
+			return;
+		}
+		if (cfg->heartbeat.poll_ns)
+			while (c->next_check <= now)
+				c->next_check += cfg->heartbeat.poll_ns;
+		else
+			c->next_check = c->last_rx + cfg->heartbeat.timeout_ns;
+	}
+}
+
+static void act(struct peer_state *s, const struct peer_cmd *cmd)
+{
+	struct conn *c = s->cur;
+	const char *name = action_name(cmd->kind);
+	int err = 0;
+
+	if (cmd->kind == ACTION_RECONNECT) {
+		if (c)
+			conn_close(s, c);
+		emit(s, c, EV_ACTION, 0, name, 0, 0);
+		start_connect(s);
+		return;
+	}
+	if (!c || c->connecting) {
+		emit(s, NULL, EV_ACTION, 0, name, ENOTCONN, 0);
+		return;
+	}
+	switch (cmd->kind) {
+	case ACTION_SEND:
+		c->pending += cmd->bytes;
+		return;		/* reported as it goes, by on_writable() */
+	case ACTION_CLOSE:
+		break;
+	case ACTION_ABORT: {
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+		if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)))
+			err = errno;
+		break;
+	}
+	case ACTION_SHUTDOWN:
+		if (shutdown(c->fd, cmd->how))
+			err = errno;
+		emit(s, c, EV_ACTION, 0, name, err, 0);
+		return;
+	case ACTION_RECONNECT:
+		return;
+	}
+	emit(s, c, EV_ACTION, 0, name, err, 0);
+	conn_close(s, c);
+}
+
+static void on_command(struct peer_state *s)
+{
+	struct peer_cmd c;
+	ssize_t n = read(s->cmd, &c, sizeof(c));
+
+	if (n == 0)
+		_exit(0);	/* the runner is done with us */
+	if (n == (ssize_t)sizeof(c))
+		act(s, &c);
+}
+
+/* What to wait for on @c; 0 when it is not polled at all. */
+static short conn_events(const struct peer_state *s, const struct conn *c)
+{
+	if (c->fd < 0 || !c->watching)
+		return 0;
+	if (c->connecting)
+		return POLLOUT;
+	if (c->detected)
+		return POLLIN;
+	/* an application that does not read never looks at the socket
+	 * unless it has something to write */
+	return (short)((s->cfg->reads ? POLLIN : 0) | (c->pending ? POLLOUT : 0));
+}
+
+static int poll_timeout_ms(const struct peer_state *s, int64_t now)
+{
+	int64_t next = NEVER;
+
+	for (size_t i = 0; i < MAX_CONNS; i++) {
+		const struct conn *c = &s->conns[i];
+
+		if (c->fd < 0 || !c->watching || c->connecting || c->detected)
+			continue;
+		if (c->next_heartbeat < next)
+			next = c->next_heartbeat;
+		if (c->next_traffic < next)
+			next = c->next_traffic;
+		if (c->next_probe < next)
+			next = c->next_probe;
+		if (c->next_check < next)
+			next = c->next_check;
+	}
+	if (next == NEVER)
+		return -1;
+	if (next <= now)
+		return 0;
+	/* rounded up: waking early would only spin */
+	return (int)((next - now + NS_PER_MS - 1) / NS_PER_MS);
+}
+
+static void peer_loop(struct peer_state *s)
+{
+	for (;;) {
+		struct pollfd p[2 + MAX_CONNS];
+		int64_t now, t;
+
+		p[0] = (struct pollfd){ .fd = s->cmd, .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
+		for (size_t i = 0; i < MAX_CONNS; i++) {
+			short ev = conn_events(s, &s->conns[i]);
+
+			p[2 + i] = (struct pollfd){ .fd = ev ? s->conns[i].fd : -1, .events = ev };
+		}
+		if (poll(p, 2 + MAX_CONNS, poll_timeout_ms(s, clock_mono_ns())) < 0 && errno != EINTR)
+			_exit(1);
+		t = clock_wall_ns();
+		now = clock_mono_ns();
+		if (p[0].revents)
+			on_command(s);
+		if (s->lfd >= 0 && p[1].revents)
+			on_accept(s, t);
+		for (size_t i = 0; i < MAX_CONNS; i++) {
+			struct conn *c = &s->conns[i];
+			short rev = p[2 + i].revents;
+
+			if (c->fd < 0 || !c->watching)
+				continue;
+			if (c->connecting) {
+				if (rev)
+					on_connected(s, c, t);
+				continue;
+			}
+			if ((s->cfg->reads || c->detected) && rev & (POLLIN | POLLERR | POLLHUP))
+				on_readable(s, c, t);
+			if (c->fd >= 0 && c->watching && c->pending && rev & (POLLOUT | POLLERR | POLLHUP))
+				on_writable(s, c, t);
+			if (c->fd >= 0 && c->watching && !c->detected)
+				run_timers(s, c, now, t);
+		}
+	}
+}
+
+void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
+		    pid_t parent)
+{
+	struct peer_state s = { .spec = spec, .cfg = &spec->config, .ev = ev,
+				.cmd = cmd, .lfd = -1 };
+
+	for (size_t i = 0; i < MAX_CONNS; i++)
+		s.conns[i].fd = -1;
+	/* die with the harness: nothing may outlive it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+	if (setns(ns, CLONE_NEWNET)) {
+		emit(&s, NULL, EV_SETUP_FAILED, 0, "setns", errno, 0);
+		_exit(1);
+	}
+	if (spec->config.role == PEER_LISTEN)
+		setup_listen(&s);
+	else
+		start_connect(&s);
+	peer_loop(&s);
+	_exit(1);
+}
