@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <pcap/pcap.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,19 +18,20 @@ struct capture {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;
 	char *path;
+	char where[64];		/* "eth0 of client", for errors */
 	int fd;
 };
 
 /* The packet socket belongs to the namespace of the thread that creates it,
  * which pcap_activate() does: so activate inside the host's namespace. */
-static int open_in(int ns, const char *ifname, struct capture *c, struct diag *d)
+static int open_in(const struct capture_point *at, struct capture *c, struct diag *d)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 	int home, err;
 
-	c->pcap = pcap_create(ifname, errbuf);
+	c->pcap = pcap_create(at->ifname, errbuf);
 	if (!c->pcap) {
-		diag_add(d, "capture on %s: %s", ifname, errbuf);
+		diag_add(d, "capture on %s: %s", c->where, errbuf);
 		return -EIO;
 	}
 	pcap_set_snaplen(c->pcap, CAPTURE_SNAPLEN);
@@ -37,24 +39,24 @@ static int open_in(int ns, const char *ifname, struct capture *c, struct diag *d
 	pcap_set_immediate_mode(c->pcap, 1);
 	pcap_set_buffer_size(c->pcap, CAPTURE_BUFFER);
 	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
-	err = netns_enter(ns, &home, d);
+	err = netns_enter(at->ns, &home, d);
 	if (err)
 		return err;
 	err = pcap_activate(c->pcap);
 	netns_return(home);
 	if (err < 0) {
-		diag_add(d, "capture on %s: %s", ifname, pcap_geterr(c->pcap));
+		diag_add(d, "capture on %s: %s", c->where, pcap_geterr(c->pcap));
 		return err == PCAP_ERROR_PERM_DENIED ? -EPERM : -EIO;
 	}
 	if (pcap_setnonblock(c->pcap, 1, errbuf) < 0) {
-		diag_add(d, "capture on %s: %s", ifname, errbuf);
+		diag_add(d, "capture on %s: %s", c->where, errbuf);
 		return -EIO;
 	}
 	c->fd = pcap_get_selectable_fd(c->pcap);
 	return 0;
 }
 
-static int start(int ns, const char *ifname, const char *path, bool append,
+static int start(const struct capture_point *at, const char *path, bool append,
 		 struct capture **out, struct diag *d)
 {
 	struct capture *c;
@@ -66,12 +68,14 @@ static int start(int ns, const char *ifname, const char *path, bool append,
 		free(c);
 		return -ENOMEM;
 	}
-	err = open_in(ns, ifname, c, d);
+	snprintf(c->where, sizeof(c->where), "%s of %s", at->ifname, at->host);
+	err = open_in(at, c, d);
 	if (err)
 		goto fail;
 	c->dump = append ? pcap_dump_open_append(c->pcap, path) : pcap_dump_open(c->pcap, path);
 	if (!c->dump) {
-		diag_add(d, "%s: cannot write capture: %s", path, pcap_geterr(c->pcap));
+		diag_add(d, "%s: cannot write the capture of %s: %s", path, c->where,
+			 pcap_geterr(c->pcap));
 		err = -EIO;
 		goto fail;
 	}
@@ -85,16 +89,16 @@ fail:
 	return err;
 }
 
-int capture_start(int ns, const char *ifname, const char *path,
+int capture_start(const struct capture_point *at, const char *path,
 		  struct capture **out, struct diag *d)
 {
-	return start(ns, ifname, path, false, out, d);
+	return start(at, path, false, out, d);
 }
 
-int capture_resume(int ns, const char *ifname, const char *path,
+int capture_resume(const struct capture_point *at, const char *path,
 		   struct capture **out, struct diag *d)
 {
-	return start(ns, ifname, path, true, out, d);
+	return start(at, path, true, out, d);
 }
 
 int capture_fd(const struct capture *c)
@@ -109,7 +113,8 @@ int capture_drain(struct capture *c, struct diag *d)
 	while ((n = pcap_dispatch(c->pcap, -1, pcap_dump, (u_char *)c->dump)) > 0)
 		total += n;
 	if (n == PCAP_ERROR) {
-		diag_add(d, "%s: capture failed: %s", c->path, pcap_geterr(c->pcap));
+		diag_add(d, "%s: capture on %s failed: %s", c->path, c->where,
+			 pcap_geterr(c->pcap));
 		return -EIO;
 	}
 	return total;
@@ -124,7 +129,8 @@ int capture_stop(struct capture *c, struct diag *d)
 	if (capture_drain(c, d) < 0)
 		ret = -EIO;
 	if (pcap_dump_flush(c->dump) < 0) {
-		diag_add(d, "%s: cannot write capture: %s", c->path, strerror(errno));
+		diag_add(d, "%s: cannot write the capture of %s: %s", c->path, c->where,
+			 strerror(errno));
 		ret = -EIO;
 	}
 	pcap_dump_close(c->dump);

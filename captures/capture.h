@@ -8,14 +8,22 @@
 
 struct capture;
 
-/* Start capturing on @ifname in namespace @ns into @path. Returns 0 and a
- * capture to end with capture_stop(), or -errno with libpcap's reason. */
-int capture_start(int ns, const char *ifname, const char *path,
+/* Where to capture: interface @ifname in namespace @ns, which is host
+ * @host's (errors name it: every host has an eth0). All borrowed. */
+struct capture_point {
+	int ns;
+	const char *ifname;
+	const char *host;
+};
+
+/* Start capturing at @at into @path. Returns 0 and a capture to end with
+ * capture_stop(), or -errno with libpcap's reason and the host in @d. */
+int capture_start(const struct capture_point *at, const char *path,
 		  struct capture **out, struct diag *d);
 
 /* Like capture_start(), but append to the capture already at @path (same
  * link type): a host that was powered off and on keeps one capture file. */
-int capture_resume(int ns, const char *ifname, const char *path,
+int capture_resume(const struct capture_point *at, const char *path,
 		   struct capture **out, struct diag *d);
 
 /* A descriptor that polls readable when packets are waiting. */

@@ -4,6 +4,7 @@
 #ifndef COMMON_DIAG_H
 #define COMMON_DIAG_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -38,5 +39,16 @@ const char *diag_last(const struct diag *d);
 
 /* Free the messages; @d may be reused after diag_init(). */
 void diag_clear(struct diag *d);
+
+/* Fold the result of one more step into @ret, for code that goes on
+ * checking after a failure to report every problem: the first error is
+ * kept, except that running out of memory wins (it is never the input's
+ * fault). Error codes are never or-ed together. */
+static inline int err_merge(int ret, int err)
+{
+	if (err == -ENOMEM || !ret)
+		return err ? err : ret;
+	return ret;
+}
 
 #endif

@@ -3,12 +3,11 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/names.h"
+
 /* Every error a TCP socket call can report when the connection or the
  * network breaks (tcp(7), socket(7), ip(7)). */
-static const struct {
-	const char *name;
-	int err;
-} names[] = {
+static const struct name_value names[] = {
 	{ "eof", ERRNAME_EOF },
 	{ "heartbeat-timeout", ERRNAME_HEARTBEAT },
 	{ "ETIMEDOUT", ETIMEDOUT },
@@ -27,34 +26,19 @@ static const struct {
 	{ "ENOPROTOOPT", ENOPROTOOPT },
 };
 
-#define NNAMES (sizeof(names) / sizeof(names[0]))
-
 int errname_parse(const char *name)
 {
-	for (size_t i = 0; i < NNAMES; i++)
-		if (!strcmp(names[i].name, name))
-			return names[i].err;
-	return -1;
+	int err;
+
+	return names_parse(names, NAMES_LEN(names), name, &err) ? -1 : err;
 }
 
 const char *errname_str(int err)
 {
-	for (size_t i = 0; i < NNAMES; i++)
-		if (names[i].err == err)
-			return names[i].name;
-	return NULL;
+	return names_str(names, NAMES_LEN(names), err);
 }
 
-const char *errname_accepted(void)
+const char *errname_accepted(char *buf, size_t len)
 {
-	static char list[512];
-
-	if (!list[0]) {
-		for (size_t i = 0; i < NNAMES; i++) {
-			if (i)
-				strcat(list, ", ");
-			strcat(list, names[i].name);
-		}
-	}
-	return list;
+	return names_accepted(names, NAMES_LEN(names), buf, len);
 }

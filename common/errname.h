@@ -17,7 +17,7 @@ int errname_parse(const char *name);
 /* The name of @err ("ETIMEDOUT", "eof"), or NULL when unknown. */
 const char *errname_str(int err);
 
-/* All accepted names, comma-separated, for error messages. Static. */
-const char *errname_accepted(void);
+/* All accepted names, "a, b or c", into @buf, for error messages. */
+const char *errname_accepted(char *buf, size_t len);
 
 #endif

@@ -64,6 +64,15 @@ void netns_return(int home)
 	close(home);
 }
 
+const char *netns_sysctl_path(const char *key, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/sys/%s", key);
+	for (char *p = buf + strlen("/proc/sys/"); *p; p++)
+		if (*p == '.')
+			*p = '/';
+	return buf;
+}
+
 int netns_sysctl_write(int fd, const char *key, const char *value,
 		       struct diag *d)
 {
@@ -71,10 +80,7 @@ int netns_sysctl_write(int fd, const char *key, const char *value,
 	int home, sfd, ret;
 	size_t len = strlen(value);
 
-	snprintf(path, sizeof(path), "/proc/sys/%s", key);
-	for (char *p = path + strlen("/proc/sys/"); *p; p++)
-		if (*p == '.')
-			*p = '/';
+	netns_sysctl_path(key, path, sizeof(path));
 	ret = netns_enter(fd, &home, d);
 	if (ret)
 		return ret;

@@ -4,6 +4,8 @@
 #ifndef NETNS_NETNS_H
 #define NETNS_NETNS_H
 
+#include <stddef.h>
+
 #include "common/diag.h"
 
 /* Create a namespace without entering it. *fd holds it (O_CLOEXEC); the
@@ -18,6 +20,9 @@ int netns_enter(int fd, int *home, struct diag *d);
  * kernel refuses, the process aborts rather than act in the wrong
  * namespace (it could otherwise touch the host's network). */
 void netns_return(int home);
+
+/* "/proc/sys/net/ipv4/tcp_retries2" for "net.ipv4.tcp_retries2", into @buf. */
+const char *netns_sysctl_path(const char *key, char *buf, size_t len);
 
 /* Write @value to /proc/sys/<key with dots as slashes> inside @fd. */
 int netns_sysctl_write(int fd, const char *key, const char *value,

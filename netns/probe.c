@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "netns/netlink.h"
 #include "netns/netns.h"
 #include "netns/nft.h"
 #include "netns/router.h"
@@ -95,35 +96,33 @@ static int conntrack(struct topo *t, struct diag *d)
 /* A netem qdisc on the loopback of a fresh namespace. */
 static int netem(struct diag *d)
 {
-	struct nl_sock *sk = NULL;
+	struct netlink *nl = NULL;
 	struct rtnl_qdisc *q = NULL;
-	int ns, home, err;
+	int ns, err;
 
 	if ((err = netns_new(&ns, d)))
 		return err;
-	if ((err = netns_enter(ns, &home, d))) {
+	if ((err = netlink_open_in(ns, NETLINK_ROUTE, &nl, "a throwaway namespace", d))) {
 		close(ns);
 		return err;
 	}
-	sk = nl_socket_alloc();
 	q = rtnl_qdisc_alloc();
-	err = sk && q ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
-	netns_return(home);
+	err = q ? 0 : -NLE_NOMEM;
 	if (err >= 0) {
 		rtnl_tc_set_ifindex(TC_CAST(q), 1);	/* lo */
 		rtnl_tc_set_parent(TC_CAST(q), TC_H_ROOT);
 		err = rtnl_tc_set_kind(TC_CAST(q), "netem");
 		if (err >= 0) {
 			rtnl_netem_set_delay(q, 1000);
-			err = rtnl_qdisc_add(sk, q, NLM_F_CREATE);
+			err = rtnl_qdisc_add(nl->sk, q, NLM_F_CREATE);
 		}
 	}
 	if (err < 0)
-		diag_add(d, "add a netem qdisc: %s%s", nl_geterror(err),
-			 err == -NLE_OPNOTSUPP || err == -NLE_NOATTR || err == -NLE_OBJ_NOTFOUND ?
-			 " (the kernel has no sch_netem)" : "");
+		netlink_fail(d, nl, err, "add a netem qdisc%s",
+			     err == -NLE_OPNOTSUPP || err == -NLE_NOATTR || err == -NLE_OBJ_NOTFOUND ?
+			     " (the kernel has no sch_netem)" : "");
 	rtnl_qdisc_put(q);
-	nl_socket_free(sk);
+	netlink_close(nl);
 	close(ns);
 	return err < 0 ? -EOPNOTSUPP : 0;
 }

@@ -12,18 +12,11 @@
 #include <sys/socket.h>
 
 #include "common/duration.h"
+#include "netns/netlink.h"
 #include "netns/netns.h"
 #include "netns/nft.h"
 
-/* libnl errors are NLE_* codes, not errno: report the text, return -EIO. */
-static int nl_fail(struct diag *d, int nlerr, const char *what, const char *obj,
-		   const char *where)
-{
-	diag_add(d, "%s %s (%s): %s", what, obj, where, nl_geterror(nlerr));
-	return -EIO;
-}
-
-int router_addr_add(struct nl_sock *sk, int ifindex, int family, const char *text,
+int router_addr_add(struct netlink *nl, int ifindex, int family, const char *text,
 		    const char *where, struct diag *d)
 {
 	struct nl_addr *local;
@@ -31,7 +24,7 @@ int router_addr_add(struct nl_sock *sk, int ifindex, int family, const char *tex
 	int err = nl_addr_parse(text, family, &local);
 
 	if (err < 0)
-		return nl_fail(d, err, "parse address", text, where);
+		return netlink_fail(d, NULL, err, "parse address %s (%s)", text, where);
 	a = rtnl_addr_alloc();
 	if (!a) {
 		nl_addr_put(local);
@@ -41,13 +34,13 @@ int router_addr_add(struct nl_sock *sk, int ifindex, int family, const char *tex
 	rtnl_addr_set_local(a, local);
 	if (family == AF_INET6)
 		rtnl_addr_set_flags(a, IFA_F_NODAD);
-	err = rtnl_addr_add(sk, a, 0);
+	err = rtnl_addr_add(nl->sk, a, 0);
 	rtnl_addr_put(a);
 	nl_addr_put(local);
-	return err < 0 ? nl_fail(d, err, "add address", text, where) : 0;
+	return err < 0 ? netlink_fail(d, nl, err, "add address %s (%s)", text, where) : 0;
 }
 
-int router_default_route(struct nl_sock *sk, int family, const char *gateway,
+int router_default_route(struct netlink *nl, int family, const char *gateway,
 			 int ifindex, const char *where, struct diag *d)
 {
 	struct nl_addr *dst = NULL, *gw = NULL;
@@ -62,7 +55,7 @@ int router_default_route(struct nl_sock *sk, int family, const char *gateway,
 	if (!err)
 		err = nl_addr_parse(gateway, family, &gw);
 	if (err < 0) {
-		err = nl_fail(d, err, "parse route via", gateway, where);
+		err = netlink_fail(d, NULL, err, "parse route via %s (%s)", gateway, where);
 		goto out;
 	}
 	nh = rtnl_route_nh_alloc();
@@ -75,9 +68,9 @@ int router_default_route(struct nl_sock *sk, int family, const char *gateway,
 	rtnl_route_nh_set_gateway(nh, gw);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
 	rtnl_route_add_nexthop(r, nh);	/* the route owns it now */
-	err = rtnl_route_add(sk, r, NLM_F_CREATE);
+	err = rtnl_route_add(nl->sk, r, NLM_F_CREATE);
 	if (err < 0)
-		err = nl_fail(d, err, "add default route via", gateway, where);
+		err = netlink_fail(d, nl, err, "add default route via %s (%s)", gateway, where);
 out:
 	nl_addr_put(dst);
 	nl_addr_put(gw);
@@ -143,8 +136,9 @@ int router_filters(int ns, const struct topo_config *net, const char *script,
 }
 
 struct flush {
-	struct nl_sock *sk;
+	struct netlink *nl;
 	int n, err;
+	char ack[256];		/* the kernel's text for the first refusal */
 };
 
 static void flush_one(struct nl_object *obj, void *arg)
@@ -155,10 +149,11 @@ static void flush_one(struct nl_object *obj, void *arg)
 
 	if (nfnl_ct_get_proto(ct) != IPPROTO_TCP)
 		return;
-	err = nfnl_ct_del(f->sk, ct, 0);
-	if (err < 0 && !f->err)
+	err = nfnl_ct_del(f->nl->sk, ct, 0);
+	if (err < 0 && !f->err) {
 		f->err = err;
-	else if (err >= 0)
+		snprintf(f->ack, sizeof(f->ack), "%s", f->nl->ack);
+	} else if (err >= 0)
 		f->n++;
 }
 
@@ -166,28 +161,26 @@ int router_ct_flush_tcp(int ns, int *n, struct diag *d)
 {
 	struct flush f = { 0 };
 	struct nl_cache *cache = NULL;
-	int home, err;
+	int err;
 
 	*n = 0;
-	f.sk = nl_socket_alloc();
-	if (!f.sk)
-		return -ENOMEM;
-	if ((err = netns_enter(ns, &home, d))) {
-		nl_socket_free(f.sk);
-		return err;
-	}
 	/* a netlink socket belongs to the namespace it was opened in */
-	err = nl_connect(f.sk, NETLINK_NETFILTER);
-	netns_return(home);
-	if (err < 0 || (err = nfnl_ct_alloc_cache(f.sk, &cache)) < 0) {
-		nl_socket_free(f.sk);
-		return nl_fail(d, err, "read", "the conntrack table", "router");
+	if ((err = netlink_open_in(ns, NETLINK_NETFILTER, &f.nl, "router", d)))
+		return err;
+	if ((err = nfnl_ct_alloc_cache(f.nl->sk, &cache)) < 0) {
+		netlink_fail(d, f.nl, err, "read the conntrack table (router)");
+		netlink_close(f.nl);
+		return -EIO;
 	}
 	nl_cache_foreach(cache, flush_one, &f);
 	nl_cache_free(cache);
-	nl_socket_free(f.sk);
+	if (f.err < 0) {
+		snprintf(f.nl->ack, sizeof(f.nl->ack), "%s", f.ack);
+		netlink_fail(d, f.nl, f.err, "delete a conntrack entry (router)");
+	}
+	netlink_close(f.nl);
 	if (f.err < 0)
-		return nl_fail(d, f.err, "delete", "a conntrack entry", "router");
+		return -EIO;
 	*n = f.n;
 	return 0;
 }

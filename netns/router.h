@@ -10,15 +10,15 @@
 #include "common/diag.h"
 #include "netns/topo.h"
 
-struct nl_sock;
+struct netlink;
 
 /* Add @text ("198.18.1.2/24", "fd00:1::2/64") to interface @ifindex, usable
  * at once (no duplicate address detection). @where names the namespace. */
-int router_addr_add(struct nl_sock *sk, int ifindex, int family, const char *text,
+int router_addr_add(struct netlink *nl, int ifindex, int family, const char *text,
 		    const char *where, struct diag *d);
 
 /* A default route through @gateway on @ifindex. */
-int router_default_route(struct nl_sock *sk, int family, const char *gateway,
+int router_default_route(struct netlink *nl, int family, const char *gateway,
 			 int ifindex, const char *where, struct diag *d);
 
 /* Turn forwarding on inside the router's namespace @ns (only there). */

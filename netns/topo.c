@@ -23,64 +23,29 @@
 #include "netns/router.h"
 #include "netns/topo_internal.h"
 
-/* libnl errors are NLE_* codes, not errno: report the text, return -EIO. */
-int topo_nl_fail(struct diag *d, int nlerr, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	diag_add(d, "%s: %s", what, nl_geterror(nlerr));
-	return -EIO;
-}
-
-/* An rtnetlink socket that will act on namespace @ns for its lifetime. */
-int topo_nl_open_in(int ns, struct nl_sock **out, const char *where,
-		    struct diag *d)
-{
-	struct nl_sock *sk;
-	int home, err;
-
-	*out = NULL;
-	err = netns_enter(ns, &home, d);
-	if (err)
-		return err;
-	sk = nl_socket_alloc();
-	err = sk ? nl_connect(sk, NETLINK_ROUTE) : -NLE_NOMEM;
-	netns_return(home);
-	if (err < 0) {
-		nl_socket_free(sk);
-		return topo_nl_fail(d, err, "rtnetlink socket in %s", where);
-	}
-	*out = sk;
-	return 0;
-}
-
-int topo_link_index(struct nl_sock *sk, const char *name, int *ifindex,
+int topo_link_index(struct netlink *nl, const char *name, int *ifindex,
 		    const char *where, struct diag *d)
 {
 	struct rtnl_link *link;
 	int err;
 
-	err = rtnl_link_get_kernel(sk, 0, name, &link);
+	err = rtnl_link_get_kernel(nl->sk, 0, name, &link);
 	if (err < 0)
-		return topo_nl_fail(d, err, "look up %s (%s)", name, where);
+		return netlink_fail(d, nl, err, "look up %s (%s)", name, where);
 	*ifindex = rtnl_link_get_ifindex(link);
 	rtnl_link_put(link);
 	return 0;
 }
 
-int topo_link_set_up(struct nl_sock *sk, int ifindex, bool up,
+int topo_link_set_up(struct netlink *nl, int ifindex, bool up,
 		     const char *name, const char *where, struct diag *d)
 {
 	struct rtnl_link *orig = NULL, *change = NULL;
 	int err;
 
-	err = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
+	err = rtnl_link_get_kernel(nl->sk, ifindex, NULL, &orig);
 	if (err < 0)
-		return topo_nl_fail(d, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
+		return netlink_fail(d, nl, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
 	change = rtnl_link_alloc();
 	if (!change) {
 		rtnl_link_put(orig);
@@ -90,11 +55,11 @@ int topo_link_set_up(struct nl_sock *sk, int ifindex, bool up,
 		rtnl_link_set_flags(change, IFF_UP);
 	else
 		rtnl_link_unset_flags(change, IFF_UP);
-	err = rtnl_link_change(sk, orig, change, 0);
+	err = rtnl_link_change(nl->sk, orig, change, 0);
 	rtnl_link_put(change);
 	rtnl_link_put(orig);
 	if (err < 0)
-		return topo_nl_fail(d, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
+		return netlink_fail(d, nl, err, "link %s on %s (%s)", up ? "up" : "down", name, where);
 	return 0;
 }
 
@@ -104,16 +69,16 @@ static int make_bridge(struct topo *t, struct diag *d)
 	int err;
 
 	snprintf(where, sizeof(where), "switch of %s", t->label);
-	err = rtnl_link_bridge_add(t->sw_nl, BRIDGE_NAME);
+	err = rtnl_link_bridge_add(t->sw_nl->sk, BRIDGE_NAME);
 	if (err < 0)
-		return topo_nl_fail(d, err, "create bridge %s (%s)", BRIDGE_NAME, where);
+		return netlink_fail(d, t->sw_nl, err, "create bridge %s (%s)", BRIDGE_NAME, where);
 	return topo_link_index(t->sw_nl, BRIDGE_NAME, &t->bridge, where, d);
 }
 
-static int oper_up(struct nl_sock *sk, int ifindex, bool *up)
+static int oper_up(struct netlink *nl, int ifindex, bool *up)
 {
 	struct rtnl_link *link;
-	int err = rtnl_link_get_kernel(sk, ifindex, NULL, &link);
+	int err = rtnl_link_get_kernel(nl->sk, ifindex, NULL, &link);
 
 	if (err < 0)
 		return err;
@@ -135,7 +100,7 @@ int topo_wait_oper_up(struct topo *t, struct diag *d)
 
 		if (t->net.kind == TOPO_SWITCHED) {
 			if ((err = oper_up(t->sw_nl, t->bridge, &up)) < 0)
-				return topo_nl_fail(d, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
+				return netlink_fail(d, t->sw_nl, err, "read state of %s (switch of %s)", BRIDGE_NAME, t->label);
 			if (!up)
 				down = BRIDGE_NAME;
 		}
@@ -145,11 +110,11 @@ int topo_wait_oper_up(struct topo *t, struct diag *d)
 			if (h->off)
 				continue;
 			if ((err = oper_up(t->sw_nl, h->port, &up)) < 0)
-				return topo_nl_fail(d, err, "read state of %s (switch of %s)", h->port_name, t->label);
+				return netlink_fail(d, t->sw_nl, err, "read state of %s (switch of %s)", h->port_name, t->label);
 			if (!up)
 				down = h->port_name;
 			else if ((err = oper_up(h->nl, h->ifindex, &up)) < 0)
-				return topo_nl_fail(d, err, "read state of %s (host %s of %s)", TOPO_HOST_IFNAME, h->name, t->label);
+				return netlink_fail(d, h->nl, err, "read state of %s (host %s of %s)", TOPO_HOST_IFNAME, h->name, t->label);
 			else if (!up)
 				down = h->name;
 		}
@@ -171,7 +136,7 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 
 	snprintf(where, sizeof(where), "switch of %s", t->label);
 	if ((err = netns_new(&t->sw_ns, d)) ||
-	    (err = topo_nl_open_in(t->sw_ns, &t->sw_nl, where, d)))
+	    (err = netlink_open_in(t->sw_ns, NETLINK_ROUTE, &t->sw_nl, where, d)))
 		return err;
 	if (t->net.kind == TOPO_SWITCHED)
 		err = topo_ipv6_off(t->sw_ns, d);
@@ -242,14 +207,14 @@ int topo_create(const char *const *names, size_t n,
 	return 0;
 }
 
-static void delete_link(struct nl_sock *sk, int ifindex)
+static void delete_link(struct netlink *nl, int ifindex)
 {
 	struct rtnl_link *link = rtnl_link_alloc();
 
 	if (!link)
 		return;
 	rtnl_link_set_ifindex(link, ifindex);
-	rtnl_link_delete(sk, link);	/* best effort: the namespace goes next */
+	rtnl_link_delete(nl->sk, link);	/* best effort: the namespace goes next */
 	rtnl_link_put(link);
 }
 
@@ -262,13 +227,13 @@ void topo_free(struct topo *t)
 
 		if (t->sw_nl && h->port > 0)
 			delete_link(t->sw_nl, h->port);	/* takes eth0 with it */
-		nl_socket_free(h->nl);
+		netlink_close(h->nl);
 		if (h->ns >= 0)
 			close(h->ns);
 	}
 	if (t->sw_nl && t->bridge > 0)
 		delete_link(t->sw_nl, t->bridge);
-	nl_socket_free(t->sw_nl);
+	netlink_close(t->sw_nl);
 	if (t->sw_ns >= 0)
 		close(t->sw_ns);
 	free(t);
@@ -291,12 +256,12 @@ int topo_port_ifindex(const struct topo *t, int host)
 
 int topo_switch_request(struct topo *t, struct nl_msg *msg, struct diag *d)
 {
-	int err = nl_send_auto(t->sw_nl, msg);
+	int err = nl_send_auto(t->sw_nl->sk, msg);
 
 	if (err >= 0)
-		err = nl_wait_for_ack(t->sw_nl);
+		err = nl_wait_for_ack(t->sw_nl->sk);
 	if (err < 0)
-		return topo_nl_fail(d, err, "netlink request (switch of %s)", t->label);
+		return netlink_fail(d, t->sw_nl, err, "netlink request (switch of %s)", t->label);
 	return 0;
 }
 

@@ -42,17 +42,17 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 	rtnl_link_set_addr(peer, mac);
 	nl_addr_put(mac);
 	rtnl_link_put(peer);
-	err = rtnl_link_add(t->sw_nl, veth, NLM_F_CREATE | NLM_F_EXCL);
+	err = rtnl_link_add(t->sw_nl->sk, veth, NLM_F_CREATE | NLM_F_EXCL);
 	rtnl_link_veth_release(veth);
 	if (err < 0)
-		return topo_nl_fail(d, err, "create veth %s/%s for %s (%s)", h->port_name,
+		return netlink_fail(d, t->sw_nl, err, "create veth %s/%s for %s (%s)", h->port_name,
 			       TOPO_HOST_IFNAME, h->name, where);
 	err = topo_link_index(t->sw_nl, h->port_name, &h->port, where, d);
 	if (err || t->net.kind == TOPO_ROUTED)
 		return err;
-	err = rtnl_link_enslave_ifindex(t->sw_nl, t->bridge, h->port);
+	err = rtnl_link_enslave_ifindex(t->sw_nl->sk, t->bridge, h->port);
 	if (err < 0)
-		return topo_nl_fail(d, err, "attach %s to %s (%s)", h->port_name, BRIDGE_NAME, where);
+		return netlink_fail(d, t->sw_nl, err, "attach %s to %s (%s)", h->port_name, BRIDGE_NAME, where);
 	return 0;
 }
 
@@ -93,7 +93,7 @@ static int setup_host(struct topo *t, struct topo_host *h, struct diag *d)
 	int lo, err;
 
 	snprintf(where, sizeof(where), "host %s of %s", h->name, t->label);
-	err = topo_nl_open_in(h->ns, &h->nl, where, d);
+	err = netlink_open_in(h->ns, NETLINK_ROUTE, &h->nl, where, d);
 	if (err)
 		return err;
 	if ((err = topo_link_index(h->nl, "lo", &lo, where, d)) ||
@@ -190,11 +190,11 @@ int topo_host_power_off(struct topo *t, int host, struct diag *d)
 	if (!link)
 		return -ENOMEM;
 	rtnl_link_set_ifindex(link, h->port);
-	err = rtnl_link_delete(t->sw_nl, link);
+	err = rtnl_link_delete(t->sw_nl->sk, link);
 	rtnl_link_put(link);
 	if (err < 0)
-		return topo_nl_fail(d, err, "delete %s (switch of %s)", h->port_name, t->label);
-	nl_socket_free(h->nl);
+		return netlink_fail(d, t->sw_nl, err, "delete %s (switch of %s)", h->port_name, t->label);
+	netlink_close(h->nl);
 	h->nl = NULL;
 	/* the namespace lives on only in the endpoint's sockets, which die
 	 * with it: nothing is left to reach */

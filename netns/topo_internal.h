@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netns/netlink.h"
 #include "netns/topo.h"
 
 #define TOPO_MAX_HOSTS 16
@@ -24,7 +25,7 @@
 struct topo_host {
 	const char *name;
 	int ns;			/* its namespace */
-	struct nl_sock *nl;	/* rtnetlink, bound in its namespace */
+	struct netlink *nl;	/* rtnetlink, bound in its namespace */
 	int ifindex;		/* eth0, in its namespace */
 	int port;		/* its switch port, in the switch namespace */
 	char port_name[IFNAMSIZ];
@@ -40,22 +41,15 @@ struct topo {
 	int family;		/* what the hosts talk over: AF_INET or AF_INET6 */
 	char router_script[1024];	/* routed: the router's own nft table */
 	int sw_ns;
-	struct nl_sock *sw_nl;
+	struct netlink *sw_nl;
 	int bridge;
 	struct topo_host hosts[TOPO_MAX_HOSTS];
 	size_t nhosts;
 };
 
-/* libnl errors are NLE_* codes, not errno: report the text, return -EIO. */
-int topo_nl_fail(struct diag *d, int nlerr, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* An rtnetlink socket that will act on namespace @ns for its lifetime. */
-int topo_nl_open_in(int ns, struct nl_sock **out, const char *where, struct diag *d);
-
-int topo_link_index(struct nl_sock *sk, const char *name, int *ifindex,
+int topo_link_index(struct netlink *nl, const char *name, int *ifindex,
 		    const char *where, struct diag *d);
-int topo_link_set_up(struct nl_sock *sk, int ifindex, bool up, const char *name,
+int topo_link_set_up(struct netlink *nl, int ifindex, bool up, const char *name,
 		     const char *where, struct diag *d);
 
 /* Wait until every link is IF_OPER_UP (see topo.c). */

@@ -10,16 +10,16 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "harness/cli/catalogue.h"
-#include "harness/cli/cli.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "harness/cli/catalogue.h"
+#include "harness/cli/cli.h"
 #include "harness/judge/judge.h"
+#include "harness/model/fault.h"
+#include "harness/model/scenario.h"
 #include "harness/run/rundir.h"
 #include "harness/run/runner.h"
-#include "harness/model/scenario.h"
 #include "harness/run/sysctl.h"
-#include "harness/model/fault.h"
 #include "netns/probe.h"
 #include "reports/report.h"
 

@@ -30,12 +30,6 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	return bad ? -EINVAL : 0;
 }
 
-static int64_t horizon(const struct expect *x)
-{
-	(void)x;
-	return 0;
-}
-
 static int judge(const struct expect *x, const struct evidence *ev,
 		 struct expect_result *r)
 {
@@ -77,7 +71,6 @@ const struct expect_ops expect_delivered = {
 	.name = "delivered",
 	.keys = keys,
 	.load = load,
-	.horizon = horizon,
 	.judge = judge,
 	.describe = describe,
 };

@@ -25,6 +25,7 @@ static int load_error(struct ynode n, struct expect *x, struct diag *d)
 	}
 	for (size_t i = 0; i < count; i++) {
 		struct ynode item = ynode_is_seq(n) ? ynode_item(n, i) : n;
+		char accepted[512];
 		int err;
 
 		if (ynode_need_scalar(item, "error", d)) {
@@ -34,7 +35,7 @@ static int load_error(struct ynode n, struct expect *x, struct diag *d)
 		err = errname_parse(ynode_str(item));
 		if (err < 0) {
 			diag_at(d, ynode_pos(item), "unknown error name: \"%s\" (accepted: %s)",
-				ynode_str(item), errname_accepted());
+				ynode_str(item), errname_accepted(accepted, sizeof(accepted)));
 			bad = true;
 			continue;
 		}

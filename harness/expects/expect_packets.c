@@ -37,12 +37,6 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	return bad ? -EINVAL : 0;
 }
 
-static int64_t horizon(const struct expect *x)
-{
-	(void)x;
-	return 0;
-}
-
 /* Packets sent by a host are counted where they left it (its own capture);
  * with only `to`, where they arrived. Each packet is counted once. */
 static int judge(const struct expect *x, const struct evidence *ev,
@@ -109,7 +103,6 @@ const struct expect_ops expect_packets = {
 	.name = "packets",
 	.keys = keys,
 	.load = load,
-	.horizon = horizon,
 	.judge = judge,
 	.describe = describe,
 };

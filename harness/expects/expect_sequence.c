@@ -114,12 +114,6 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	return bad ? -EINVAL : 0;
 }
 
-static int64_t horizon(const struct expect *x)
-{
-	(void)x;
-	return 0;
-}
-
 /* The pattern at one host's capture, from the `since` step (or the first
  * packet). */
 static int judge(const struct expect *x, const struct evidence *ev,
@@ -187,7 +181,6 @@ const struct expect_ops expect_sequence = {
 	.name = "sequence",
 	.keys = keys,
 	.load = load,
-	.horizon = horizon,
 	.judge = judge,
 	.describe = describe,
 };

@@ -29,7 +29,10 @@ enum drop_what {
 	DROP_RST,
 };
 
-static const char *const what_names[] = { "all", "acks", "data", "syn", "fin", "rst", NULL };
+static const struct name_value what_names[] = {
+	{ "all", DROP_ALL }, { "acks", DROP_ACKS }, { "data", DROP_DATA },
+	{ "syn", DROP_SYN }, { "fin", DROP_FIN }, { "rst", DROP_RST },
+};
 static const char *const keys[] = { "from", "to", "what", "first", "percent", NULL };
 
 #define DROP_MAX_FIRST 1000000L
@@ -55,16 +58,12 @@ static void drop_free(void *priv)
 
 static int parse_what(struct ynode n, enum drop_what *what, struct diag *d)
 {
-	const char *s = ynode_str(n);
+	int v;
 
-	for (int i = 0; s && what_names[i]; i++)
-		if (!strcmp(s, what_names[i])) {
-			*what = i;
-			return 0;
-		}
-	diag_at(d, ynode_pos(n), "bad drop what: \"%s\" (all, acks, data, syn, fin or rst)",
-		s ? s : ynode_kind(n));
-	return -EINVAL;
+	if (ynode_name(n, "drop what", what_names, NAMES_LEN(what_names), &v, d))
+		return -EINVAL;
+	*what = v;
+	return 0;
 }
 
 /* "20", "20%", "0.5": a share of the matching packets, to 0.01 %. */
@@ -99,37 +98,37 @@ static int parse(struct fault *f, struct ynode arg, struct diag *d)
 	if (ynode_need_map(arg, "drop", d) || ynode_check_keys(arg, "drop", keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(arg, "from", "drop", "from: server", &n, d))
-		ret |= fault_hostref_parse(n, "drop from", &p->from, d);
+		ret = err_merge(ret, fault_hostref_parse(n, "drop from", &p->from, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if ((n = ynode_get(arg, "to")).node)
-		ret |= fault_hostref_parse(n, "drop to", &p->to, d);
+		ret = err_merge(ret, fault_hostref_parse(n, "drop to", &p->to, d));
 	if ((n = ynode_get(arg, "what")).node)
-		ret |= parse_what(n, &p->what, d);
+		ret = err_merge(ret, parse_what(n, &p->what, d));
 	if ((n = ynode_get(arg, "first")).node)
-		ret |= ynode_int(n, "drop first", 1, DROP_MAX_FIRST, &p->first, d);
+		ret = err_merge(ret, ynode_int(n, "drop first", 1, DROP_MAX_FIRST, &p->first, d));
 	if ((n = ynode_get(arg, "percent")).node) {
-		ret |= parse_percent(n, &p->per10k, d);
+		ret = err_merge(ret, parse_percent(n, &p->per10k, d));
 		if (p->first) {
 			diag_at(d, ynode_pos(n), "drop takes first or percent, not both");
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int validate(struct fault *f, const struct scenario *sc, struct diag *d)
 {
 	struct drop *p = f->priv;
-	int ret = fault_hostref_resolve(&p->from, "drop from", sc, d) |
-		  fault_hostref_resolve(&p->to, "drop to", sc, d);
+	int ret = err_merge(fault_hostref_resolve(&p->from, "drop from", sc, d),
+			    fault_hostref_resolve(&p->to, "drop to", sc, d));
 
 	if (!ret && p->from.index == p->to.index) {
 		diag_at(d, p->to.at, "drop from and to name the same host: \"%s\"", p->to.name);
 		return -EINVAL;
 	}
 	f->host = p->from.index;
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 /* One rule per TCP header length: see the comment at the top. */
@@ -175,7 +174,7 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 	case DROP_FIN:
 	case DROP_RST:
 		fprintf(s, "    %s tcp flags & %s == %s jump pick\n", base,
-			what_names[p->what], what_names[p->what]);
+			what_names[p->what].name, what_names[p->what].name);
 		break;
 	}
 	fprintf(s, "  }\n  chain pick {\n");

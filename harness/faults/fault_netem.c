@@ -75,35 +75,35 @@ static int parse(struct fault *f, struct ynode arg, struct diag *d)
 	if (ynode_need_map(arg, "netem", d) || ynode_check_keys(arg, "netem", keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(arg, "host", "netem", "host: client", &n, d)) {
-		ret |= fault_parse_host(f, n, d);
+		ret = err_merge(ret, fault_parse_host(f, n, d));
 		f->arg_at = ynode_pos(n);
 	} else {
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	}
 	if ((n = ynode_get(arg, "delay")).node)
-		ret |= ynode_duration(n, "netem delay", &p->delay_ns, d);
+		ret = err_merge(ret, ynode_duration(n, "netem delay", &p->delay_ns, d));
 	if ((n = ynode_get(arg, "jitter")).node)
-		ret |= ynode_duration(n, "netem jitter", &p->jitter_ns, d);
+		ret = err_merge(ret, ynode_duration(n, "netem jitter", &p->jitter_ns, d));
 	if ((n = ynode_get(arg, "loss")).node)
-		ret |= parse_percent(n, "loss", &p->loss, d);
+		ret = err_merge(ret, parse_percent(n, "loss", &p->loss, d));
 	if ((n = ynode_get(arg, "duplicate")).node)
-		ret |= parse_percent(n, "duplicate", &p->duplicate, d);
+		ret = err_merge(ret, parse_percent(n, "duplicate", &p->duplicate, d));
 	if ((n = ynode_get(arg, "corrupt")).node)
-		ret |= parse_percent(n, "corrupt", &p->corrupt, d);
+		ret = err_merge(ret, parse_percent(n, "corrupt", &p->corrupt, d));
 	if ((n = ynode_get(arg, "reorder")).node) {
-		ret |= parse_percent(n, "reorder", &p->reorder, d);
+		ret = err_merge(ret, parse_percent(n, "reorder", &p->reorder, d));
 		if (!ret && p->reorder > 0 && !p->delay_ns) {
 			diag_at(d, ynode_pos(n), "netem reorder needs a delay: packets can only jump a queue of delayed ones");
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	if ((n = ynode_get(arg, "rate")).node)
-		ret |= parse_rate(n, &p->rate_bps, d);
+		ret = err_merge(ret, parse_rate(n, &p->rate_bps, d));
 	if ((n = ynode_get(arg, "seed")).node) {
-		ret |= ynode_int(n, "netem seed", 1, LONG_MAX, &seed, d);
+		ret = err_merge(ret, ynode_int(n, "netem seed", 1, LONG_MAX, &seed, d));
 		p->seed = (uint64_t)seed;
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int request_port(struct fault_ctx *ctx, int host, struct nl_msg *msg, const char *what,

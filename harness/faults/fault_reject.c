@@ -25,12 +25,12 @@
 static const char *const reset_keys[] = { "from", "to", "count", NULL };
 static const char *const unreach_keys[] = { "from", "to", "type", "count", NULL };
 
-/* scenario word, nft icmpx code */
-static const char *const types[][2] = {
-	{ "host", "host-unreachable" },
-	{ "net", "no-route" },
-	{ "port", "port-unreachable" },
-	{ "admin", "admin-prohibited" },
+/* The scenario's words for the ICMP error, and nft's icmpx code for each. */
+static const struct name_value types[] = {
+	{ "host", 0 }, { "net", 1 }, { "port", 2 }, { "admin", 3 },
+};
+static const char *const icmpx_codes[] = {
+	"host-unreachable", "no-route", "port-unreachable", "admin-prohibited",
 };
 
 struct reject {
@@ -52,16 +52,7 @@ static void reject_free(void *priv)
 
 static int parse_type(struct ynode n, int *type, struct diag *d)
 {
-	const char *s = ynode_str(n);
-
-	for (size_t i = 0; s && i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(s, types[i][0])) {
-			*type = (int)i;
-			return 0;
-		}
-	diag_at(d, ynode_pos(n), "bad unreachable type: \"%s\" (host, net, port or admin)",
-		s ? s : ynode_kind(n));
-	return -EINVAL;
+	return ynode_name(n, "unreachable type", types, NAMES_LEN(types), type, d);
 }
 
 static int parse_common(struct fault *f, struct ynode arg, const char *const *keys,
@@ -81,18 +72,18 @@ static int parse_common(struct fault *f, struct ynode arg, const char *const *ke
 		return -EINVAL;
 	snprintf(what, sizeof(what), "%s from", kind);
 	if (!ynode_need_key(arg, "from", kind, "from: client", &n, d))
-		ret |= fault_hostref_parse(n, what, &r->from, d);
+		ret = err_merge(ret, fault_hostref_parse(n, what, &r->from, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	snprintf(what, sizeof(what), "%s to", kind);
 	if ((n = ynode_get(arg, "to")).node)
-		ret |= fault_hostref_parse(n, what, &r->to, d);
+		ret = err_merge(ret, fault_hostref_parse(n, what, &r->to, d));
 	snprintf(what, sizeof(what), "%s count", kind);
 	if ((n = ynode_get(arg, "count")).node)
-		ret |= ynode_int(n, what, 1, REJECT_MAX_COUNT, &r->count, d);
+		ret = err_merge(ret, ynode_int(n, what, 1, REJECT_MAX_COUNT, &r->count, d));
 	if ((n = ynode_get(arg, "type")).node)
-		ret |= parse_type(n, &r->type, d);
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, parse_type(n, &r->type, d));
+	return ret;
 }
 
 static int parse_reset(struct fault *f, struct ynode arg, struct diag *d)
@@ -113,15 +104,15 @@ static int validate(struct fault *f, const struct scenario *sc, struct diag *d)
 
 	snprintf(from, sizeof(from), "%s from", f->ops->name);
 	snprintf(to, sizeof(to), "%s to", f->ops->name);
-	ret = fault_hostref_resolve(&r->from, from, sc, d) |
-	      fault_hostref_resolve(&r->to, to, sc, d);
+	ret = err_merge(fault_hostref_resolve(&r->from, from, sc, d),
+			fault_hostref_resolve(&r->to, to, sc, d));
 	if (!ret && r->from.index == r->to.index) {
 		diag_at(d, r->to.at, "%s from and to name the same host: \"%s\"",
 			f->ops->name, r->to.name);
 		return -EINVAL;
 	}
 	f->host = r->from.index;
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int apply(const struct fault *f, struct fault_ctx *ctx, const char *what,
@@ -164,7 +155,7 @@ static int apply_unreachable(const struct fault *f, struct fault_ctx *ctx, struc
 	const struct reject *r = f->priv;
 	char verdict[96];
 
-	snprintf(verdict, sizeof(verdict), "reject with icmpx type %s", types[r->type][1]);
+	snprintf(verdict, sizeof(verdict), "reject with icmpx type %s", icmpx_codes[r->type]);
 	return apply(f, ctx, "meta protocol { ip, ip6 }", verdict, d);
 }
 

@@ -68,7 +68,8 @@ struct expect_ops {
 	 * checked already). Returns 0 or -EINVAL with every problem in @d. */
 	int (*load)(struct ynode n, const struct scenario *sc, struct expect *x,
 		    struct diag *d);
-	/* How long after its reference the run must last to decide @x. */
+	/* How long after its reference the run must last to decide @x; NULL
+	 * when the kind needs nothing beyond the scenario's steps. */
 	int64_t (*horizon)(const struct expect *x);
 	/* Judge @x on @ev: fill the values of @r (verdict, outcome, measured,
 	 * bounds, evidence). Returns 0 or -ENOMEM. */

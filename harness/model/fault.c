@@ -85,15 +85,7 @@ int fault_parse_host(struct fault *f, struct ynode arg, struct diag *d)
 int fault_validate_host(struct fault *f, const struct scenario *sc,
 			struct diag *d)
 {
-	char names[128];
-
-	f->host = scenario_host_index(sc, f->host_name);
-	if (f->host != HOST_NONE)
-		return 0;
-	diag_at(d, f->arg_at, "unknown host in %s: \"%s\" (hosts: %s)",
-		f->ops->name, f->host_name,
-		scenario_host_names(sc, names, sizeof(names)));
-	return -EINVAL;
+	return scenario_host_ref(sc, f->host_name, f->arg_at, f->ops->name, &f->host, d);
 }
 
 /* Faults of the whole network take no argument: `{ switch-off: }`, or the
@@ -134,15 +126,8 @@ int fault_hostref_parse(struct ynode n, const char *what,
 int fault_hostref_resolve(struct fault_hostref *ref, const char *what,
 			  const struct scenario *sc, struct diag *d)
 {
-	char names[128];
-
 	ref->index = HOST_NONE;
 	if (!ref->name)
 		return 0;
-	ref->index = scenario_host_index(sc, ref->name);
-	if (ref->index != HOST_NONE)
-		return 0;
-	diag_at(d, ref->at, "unknown host in %s: \"%s\" (hosts: %s)", what, ref->name,
-		scenario_host_names(sc, names, sizeof(names)));
-	return -EINVAL;
+	return scenario_host_ref(sc, ref->name, ref->at, what, &ref->index, d);
 }

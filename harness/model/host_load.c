@@ -52,22 +52,22 @@ static int load_keepalive(struct ynode n, struct keepalive *ka, struct diag *d)
 
 	if (ynode_need_map(n, "keepalive", d))
 		return -EINVAL;
-	ret |= ynode_check_keys(n, "keepalive", keepalive_keys, d);
+	ret = err_merge(ret, ynode_check_keys(n, "keepalive", keepalive_keys, d));
 	if (!ynode_need_key(n, "idle", "keepalive", "idle: 2s", &idle, d))
-		ret |= load_keepalive_time(idle, "idle", &ka->idle_ns, d);
+		ret = err_merge(ret, load_keepalive_time(idle, "idle", &ka->idle_ns, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if (!ynode_need_key(n, "interval", "keepalive", "interval: 1s", &intvl, d))
-		ret |= load_keepalive_time(intvl, "interval", &ka->interval_ns, d);
+		ret = err_merge(ret, load_keepalive_time(intvl, "interval", &ka->interval_ns, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if (!ynode_need_key(n, "count", "keepalive", "count: 3", &count, d))
-		ret |= ynode_int(count, "keepalive count", 1, KEEPALIVE_MAX_COUNT,
-				 &ka->count, d);
+		ret = err_merge(ret, ynode_int(count, "keepalive count", 1, KEEPALIVE_MAX_COUNT,
+				 &ka->count, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	ka->on = true;
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 /* A duration that must lie in [min, max] and be a multiple of @unit
@@ -106,26 +106,26 @@ static int load_heartbeat(struct ynode n, struct heartbeat *hb, struct diag *d)
 
 	if (ynode_need_map(n, "heartbeat", d))
 		return -EINVAL;
-	ret |= ynode_check_keys(n, "heartbeat", heartbeat_keys, d);
+	ret = err_merge(ret, ynode_check_keys(n, "heartbeat", heartbeat_keys, d));
 	hb->bytes = HEARTBEAT_BYTES;
 	if ((v = ynode_get(n, "send-every")).node)
-		ret |= load_period(v, "heartbeat send-every", &hb->send_every_ns, d);
+		ret = err_merge(ret, load_period(v, "heartbeat send-every", &hb->send_every_ns, d));
 	if ((v = ynode_get(n, "bytes")).node)
-		ret |= ynode_int(v, "heartbeat bytes", 1, PERIODIC_MAX_BYTES, &hb->bytes, d);
+		ret = err_merge(ret, ynode_int(v, "heartbeat bytes", 1, PERIODIC_MAX_BYTES, &hb->bytes, d));
 	if ((v = ynode_get(n, "timeout")).node)
-		ret |= load_period(v, "heartbeat timeout", &hb->timeout_ns, d);
+		ret = err_merge(ret, load_period(v, "heartbeat timeout", &hb->timeout_ns, d));
 	if ((v = ynode_get(n, "poll")).node) {
-		ret |= load_period(v, "heartbeat poll", &hb->poll_ns, d);
+		ret = err_merge(ret, load_period(v, "heartbeat poll", &hb->poll_ns, d));
 		if (!ynode_get(n, "timeout").node) {
 			diag_at(d, ynode_pos(v), "heartbeat poll needs a timeout to check (e.g. heartbeat: { timeout: 3s, poll: 1s })");
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	if (!ynode_get(n, "send-every").node && !ynode_get(n, "timeout").node) {
 		diag_at(d, ynode_pos(n), "a heartbeat needs send-every (to send one), timeout (to watch for one), or both");
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int load_traffic(struct ynode n, struct traffic *tr, struct diag *d)
@@ -135,36 +135,31 @@ static int load_traffic(struct ynode n, struct traffic *tr, struct diag *d)
 
 	if (ynode_need_map(n, "traffic", d))
 		return -EINVAL;
-	ret |= ynode_check_keys(n, "traffic", traffic_keys, d);
+	ret = err_merge(ret, ynode_check_keys(n, "traffic", traffic_keys, d));
 	if (!ynode_need_key(n, "every", "traffic", "every: 100ms", &v, d))
-		ret |= load_period(v, "traffic every", &tr->every_ns, d);
+		ret = err_merge(ret, load_period(v, "traffic every", &tr->every_ns, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if (!ynode_need_key(n, "bytes", "traffic", "bytes: 100", &v, d))
-		ret |= ynode_int(v, "traffic bytes", 1, PERIODIC_MAX_BYTES, &tr->bytes, d);
+		ret = err_merge(ret, ynode_int(v, "traffic bytes", 1, PERIODIC_MAX_BYTES, &tr->bytes, d));
 	else
-		ret = -EINVAL;
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, -EINVAL);
+	return ret;
 }
 
 static int load_on_detect(struct ynode n, enum on_detect *out, struct diag *d)
 {
-	static const char *const names[] = {
-		[ON_DETECT_CLOSE] = "close",
-		[ON_DETECT_SHUTDOWN_WRITE] = "shutdown-write",
-		[ON_DETECT_KEEP] = "keep",
+	static const struct name_value names[] = {
+		{ "close", ON_DETECT_CLOSE },
+		{ "shutdown-write", ON_DETECT_SHUTDOWN_WRITE },
+		{ "keep", ON_DETECT_KEEP },
 	};
-	const char *s = ynode_str(n);
+	int v;
 
-	if (ynode_need_scalar(n, "on-detect", d))
+	if (ynode_name(n, "on-detect", names, NAMES_LEN(names), &v, d))
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*out = (enum on_detect)i;
-			return 0;
-		}
-	diag_at(d, ynode_pos(n), "bad on-detect: \"%s\" (close, shutdown-write or keep)", s);
-	return -EINVAL;
+	*out = v;
+	return 0;
 }
 
 /* "server:7000": the host part is resolved later, in host_check_peers(). */
@@ -227,16 +222,9 @@ static int load_role(struct ynode n, struct scenario *sc, struct host *h,
 int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
 		  int *host, struct diag *d)
 {
-	char names[128];
-
 	if (ynode_need_scalar(n, what, d))
 		return -EINVAL;
-	*host = scenario_host_index(sc, ynode_str(n));
-	if (*host != HOST_NONE)
-		return 0;
-	diag_at(d, ynode_pos(n), "unknown host in %s: \"%s\" (hosts: %s)", what,
-		ynode_str(n), scenario_host_names(sc, names, sizeof(names)));
-	return -EINVAL;
+	return scenario_host_ref(sc, ynode_str(n), ynode_pos(n), what, host, d);
 }
 
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
@@ -250,29 +238,29 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 	p->reads = true;
 	if (ynode_need_map(n, h->name, d))
 		return -EINVAL;
-	ret |= ynode_check_keys(n, h->name, peer_keys, d);
-	ret |= load_role(n, sc, h, d);
+	ret = err_merge(ret, ynode_check_keys(n, h->name, peer_keys, d));
+	ret = err_merge(ret, load_role(n, sc, h, d));
 	if ((v = ynode_get(n, "keepalive")).node)
-		ret |= load_keepalive(v, &p->keepalive, d);
+		ret = err_merge(ret, load_keepalive(v, &p->keepalive, d));
 	if ((v = ynode_get(n, "user-timeout")).node)
-		ret |= load_user_timeout(v, &p->user_timeout_ns, d);
+		ret = err_merge(ret, load_user_timeout(v, &p->user_timeout_ns, d));
 	if ((v = ynode_get(n, "linger")).node) {
 		p->linger = true;
-		ret |= load_bounded(v, "linger", 0, LINGER_MAX_S * NS_PER_S, NS_PER_S,
+		ret = err_merge(ret, load_bounded(v, "linger", 0, LINGER_MAX_S * NS_PER_S, NS_PER_S,
 				    "whole seconds from 0s to 3600s: SO_LINGER counts seconds",
-				    &p->linger_ns, d);
+				    &p->linger_ns, d));
 	}
 	if ((v = ynode_get(n, "heartbeat")).node)
-		ret |= load_heartbeat(v, &p->heartbeat, d);
+		ret = err_merge(ret, load_heartbeat(v, &p->heartbeat, d));
 	if ((v = ynode_get(n, "traffic")).node)
-		ret |= load_traffic(v, &p->traffic, d);
+		ret = err_merge(ret, load_traffic(v, &p->traffic, d));
 	if ((v = ynode_get(n, "zero-byte-probe")).node)
-		ret |= load_period(v, "zero-byte-probe", &p->zero_probe_ns, d);
+		ret = err_merge(ret, load_period(v, "zero-byte-probe", &p->zero_probe_ns, d));
 	if ((v = ynode_get(n, "reads")).node)
-		ret |= ynode_bool(v, "reads", &p->reads, d);
+		ret = err_merge(ret, ynode_bool(v, "reads", &p->reads, d));
 	if ((v = ynode_get(n, "on-detect")).node)
-		ret |= load_on_detect(v, &p->on_detect, d);
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, load_on_detect(v, &p->on_detect, d));
+	return ret;
 }
 
 int host_check_peers(struct scenario *sc, struct diag *d)
@@ -289,11 +277,11 @@ int host_check_peers(struct scenario *sc, struct diag *d)
 		if (p->target == (int)i) {
 			diag_at(d, sc->hosts[i].at, "%s connects to itself: it must connect to another host",
 				sc->hosts[i].name);
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		} else if (t->peer.role != PEER_LISTEN || t->peer.port != p->port) {
 			diag_at(d, sc->hosts[i].at, "%s connects to %s:%u, but %s does not listen there",
 				sc->hosts[i].name, t->name, p->port, t->name);
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	return ret;
@@ -309,18 +297,18 @@ static int load_sysctl(struct ynode key, struct ynode val, struct sysctl *s,
 
 	s->at = ynode_pos(key);
 	s->value_at = ynode_pos(val);
-	ret |= ynode_strdup(key, "a sysctl name", &s->key, d);
-	ret |= ynode_strdup(val, "a sysctl value", &s->value, d);
+	ret = err_merge(ret, ynode_strdup(key, "a sysctl name", &s->key, d));
+	ret = err_merge(ret, ynode_strdup(val, "a sysctl value", &s->value, d));
 	if (s->key && regexec(re, s->key, 0, NULL, 0)) {
 		diag_at(d, s->at, "bad sysctl name: \"%s\" (a net.* name as sysctl(8) writes it, e.g. net.ipv4.tcp_retries2: only the net tree is per namespace)",
 			s->key);
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	}
 	if (s->value && strpbrk(s->value, "\n")) {
 		diag_at(d, s->value_at, "bad sysctl value: \"%s\" (one line)", s->value);
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int load_sysctls(struct ynode n, struct host *h, struct diag *d)
@@ -334,8 +322,8 @@ static int load_sysctls(struct ynode n, struct host *h, struct diag *d)
 	if (!h->sysctls || regcomp(&re, "^net(\\.[A-Za-z0-9_-]+)+$", REG_EXTENDED | REG_NOSUB))
 		return -ENOMEM;
 	for (size_t i = 0; i < ynode_len(n); i++) {
-		ret |= load_sysctl(ynode_key(n, i), ynode_value(n, i),
-				   &h->sysctls[h->nsysctls], &re, d);
+		ret = err_merge(ret, load_sysctl(ynode_key(n, i), ynode_value(n, i),
+				   &h->sysctls[h->nsysctls], &re, d));
 		h->nsysctls++;
 	}
 	regfree(&re);
@@ -346,9 +334,9 @@ static int load_sysctls(struct ynode n, struct host *h, struct diag *d)
 			    !strcmp(h->sysctls[i].key, h->sysctls[j].key)) {
 				diag_at(d, h->sysctls[i].at, "duplicate sysctl: \"%s\" (first set at line %d)",
 					h->sysctls[i].key, h->sysctls[j].at.line);
-				ret = -EINVAL;
+				ret = err_merge(ret, -EINVAL);
 			}
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d)
@@ -370,11 +358,11 @@ int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d)
 			continue;
 		if (ynode_need_map(hn, h->name, d) ||
 		    ynode_check_keys(hn, h->name, host_keys, d)) {
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 			continue;
 		}
 		if ((v = ynode_get(hn, "sysctl")).node)
-			ret |= load_sysctls(v, h, d);
+			ret = err_merge(ret, load_sysctls(v, h, d));
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }

@@ -16,50 +16,38 @@ static const char *const topology_keys[] = {
 
 int net_load_family(struct ynode n, struct net_config *net, struct diag *d)
 {
-	if (ynode_need_scalar(n, "family", d))
-		return -EINVAL;
-	if (!strcmp(ynode_str(n), "ipv4"))
-		net->family = AF_INET;
-	else if (!strcmp(ynode_str(n), "ipv6"))
-		net->family = AF_INET6;
-	else {
-		diag_at(d, ynode_pos(n), "bad family: \"%s\" (ipv4 or ipv6)", ynode_str(n));
-		return -EINVAL;
-	}
-	return 0;
+	static const struct name_value names[] = {
+		{ "ipv4", AF_INET }, { "ipv6", AF_INET6 },
+	};
+
+	return ynode_name(n, "family", names, NAMES_LEN(names), &net->family, d);
 }
 
 static int load_kind(struct ynode n, struct net_config *net, struct diag *d)
 {
-	if (ynode_need_scalar(n, "topology", d))
+	static const struct name_value names[] = {
+		{ "switched", NET_SWITCHED }, { "routed", NET_ROUTED },
+	};
+	int kind;
+
+	if (ynode_name(n, "topology", names, NAMES_LEN(names), &kind, d))
 		return -EINVAL;
-	if (!strcmp(ynode_str(n), "switched"))
-		net->kind = NET_SWITCHED;
-	else if (!strcmp(ynode_str(n), "routed"))
-		net->kind = NET_ROUTED;
-	else {
-		diag_at(d, ynode_pos(n), "bad topology: \"%s\" (switched or routed)", ynode_str(n));
-		return -EINVAL;
-	}
+	net->kind = kind;
 	return 0;
 }
 
 static int load_untracked(struct ynode n, struct net_config *net, struct diag *d)
 {
-	static const char *const names[] = {
-		[UNTRACKED_PICKUP] = "pickup", [UNTRACKED_DROP] = "drop",
-		[UNTRACKED_RESET] = "reset",
+	static const struct name_value names[] = {
+		{ "pickup", UNTRACKED_PICKUP }, { "drop", UNTRACKED_DROP },
+		{ "reset", UNTRACKED_RESET },
 	};
+	int untracked;
 
-	if (ynode_need_scalar(n, "untracked", d))
+	if (ynode_name(n, "untracked", names, NAMES_LEN(names), &untracked, d))
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(ynode_str(n), names[i])) {
-			net->untracked = (enum untracked)i;
-			return 0;
-		}
-	diag_at(d, ynode_pos(n), "bad untracked: \"%s\" (pickup, drop or reset)", ynode_str(n));
-	return -EINVAL;
+	net->untracked = untracked;
+	return 0;
 }
 
 /* What only a NAT router has. */
@@ -86,26 +74,26 @@ int net_load_topology(struct ynode n, struct net_config *net, struct diag *d)
 	    load_kind(v, net, d))
 		return -EINVAL;
 	if ((v = ynode_get(n, "nat")).node) {
-		ret |= ynode_bool(v, "nat", &net->nat, d);
+		ret = err_merge(ret, ynode_bool(v, "nat", &net->nat, d));
 		if (!ret && net->nat && net->kind != NET_ROUTED) {
 			diag_at(d, ynode_pos(v), "nat needs a router (kind: routed)");
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	if ((v = ynode_get(n, "conntrack-timeout")).node) {
-		ret |= need_nat(v, net, "conntrack-timeout", d);
+		ret = err_merge(ret, need_nat(v, net, "conntrack-timeout", d));
 		if (!ret && !ynode_duration(v, "conntrack-timeout", &net->conntrack_timeout_ns, d) &&
 		    (net->conntrack_timeout_ns % NS_PER_S || net->conntrack_timeout_ns < NS_PER_S ||
 		     net->conntrack_timeout_ns > CT_TIMEOUT_MAX_S * NS_PER_S)) {
 			diag_at(d, ynode_pos(v), "bad conntrack-timeout: \"%s\" (whole seconds from 1s to 5 days: the kernel counts it in seconds)",
 				ynode_str(v));
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	if ((v = ynode_get(n, "untracked")).node) {
-		ret |= need_nat(v, net, "untracked", d);
+		ret = err_merge(ret, need_nat(v, net, "untracked", d));
 		if (!ret)
-			ret |= load_untracked(v, net, d);
+			ret = err_merge(ret, load_untracked(v, net, d));
 	}
-	return ret ? -EINVAL : 0;
+	return ret;
 }

@@ -44,6 +44,19 @@ int scenario_host_index(const struct scenario *sc, const char *name)
 	return HOST_NONE;
 }
 
+int scenario_host_ref(const struct scenario *sc, const char *name, struct pos at,
+		      const char *what, int *host, struct diag *d)
+{
+	char names[128];
+
+	*host = scenario_host_index(sc, name);
+	if (*host != HOST_NONE)
+		return 0;
+	diag_at(d, at, "unknown host in %s: \"%s\" (hosts: %s)", what, name,
+		scenario_host_names(sc, names, sizeof(names)));
+	return -EINVAL;
+}
+
 const char *scenario_host_names(const struct scenario *sc, char *buf,
 				size_t len)
 {
@@ -130,7 +143,7 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 			until = step_time_ns(st, st->times - 1);
 		}
 
-		if (e->ops)
+		if (e->ops && e->ops->horizon)
 			until += e->ops->horizon(e);
 		if (until > end)
 			end = until;

@@ -161,6 +161,13 @@ void scenario_free(struct scenario *sc);
 /* Index of the host named @name, or HOST_NONE. */
 int scenario_host_index(const struct scenario *sc, const char *name);
 
+/* The host a scenario names where it refers to one ("from: client", a
+ * fault's target), as an index into sc->hosts; an unknown @name is
+ * reported at @at as "unknown host in <what>: ... (hosts: ...)". The one
+ * resolver of host names. Returns 0 or -EINVAL. */
+int scenario_host_ref(const struct scenario *sc, const char *name, struct pos at,
+		      const char *what, int *host, struct diag *d);
+
 /* "client, server": the host names, for error messages. Writes @buf. */
 const char *scenario_host_names(const struct scenario *sc, char *buf,
 				size_t len);

@@ -39,14 +39,14 @@ static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 		char *claim;
 
 		if (ynode_strdup(item, "a claim", &claim, d)) {
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 			continue;
 		}
 		sc->claims[sc->nclaims++] = claim;
 		if (regexec(&re, claim, 0, NULL, 0)) {
 			diag_at(d, ynode_pos(item), "bad claim id: \"%s\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)",
 				claim);
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 		}
 	}
 	regfree(&re);
@@ -60,26 +60,26 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 
 	if (ynode_need_map(root, "a scenario", d))
 		return -EINVAL;
-	ret |= ynode_check_keys(root, "a scenario", top_keys, d);
+	ret = err_merge(ret, ynode_check_keys(root, "a scenario", top_keys, d));
 	if (!ynode_need_key(root, "name", "a scenario", "name: keepalive notices a pulled cable", &n, d))
-		ret |= ynode_strdup(n, "name", &sc->name, d);
+		ret = err_merge(ret, ynode_strdup(n, "name", &sc->name, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	n = ynode_get(root, "about");
 	if (n.node)
-		ret |= ynode_strdup(n, "about", &sc->about, d);
+		ret = err_merge(ret, ynode_strdup(n, "about", &sc->about, d));
 	n = ynode_get(root, "claims");
 	if (n.node)
-		ret |= load_claims(n, sc, d);
+		ret = err_merge(ret, load_claims(n, sc, d));
 
 	sc->net.kind = NET_SWITCHED;
 	sc->net.family = AF_INET;
 	n = ynode_get(root, "family");
 	if (n.node)
-		ret |= net_load_family(n, &sc->net, d);
+		ret = err_merge(ret, net_load_family(n, &sc->net, d));
 	n = ynode_get(root, "topology");
 	if (n.node)
-		ret |= net_load_topology(n, &sc->net, d);
+		ret = err_merge(ret, net_load_topology(n, &sc->net, d));
 	sc->nhosts = SCENARIO_MAX_HOSTS;
 	for (size_t i = 0; i < sc->nhosts; i++)
 		sc->hosts[i].name = host_names[i];
@@ -87,24 +87,24 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 		const char *example = i ? "server: { listen: 7000 }" : "client: { connect: server:7000 }";
 
 		if (!ynode_need_key(root, sc->hosts[i].name, "a scenario", example, &n, d))
-			ret |= host_load_peer(n, sc, &sc->hosts[i], d);
+			ret = err_merge(ret, host_load_peer(n, sc, &sc->hosts[i], d));
 		else
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 	}
 	if (!ret)
-		ret |= host_check_peers(sc, d);
+		ret = err_merge(ret, host_check_peers(sc, d));
 	n = ynode_get(root, "hosts");
 	if (n.node)
-		ret |= host_load_settings(n, sc, d);
+		ret = err_merge(ret, host_load_settings(n, sc, d));
 
 	n = ynode_get(root, "steps");
 	if (n.node)
-		ret |= step_load_all(n, sc, d);
+		ret = err_merge(ret, step_load_all(n, sc, d));
 	if (!ynode_need_key(root, "expect", "a scenario", "expect: [ { no-detect: { host: server, for: 10s } } ]", &n, d))
-		ret |= expect_load_all(n, sc, d);
+		ret = err_merge(ret, expect_load_all(n, sc, d));
 	else
-		ret = -EINVAL;
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, -EINVAL);
+	return ret;
 }
 
 int scenario_load(const char *path, struct scenario **out, struct diag *d)
@@ -124,7 +124,7 @@ int scenario_load(const char *path, struct scenario **out, struct diag *d)
 	}
 	ret = load_root(ynode_root(&doc), sc, d);
 	if (!ret && d->count) /* a reader that reported but did not fail */
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 out:
 	yaml_document_delete(&doc);
 	if (ret)

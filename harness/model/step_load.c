@@ -8,8 +8,8 @@
 #include <sys/socket.h>
 
 #include "common/duration.h"
-#include "harness/model/host_load.h"
 #include "harness/model/fault.h"
+#include "harness/model/host_load.h"
 
 static const char *const step_keys[] = {
 	"name", "at", "fault", "action", "every", "times", "for", NULL
@@ -31,14 +31,14 @@ static int load_send(struct ynode n, const struct scenario *sc, struct action *a
 	if (ynode_need_map(n, "send", d) || ynode_check_keys(n, "send", send_keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(n, "from", "send", "from: client", &from, d))
-		ret |= host_load_ref(from, "send", sc, &a->host, d);
+		ret = err_merge(ret, host_load_ref(from, "send", sc, &a->host, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if (!ynode_need_key(n, "bytes", "send", "bytes: 100", &bytes, d))
-		ret |= ynode_int(bytes, "send bytes", 1, SEND_MAX_BYTES, &a->bytes, d);
+		ret = err_merge(ret, ynode_int(bytes, "send bytes", 1, SEND_MAX_BYTES, &a->bytes, d));
 	else
-		ret = -EINVAL;
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, -EINVAL);
+	return ret;
 }
 
 static int load_shutdown(struct ynode n, const struct scenario *sc,
@@ -54,13 +54,13 @@ static int load_shutdown(struct ynode n, const struct scenario *sc,
 	    ynode_check_keys(n, "shutdown", shutdown_keys, d))
 		return -EINVAL;
 	if (!ynode_need_key(n, "host", "shutdown", "host: client", &host, d))
-		ret |= host_load_ref(host, "shutdown", sc, &a->host, d);
+		ret = err_merge(ret, host_load_ref(host, "shutdown", sc, &a->host, d));
 	else
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	if (ynode_need_key(n, "how", "shutdown", "how: write", &how, d) ||
 	    ynode_name(how, "shutdown how", hows, NAMES_LEN(hows), &a->how, d))
 		return -EINVAL;
-	return ret ? -EINVAL : 0;
+	return ret;
 }
 
 static int load_action(struct ynode n, const struct scenario *sc, struct action *a,
@@ -111,10 +111,10 @@ static int load_repeat(struct ynode n, struct step *st, struct diag *d)
 	}
 	if (!ynode_duration(every, "every", &st->every_ns, d) && st->every_ns < EVERY_MIN_NS) {
 		diag_at(d, ynode_pos(every), "bad every: \"%s\" (at least 10ms)", ynode_str(every));
-		ret = -EINVAL;
+		ret = err_merge(ret, -EINVAL);
 	}
-	ret |= ynode_int(times, "times", 1, TIMES_MAX, &st->times, d);
-	return ret ? -EINVAL : 0;
+	ret = err_merge(ret, ynode_int(times, "times", 1, TIMES_MAX, &st->times, d));
+	return ret;
 }
 
 /* `for`: a fault that undoes itself. Each occurrence must be over before
@@ -165,14 +165,14 @@ static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 	st->times = 1;
 	if (ynode_need_map(n, "a step", d))
 		return -EINVAL;
-	ret |= ynode_check_keys(n, "a step", step_keys, d);
+	ret = err_merge(ret, ynode_check_keys(n, "a step", step_keys, d));
 	if ((v = ynode_get(n, "name")).node)
-		ret |= load_name(v, sc, st, d);
+		ret = err_merge(ret, load_name(v, sc, st, d));
 	if (!ynode_need_key(n, "at", "a step", "at: 500ms", &at, d))
-		ret |= ynode_duration(at, "at", &st->at_ns, d);
+		ret = err_merge(ret, ynode_duration(at, "at", &st->at_ns, d));
 	else
-		ret = -EINVAL;
-	ret |= load_repeat(n, st, d);
+		ret = err_merge(ret, -EINVAL);
+	ret = err_merge(ret, load_repeat(n, st, d));
 	fault = ynode_get(n, "fault");
 	action = ynode_get(n, "action");
 	if (!!fault.node == !!action.node) {
@@ -183,13 +183,13 @@ static int load_step(struct ynode n, struct scenario *sc, struct step *st,
 		if (fault_parse(fault, &st->fault, d))
 			return -EINVAL;
 		if (st->fault->ops->validate(st->fault, sc, d))
-			ret = -EINVAL;
+			ret = err_merge(ret, -EINVAL);
 	} else {
-		ret |= load_action(action, sc, &st->action, d);
+		ret = err_merge(ret, load_action(action, sc, &st->action, d));
 	}
 	if (!ret)
-		ret |= load_for(n, st, d);
-	return ret ? -EINVAL : 0;
+		ret = err_merge(ret, load_for(n, st, d));
+	return ret;
 }
 
 static int cmp_step(const void *a, const void *b)
@@ -214,9 +214,9 @@ int step_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 	if (!sc->steps)
 		return -ENOMEM;
 	for (size_t i = 0; i < ynode_len(n); i++) {
-		ret |= load_step(ynode_item(n, i), sc, &sc->steps[i], d);
+		ret = err_merge(ret, load_step(ynode_item(n, i), sc, &sc->steps[i], d));
 		sc->nsteps++;
 	}
 	qsort(sc->steps, sc->nsteps, sizeof(*sc->steps), cmp_step);
-	return ret ? -EINVAL : 0;
+	return ret;
 }

@@ -10,8 +10,8 @@
 #include <sys/types.h>
 
 #include "common/diag.h"
-#include "harness/run/events.h"
 #include "harness/model/scenario.h"
+#include "harness/run/events.h"
 
 struct peer_spec {
 	int host;		/* index, stamped on every event */

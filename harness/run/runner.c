@@ -13,12 +13,12 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/errname.h"
+#include "harness/model/fault.h"
 #include "harness/run/events.h"
 #include "harness/run/peer.h"
 #include "harness/run/rundir.h"
 #include "harness/run/schedule.h"
 #include "harness/run/sysctl.h"
-#include "harness/model/fault.h"
 #include "netns/topo.h"
 
 volatile sig_atomic_t runner_stop;
@@ -92,8 +92,9 @@ static int start_captures(struct run *r, const char *dir)
 		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
 			return -ENOMEM;
 		r->cap_paths[i] = path;
-		err = capture_start(topo_host_ns(r->topo, (int)i), TOPO_HOST_IFNAME, path,
-				    &r->caps[i], r->d);
+		err = capture_start(&(struct capture_point){ topo_host_ns(r->topo, (int)i),
+							     TOPO_HOST_IFNAME, name },
+				    path, &r->caps[i], r->d);
 		if (err || (err = record(r, &e)))
 			return err;
 	}
@@ -214,7 +215,8 @@ static int power(void *arg, int host, bool on, struct diag *d)
 	if ((err = topo_host_power_on(r->topo, host, d)) ||
 	    (err = sysctl_apply(&r->sc->hosts[host], topo_host_ns(r->topo, host), d)))
 		return err;
-	return capture_resume(topo_host_ns(r->topo, host), TOPO_HOST_IFNAME,
+	return capture_resume(&(struct capture_point){ topo_host_ns(r->topo, host),
+						       TOPO_HOST_IFNAME, r->sc->hosts[host].name },
 			      r->cap_paths[host], &r->caps[host], d);
 }
 

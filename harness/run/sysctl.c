@@ -7,14 +7,6 @@
 
 #include "netns/netns.h"
 
-static void proc_path(const char *key, char *buf, size_t len)
-{
-	snprintf(buf, len, "/proc/sys/%s", key);
-	for (char *p = buf + strlen("/proc/sys/"); *p; p++)
-		if (*p == '.')
-			*p = '/';
-}
-
 static void report(const struct sysctl *s, int err, struct diag *d)
 {
 	if (err == -ENOENT)
@@ -30,8 +22,7 @@ static int check_here(const struct sysctl *s, struct diag *d)
 {
 	char path[256];
 
-	proc_path(s->key, path, sizeof(path));
-	if (!access(path, F_OK))
+	if (!access(netns_sysctl_path(s->key, path, sizeof(path)), F_OK))
 		return 0;
 	report(s, -ENOENT, d);
 	return -EINVAL;
@@ -55,13 +46,13 @@ int sysctl_check(const struct scenario *sc, struct diag *d)
 			int err;
 
 			if (ns < 0) {
-				ret |= check_here(s, d);
+				ret = err_merge(ret, check_here(s, d));
 				continue;
 			}
 			err = netns_sysctl_write(ns, s->key, s->value, &ignored);
 			if (err) {
 				report(s, err, d);
-				ret = -EINVAL;
+				ret = err_merge(ret, -EINVAL);
 			}
 		}
 	diag_clear(&ignored);

@@ -404,6 +404,31 @@ static void test_heartbeat_timeout(void **state)
 	assert_int_equal(e.cause, ERRNAME_HEARTBEAT);
 }
 
+/* A run directory whose events.jsonl is @lines cannot be judged: the
+ * judge says why, naming @want. */
+static void judge_events(const char *lines, const char *want)
+{
+	struct scenario_result r = { 0 };
+	struct diag d;
+	char path[256];
+	FILE *f;
+
+	make_dir("  - detect: { host: server, within: 5s }\n", false);
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(lines, f);
+	fclose(f);
+	diag_init(&d, NULL);
+	assert_int_equal(judge_run_dir(dir, &r, &d), -EINVAL);
+	assert_int_equal(r.verdict, VERDICT_ERROR);
+	if (!strstr(diag_last(&d), want))
+		fail_msg("\"%s\" does not say \"%s\"", diag_last(&d), want);
+	result_scenario_free(&r);
+	diag_clear(&d);
+	remove_dir();
+}
+
 static void test_unreadable(void **state)
 {
 	struct scenario_result r = { 0 };
@@ -420,38 +445,13 @@ static void test_unreadable(void **state)
 	remove_dir();
 
 	/* a run that never got its connections up has nothing to judge */
-	make_dir("  - detect: { host: server, within: 5s }\n", false);
-	{
-		char path[256];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/events.jsonl", dir);
-		f = fopen(path, "w");
-		fprintf(f, "{\"t_ns\":1,\"event\":\"run-start\"}\n");
-		fclose(f);
-	}
-	diag_init(&d, NULL);
-	assert_int_equal(judge_run_dir(dir, &r, &d), -EINVAL);
-	assert_non_null(strstr(diag_last(&d), "never established"));
-	result_scenario_free(&r);
-	diag_clear(&d);
-
+	judge_events("{\"t_ns\":1,\"event\":\"run-start\"}\n", "never established");
 	/* a corrupt events line is cited by line */
-	{
-		char path[256];
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/events.jsonl", dir);
-		f = fopen(path, "w");
-		fprintf(f, "{\"t_ns\":1,\"event\":\"run-start\"}\n{\"t_ns\":2,\"event\":\"bogus\"}\n");
-		fclose(f);
-	}
-	diag_init(&d, NULL);
-	assert_int_equal(judge_run_dir(dir, &r, &d), -EINVAL);
-	assert_non_null(strstr(diag_last(&d), "events.jsonl:2: not an unplug event"));
-	result_scenario_free(&r);
-	diag_clear(&d);
-	remove_dir();
+	judge_events("{\"t_ns\":1,\"event\":\"run-start\"}\n{\"t_ns\":2,\"event\":\"bogus\"}\n",
+		     "events.jsonl:2: not an unplug event");
+	/* a step the scenario does not have */
+	judge_events("{\"t_ns\":1,\"event\":\"established\"}\n{\"t_ns\":2,\"event\":\"step\",\"step\":7}\n",
+		     "events.jsonl:2: step 7: the scenario has 2 steps");
 }
 
 int main(void)

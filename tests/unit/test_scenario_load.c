@@ -15,12 +15,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness/cli/catalogue.h"
+#include "captures/packet.h"
 #include "common/duration.h"
 #include "common/errname.h"
-#include "captures/packet.h"
-#include "harness/model/scenario.h"
+#include "harness/cli/catalogue.h"
 #include "harness/model/fault.h"
+#include "harness/model/scenario.h"
 
 #define VALID_HEAD_BODY \
 	"server:\n" \
@@ -336,7 +336,7 @@ static void test_fault_arguments(void **state)
 		diag_clear(&d);
 	}
 	expect_error_on(STEP("{ drop: { from: client, what: pings } }"), "pings",
-		     "bad drop what: \"pings\" (all, acks, data, syn, fin or rst)");
+		     "unknown drop what: \"pings\" (accepted: all, acks, data, syn, fin or rst)");
 	expect_error_on(STEP("{ drop: { from: client, first: 3, percent: 5 } }"), "5 }",
 		     "drop takes first or percent, not both");
 	expect_error_on(STEP("{ drop: { from: client, percent: 150 } }"), "150",
@@ -349,7 +349,7 @@ static void test_fault_arguments(void **state)
 	expect_error_on(STEP("{ reset: { from: client, type: host } }"), "type",
 		     "unknown key in reset: \"type\" (accepted: from, to, count)");
 	expect_error_on(STEP("{ unreachable: { from: client, type: mars } }"), "mars",
-		     "bad unreachable type: \"mars\" (host, net, port or admin)");
+		     "unknown unreachable type: \"mars\" (accepted: host, net, port or admin)");
 	expect_error_on(STEP("{ netem: { host: server, reorder: 25 } }"), "25",
 			"netem reorder needs a delay");
 	expect_error_on(STEP("{ netem: { host: server, rate: fast } }"), "fast",
@@ -417,7 +417,7 @@ static void test_peer_options(void **state)
 	expect_error(VALID_HEAD "  traffic: { every: 1ms, bytes: 1 }\nexpect: []\n", 6, 21,
 		     "bad traffic every: \"1ms\" (from 10ms to 1h");
 	expect_error(VALID_HEAD "  on-detect: reboot\nexpect: []\n", 6, 14,
-		     "bad on-detect: \"reboot\" (close, shutdown-write or keep)");
+		     "unknown on-detect: \"reboot\" (accepted: close, shutdown-write or keep)");
 	expect_error(VALID_HEAD "  reads: maybe\nexpect: []\n", 6, 10, "reads");
 	expect_error("name: t\nhosts: { router: {} }\n" VALID_HEAD_BODY "expect: []\n", 2, 10,
 		     "unknown key in hosts: \"router\"");
@@ -588,9 +588,9 @@ static void test_network(void **state)
 	scenario_free(sc);
 
 	expect_error("name: t\nfamily: ipv5\n" VALID_HEAD_BODY "expect: []\n", 2, 9,
-		     "bad family: \"ipv5\" (ipv4 or ipv6)");
+		     "unknown family: \"ipv5\" (accepted: ipv4 or ipv6)");
 	expect_error("name: t\ntopology: mesh\n" VALID_HEAD_BODY "expect: []\n", 2, 11,
-		     "bad topology: \"mesh\" (switched or routed)");
+		     "unknown topology: \"mesh\" (accepted: switched or routed)");
 	expect_error("name: t\ntopology: { kind: switched, nat: true }\n" VALID_HEAD_BODY "expect: []\n",
 		     2, 34, "nat needs a router (kind: routed)");
 	expect_error("name: t\ntopology: { kind: routed, conntrack-timeout: 30s }\n" VALID_HEAD_BODY
@@ -598,7 +598,7 @@ static void test_network(void **state)
 	expect_error("name: t\ntopology: { kind: routed, nat: true, conntrack-timeout: 1500ms }\n"
 		     VALID_HEAD_BODY "expect: []\n", 2, 57, "bad conntrack-timeout: \"1500ms\" (whole seconds");
 	expect_error("name: t\ntopology: { kind: routed, nat: true, untracked: ignore }\n"
-		     VALID_HEAD_BODY "expect: []\n", 2, 49, "bad untracked: \"ignore\" (pickup, drop or reset)");
+		     VALID_HEAD_BODY "expect: []\n", 2, 49, "unknown untracked: \"ignore\" (accepted: pickup, drop or reset)");
 	expect_error(STEP("{ nat-expire: }"), 8, 14,
 		     "nat-expire needs a NAT router (topology: { kind: routed, nat: true })");
 }
