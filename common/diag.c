@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vec.h"
+
 void diag_init(struct diag *d, const char *file)
 {
 	memset(d, 0, sizeof(*d));
@@ -12,17 +14,8 @@ void diag_init(struct diag *d, const char *file)
 
 static void diag_push(struct diag *d, char *msg)
 {
-	char **grown;
-
-	if (!msg)
-		return;
-	grown = realloc(d->msgs, (d->count + 1) * sizeof(*d->msgs));
-	if (!grown) {
+	if (msg && vec_push(&d->msgs, &d->count, &d->cap, sizeof(msg), &msg))
 		free(msg);
-		return;
-	}
-	d->msgs = grown;
-	d->msgs[d->count++] = msg;
 }
 
 static char *vformat(const char *prefix, const char *fmt, va_list ap)
@@ -80,4 +73,5 @@ void diag_clear(struct diag *d)
 	free(d->msgs);
 	d->msgs = NULL;
 	d->count = 0;
+	d->cap = 0;
 }

@@ -18,6 +18,7 @@ struct diag {
 	const char *file;	/* borrowed: the file positions refer to, or NULL */
 	char **msgs;		/* owned */
 	size_t count;
+	size_t cap;
 };
 
 /* Start an empty diagnostic whose positions refer to @file (may be NULL). */

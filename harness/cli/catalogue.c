@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/vec.h"
 #include "harness/run/rundir.h"
 
 #ifndef UNPLUG_CATALOGUE
@@ -25,19 +26,13 @@ const char *catalogue_default_dir(void)
 
 static int push(struct catalogue *c, const char *path, const char *base)
 {
-	struct catalogue_entry *grown = realloc(c->v, (c->n + 1) * sizeof(*grown));
+	struct catalogue_entry e = { strdup(path), rundir_id(path, base) };
 
-	if (!grown)
-		return -ENOMEM;
-	c->v = grown;
-	c->v[c->n].path = strdup(path);
-	c->v[c->n].id = rundir_id(path, base);
-	if (!c->v[c->n].path || !c->v[c->n].id) {
-		free(c->v[c->n].path);
-		free(c->v[c->n].id);
+	if (!e.path || !e.id || vec_push(&c->v, &c->n, &c->cap, sizeof(e), &e)) {
+		free(e.path);
+		free(e.id);
 		return -ENOMEM;
 	}
-	c->n++;
 	return 0;
 }
 

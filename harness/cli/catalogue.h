@@ -15,6 +15,7 @@ struct catalogue_entry {
 struct catalogue {
 	struct catalogue_entry *v;
 	size_t n;
+	size_t cap;
 };
 
 /* Where `unplug run` looks when given no path: the installed catalogue,
