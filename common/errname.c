@@ -24,6 +24,8 @@ static const struct name_value names[] = {
 	{ "EACCES", EACCES },
 	{ "EPERM", EPERM },
 	{ "ENOPROTOOPT", ENOPROTOOPT },
+	{ "EAGAIN", EAGAIN },
+	{ "EBADF", EBADF },
 };
 
 int errname_parse(const char *name)

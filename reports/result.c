@@ -16,6 +16,8 @@ struct expect_result *result_add_expect(struct scenario_result *r)
 	e->cause = -1;
 	e->offset = -1;
 	e->ref_step = -1;
+	e->exit_status = -1;
+	e->want_status = -1;
 	return e;
 }
 
@@ -83,6 +85,11 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_MATCHED] = "matched",
 		[OUTCOME_BROKEN] = "broken",
 		[OUTCOME_CUT_SHORT] = "cut-short",
+		[OUTCOME_SOCKETS_AT] = "sockets-at",
+		[OUTCOME_SOCKETS_BY] = "sockets-by",
+		[OUTCOME_SOCKETS_FOR] = "sockets-for",
+		[OUTCOME_SOCKETS_MAX] = "sockets-max",
+		[OUTCOME_CALLS] = "calls",
 	};
 
 	return names[o];
@@ -90,7 +97,7 @@ const char *outcome_name(enum outcome o)
 
 const char *unit_name(enum result_unit u)
 {
-	static const char *const names[] = { "none", "ns", "packets", "bytes" };
+	static const char *const names[] = { "none", "ns", "packets", "bytes", "sockets" };
 
 	return names[u];
 }

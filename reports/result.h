@@ -26,6 +26,7 @@ enum result_unit {
 	UNIT_NS,		/* a latency or a duration */
 	UNIT_PACKETS,
 	UNIT_BYTES,
+	UNIT_SOCKETS,
 };
 
 /* Why the verdict is what it is: one value per situation, each put into
@@ -47,6 +48,14 @@ enum outcome {
 	OUTCOME_BROKEN,		/* sequence: item `item` got `found`, then `packet` */
 	OUTCOME_CUT_SHORT,	/* sequence: item `item` got `found`, then the
 				 * capture ended */
+	OUTCOME_SOCKETS_AT,	/* sockets: `measured` of them `when_ns` after */
+	OUTCOME_SOCKETS_BY,	/* sockets: `measured` at t_ns, the first moment in
+				 * range (or, failing, at the end of `when_ns`) */
+	OUTCOME_SOCKETS_FOR,	/* sockets: in range all along, or `measured` at
+				 * t_ns, the first moment out of it */
+	OUTCOME_SOCKETS_MAX,	/* sockets: at most `measured` of them, first at
+				 * t_ns */
+	OUTCOME_CALLS,		/* calls: the results of `calls` */
 };
 
 /* A packet that decided a verdict: frame @frame (1-based, as Wireshark
@@ -57,6 +66,15 @@ struct packet_ref {
 };
 
 #define RESULT_MAX_PACKETS 32
+#define RESULT_MAX_CALLS 16
+
+/* One send or recv action's result (calls): its return value or errno. */
+struct call_result {
+	char call[8];		/* "send", "recv" */
+	long ret;		/* bytes; 0 from recv: EOF */
+	int err;		/* errno; 0: none */
+	long event_line;	/* in events.jsonl */
+};
 
 struct expect_result {
 	enum verdict verdict;
@@ -65,21 +83,36 @@ struct expect_result {
 	struct pos at;		/* the expectation in the scenario file */
 	char host[16];		/* whose application, capture or packets; "" */
 	char peer[16];		/* the other end (packets to, delivered to); "" */
+	char by[8];		/* how a host's noticing is seen: "" (the
+				 * built-in peer's calls), "close", "exit", "log" */
+	char via[16];		/* the evidence that showed it: "orphaned",
+				 * "vanished", "FIN", "RST" (close), "" */
 	int cause;		/* what the host noticed: an errno, ERRNAME_EOF
 				 * or ERRNAME_HEARTBEAT; -1: nothing */
 	int causes[8];		/* the causes accepted; none: any */
 	size_t ncauses;
+	int exit_status;	/* by exit: its status; -1: killed or none */
+	int exit_signal;	/* by exit: the signal that killed it; 0: none */
+	int want_status;	/* by exit: the status wanted; -1: any */
+	char log[200];		/* by log: the line that matched */
+	char log_file[32];	/* by log: "server.stdout" */
+	long log_line;		/* by log: its line in that file */
 	enum result_unit unit;
 	int64_t measured;	/* in @unit */
 	int64_t lo, hi;		/* the bounds it must lie in, in @unit (hi
 				 * INT64_MAX: none); no-detect: hi = the period */
 	int64_t offset;		/* delivered: stream offset of the first bad
 				 * byte; -1: none */
-	char what[160];		/* the packets counted ("keepalive-probe") or
-				 * the sequence item ("from server, RST") */
+	char what[160];		/* the packets counted ("keepalive-probe"), the
+				 * sequence item ("from server, RST") or the
+				 * sockets counted ("CLOSE_WAIT on port 7000") */
+	int64_t when_ns;	/* sockets: at, by or for this long after */
+	int port;		/* sockets: the port counted; 0: any */
 	long item;		/* sequence: 1-based item; 0: none */
 	long found;		/* sequence: how many of that item were found */
 	char packet[160];	/* sequence: the packet seen instead */
+	struct call_result calls[RESULT_MAX_CALLS];	/* calls: what they returned */
+	size_t ncalls;
 	int ref_step;		/* index of the step measured from; -1: none */
 	char ref[32];		/* its name ("cable-pull", a step's name), or
 				 * "establishment" / "the first packet" */
@@ -113,8 +146,9 @@ struct run_result {
 	int64_t duration_ns;
 };
 
-/* A new expectation result in @r, zeroed but for cause = -1 and offset =
- * -1; NULL when out of memory. */
+/* A new expectation result in @r, zeroed but for cause, offset,
+ * exit_status, want_status and ref_step, which are -1; NULL when out of
+ * memory. */
 struct expect_result *result_add_expect(struct scenario_result *r);
 
 /* Set e->expected to a copy of @text. Returns 0 or -ENOMEM. */

@@ -2,6 +2,7 @@
  * Every report (terminal, JUnit) takes its sentences from here. */
 #include "reports/result.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,9 +22,75 @@ static const char *cause_str(int cause)
 	return s ? s : "an unknown error";
 }
 
+/* What the host was seen to do: "ETIMEDOUT", "closed (its socket
+ * vanished)", "exited (status 0)", "logged \"bye\"". */
+static const char *noticed_str(const struct expect_result *e, char *buf, size_t len)
+{
+	static const struct { const char *via, *words; } close[] = {
+		{ "vanished", "its socket left the table" },
+		{ "orphaned", "its program let go of its socket" },
+		{ "FIN", "it sent a FIN" },
+		{ "RST", "it sent an RST" },
+	};
+	char sig[32];
+
+	if (!strcmp(e->by, "close")) {
+		const char *how = e->via;
+
+		for (size_t i = 0; i < sizeof(close) / sizeof(close[0]); i++)
+			if (!strcmp(e->via, close[i].via))
+				how = close[i].words;
+		snprintf(buf, len, "closed (%s)", how);
+	} else if (!strcmp(e->by, "exit") && e->exit_signal) {
+		snprintf(sig, sizeof(sig), "SIG%s", sigabbrev_np(e->exit_signal) ?
+			 sigabbrev_np(e->exit_signal) : "?");
+		snprintf(buf, len, "exited (killed by %s)", sig);
+	} else if (!strcmp(e->by, "exit")) {
+		snprintf(buf, len, "exited (status %d)", e->exit_status);
+	} else if (!strcmp(e->by, "log")) {
+		snprintf(buf, len, "logged \"%.150s\"", e->log);
+	} else {
+		snprintf(buf, len, "%s", cause_str(e->cause));
+	}
+	return buf;
+}
+
+/* That it did not: "kept its connection", "detected nothing". */
+static const char *quiet_str(const struct expect_result *e)
+{
+	if (!strcmp(e->by, "close"))
+		return "kept its connection";
+	if (!strcmp(e->by, "exit"))
+		return "kept running";
+	if (!strcmp(e->by, "log"))
+		return "logged no match";
+	return "detected nothing";
+}
+
+/* The budget missed, and what the host did instead. */
+static void nothing(const struct expect_result *e, char *buf, size_t len)
+{
+	static const struct { const char *by, *instead; } how[] = {
+		{ "close", "its connection stayed open; " },
+		{ "exit", "it kept running; " },
+		{ "log", "no line matched; " },
+	};
+	const char *instead = "";
+	char t[32], hi[32];
+
+	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++)
+		if (!strcmp(e->by, how[i].by))
+			instead = how[i].instead;
+	snprintf(buf, len, "%s: nothing detected in the %s after %s (%sbudget %s s)", e->host,
+		 duration_str(e->measured, t, sizeof(t)), e->ref, instead,
+		 duration_secs(e->hi, hi, sizeof(hi)));
+}
+
 static bool cause_accepted(const struct expect_result *e)
 {
-	if (!e->ncauses)
+	if (!strcmp(e->by, "exit"))
+		return e->want_status < 0 || e->want_status == e->exit_status;
+	if (e->by[0] || !e->ncauses)
 		return true;
 	for (size_t i = 0; i < e->ncauses; i++)
 		if (e->causes[i] == e->cause)
@@ -36,6 +103,10 @@ static const char *causes_str(const struct expect_result *e, char *buf, size_t l
 {
 	size_t used = 0;
 
+	if (!strcmp(e->by, "exit")) {
+		snprintf(buf, len, "status %d", e->want_status);
+		return buf;
+	}
 	snprintf(buf, len, "detection");
 	for (size_t i = 0; i < e->ncauses && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? " or " : "",
@@ -59,15 +130,16 @@ static const char *who_str(const struct expect_result *e, char *buf, size_t len)
 
 static void detected(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], lo[32], hi[32], causes[128];
+	char lat[32], lo[32], hi[32], causes[128], what[256];
 
+	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0) {
-		snprintf(buf, len, "%s %s %s before %s", e->host, cause_str(e->cause),
+		snprintf(buf, len, "%s %s %s before %s", e->host, what,
 			 duration_str(-e->measured, lat, sizeof(lat)), e->ref);
 		return;
 	}
-	snprintf(buf, len, "%s %s after %s (window %s–%s s)%s%s", e->host,
-		 cause_str(e->cause), duration_str(e->measured, lat, sizeof(lat)),
+	snprintf(buf, len, "%s %s after %s (window %s–%s s)%s%s", e->host, what,
+		 duration_str(e->measured, lat, sizeof(lat)),
 		 duration_secs(e->lo, lo, sizeof(lo)), duration_secs(e->hi, hi, sizeof(hi)),
 		 cause_accepted(e) ? "" : "; expected ",
 		 cause_accepted(e) ? "" : causes_str(e, causes, sizeof(causes)));
@@ -75,16 +147,74 @@ static void detected(const struct expect_result *e, char *buf, size_t len)
 
 static void not_quiet(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], period[32];
+	char lat[32], period[32], what[256];
 
+	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0)
-		snprintf(buf, len, "%s %s %s before %s; expected none", e->host,
-			 cause_str(e->cause), duration_str(-e->measured, lat, sizeof(lat)),
-			 e->ref);
+		snprintf(buf, len, "%s %s %s before %s; expected none", e->host, what,
+			 duration_str(-e->measured, lat, sizeof(lat)), e->ref);
 	else
-		snprintf(buf, len, "%s %s after %s; expected none for %s s", e->host,
-			 cause_str(e->cause), duration_str(e->measured, lat, sizeof(lat)),
+		snprintf(buf, len, "%s %s after %s; expected none for %s s", e->host, what,
+			 duration_str(e->measured, lat, sizeof(lat)),
 			 duration_secs(e->hi, period, sizeof(period)));
+}
+
+/* "3 CLOSE_WAIT sockets on port 7000" */
+static const char *sockets_str(const struct expect_result *e, int64_t n, char *buf, size_t len)
+{
+	char port[32] = "";
+
+	if (e->port)
+		snprintf(port, sizeof(port), " on port %d", e->port);
+	snprintf(buf, len, "%lld %s socket%s%s", (long long)n, e->what, n == 1 ? "" : "s", port);
+	return buf;
+}
+
+static void sockets(const struct expect_result *e, char *buf, size_t len)
+{
+	char n[200], t[32], w[32];
+	bool ok = e->verdict == VERDICT_PASS;
+
+	sockets_str(e, e->measured, n, sizeof(n));
+	duration_str(e->t_ns - e->ref_t_ns, t, sizeof(t));
+	duration_secs(e->when_ns, w, sizeof(w));
+	if (e->outcome == OUTCOME_SOCKETS_AT)
+		snprintf(buf, len, "%s had %s %s s after %s", e->host, n, w, e->ref);
+	else if (e->outcome == OUTCOME_SOCKETS_BY && ok)
+		snprintf(buf, len, "%s had %s %s after %s (by %s s)", e->host, n, t, e->ref, w);
+	else if (e->outcome == OUTCOME_SOCKETS_BY)
+		snprintf(buf, len, "%s had %s %s s after %s, and never the count wanted before",
+			 e->host, n, w, e->ref);
+	else if (e->outcome == OUTCOME_SOCKETS_FOR && ok)
+		snprintf(buf, len, "%s had %s all along the %s s after %s", e->host, n, w, e->ref);
+	else if (e->outcome == OUTCOME_SOCKETS_FOR)
+		snprintf(buf, len, "%s had %s %s after %s, within the %s s", e->host, n, t, e->ref, w);
+	else if (ok)
+		snprintf(buf, len, "%s had at most %s", e->host, n);
+	else
+		snprintf(buf, len, "%s had %s %s after %s; never more than %lld expected", e->host,
+			 n, t, e->ref, (long long)e->hi);
+}
+
+/* "send ok (10), send ECONNRESET, recv EOF" */
+static void calls(const struct expect_result *e, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s's calls after %s returned:", e->host, e->ref);
+
+	if (!e->ncalls)
+		snprintf(buf + used, len - used, " none (no send or recv)");
+	for (size_t i = 0; i < e->ncalls && used < len; i++) {
+		const struct call_result *c = &e->calls[i];
+
+		if (c->err)
+			used += (size_t)snprintf(buf + used, len - used, "%s %s %s", i ? "," : "",
+						 c->call, cause_str(c->err));
+		else if (!strcmp(c->call, "recv") && !c->ret)
+			used += (size_t)snprintf(buf + used, len - used, "%s recv EOF", i ? "," : "");
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s %s ok (%ld)", i ? "," : "",
+						 c->call, c->ret);
+	}
 }
 
 const char *result_measured_str(const struct expect_result *e, char *buf, size_t len)
@@ -96,11 +226,10 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 		detected(e, buf, len);
 		break;
 	case OUTCOME_NOTHING_DETECTED:
-		snprintf(buf, len, "%s detected nothing in the %s after %s", e->host,
-			 duration_str(e->measured, t, sizeof(t)), e->ref);
+		nothing(e, buf, len);
 		break;
 	case OUTCOME_QUIET:
-		snprintf(buf, len, "%s detected nothing for %s s", e->host,
+		snprintf(buf, len, "%s %s for %s s", e->host, quiet_str(e),
 			 duration_secs(e->hi, secs, sizeof(secs)));
 		break;
 	case OUTCOME_NOT_QUIET:
@@ -135,6 +264,15 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 		snprintf(buf, len, "item %ld (%s): found %ld, then %s, %s after %s", e->item,
 			 e->what, e->found, e->packet, duration_str(e->measured, t, sizeof(t)),
 			 e->ref);
+		break;
+	case OUTCOME_SOCKETS_AT:
+	case OUTCOME_SOCKETS_BY:
+	case OUTCOME_SOCKETS_FOR:
+	case OUTCOME_SOCKETS_MAX:
+		sockets(e, buf, len);
+		break;
+	case OUTCOME_CALLS:
+		calls(e, buf, len);
 		break;
 	case OUTCOME_CUT_SHORT:
 		snprintf(buf, len, "item %ld (%s): found %ld before the capture ended", e->item,

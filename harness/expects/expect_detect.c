@@ -7,11 +7,14 @@
 
 #include "common/duration.h"
 #include "common/errname.h"
+#include "harness/expects/noticed.h"
 #include "harness/judge/evidence.h"
 #include "harness/model/host_load.h"
 #include "reports/result.h"
 
-static const char *const keys[] = { "host", "error", "within", "since", NULL };
+static const char *const keys[] = {
+	"host", "by", "status", "error", "within", "since", NULL
+};
 
 static int load_error(struct ynode n, struct expect *x, struct diag *d)
 {
@@ -70,12 +73,19 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	struct ynode v;
 	bool bad = false;
 
-	if (!ynode_need_key(n, "host", "detect", "host: server", &v, d))
-		bad |= host_load_ref(v, "detect host", sc, &x->host, d) != 0;
+	if (!ynode_need_key(n, "host", "detect", "host: server", &v, d) &&
+	    !host_load_ref(v, "detect host", sc, &x->host, d))
+		bad |= expect_load_by(n, sc, x, d) != 0;
 	else
 		bad = true;
-	if ((v = ynode_get(n, "error")).node)
+	if ((v = ynode_get(n, "error")).node && !bad && x->by != BY_EVENT) {
+		diag_at(d, ynode_pos(v), "error is what the built-in peer's socket calls return; %s says how %s noticed",
+			sc->hosts[x->host].program ? "its program has no such calls: by:" : "by:",
+			sc->hosts[x->host].name);
+		bad = true;
+	} else if (v.node) {
 		bad |= load_error(v, x, d) != 0;
+	}
 	if (!ynode_need_key(n, "within", "detect", "within: 4.5s..5.6s", &v, d))
 		bad |= load_window(v, x, d) != 0;
 	else
@@ -89,25 +99,13 @@ static int64_t horizon(const struct expect *x)
 	return x->hi_ns;
 }
 
-static bool accepted(const struct expect *x, int cause)
-{
-	if (!x->nerrors)
-		return true;
-	for (size_t i = 0; i < x->nerrors; i++)
-		if (x->errors[i] == cause)
-			return true;
-	return false;
-}
-
 static int judge(const struct expect *x, const struct evidence *ev,
 		 struct expect_result *r)
 {
-	const struct event *e = evidence_first_detection(ev, x->host);
 	bool ran = evidence_reference(ev, x, r);
 
 	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
-	memcpy(r->causes, x->errors, x->nerrors * sizeof(x->errors[0]));
-	r->ncauses = x->nerrors;
+	noticed_describe(x, r);
 	r->unit = UNIT_NS;
 	r->lo = x->lo_ns;
 	r->hi = x->hi_ns;
@@ -116,17 +114,14 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		r->outcome = OUTCOME_NO_REFERENCE;
 		return 0;
 	}
-	if (!e) {
+	if (!noticed_first(x, ev, r)) {
 		r->outcome = OUTCOME_NOTHING_DETECTED;
 		r->measured = ev->t_end - r->ref_t_ns;
 		return 0;
 	}
 	r->outcome = OUTCOME_DETECTED;
-	r->cause = evidence_cause(e);
-	r->measured = e->t_ns - r->ref_t_ns;
-	r->t_ns = e->t_ns;
-	r->event_line = evidence_line(ev, e);
-	if (r->measured >= x->lo_ns && r->measured <= x->hi_ns && accepted(x, r->cause))
+	r->measured = r->t_ns - r->ref_t_ns;
+	if (r->measured >= x->lo_ns && r->measured <= x->hi_ns && noticed_accepted(x, r))
 		r->verdict = VERDICT_PASS;
 	return 0;
 }
@@ -140,6 +135,14 @@ static const char *describe(const struct expect *x, const struct scenario *sc,
 	for (size_t i = 0; i < x->nerrors && used < sizeof(errs); i++)
 		used += (size_t)snprintf(errs + used, sizeof(errs) - used, "%s%s", i ? " or " : "",
 					 x->errors[i] == ERRNAME_EOF ? "EOF" : errname_str(x->errors[i]));
+	if (x->by == BY_CLOSE)
+		snprintf(errs, sizeof(errs), "closes its connection");
+	else if (x->by == BY_EXIT && x->exit_status >= 0)
+		snprintf(errs, sizeof(errs), "exits with status %d", x->exit_status);
+	else if (x->by == BY_EXIT)
+		snprintf(errs, sizeof(errs), "exits");
+	else if (x->by == BY_LOG)
+		snprintf(errs, sizeof(errs), "logs /%.120s/", x->log);
 	snprintf(buf, len, "%s %s within %s..%s s of %s", sc->hosts[x->host].name, errs,
 		 duration_secs(x->lo_ns, lo, sizeof(lo)), duration_secs(x->hi_ns, hi, sizeof(hi)),
 		 ref);

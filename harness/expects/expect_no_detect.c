@@ -3,13 +3,15 @@
  *   no-detect: { host: client, for: 8s, since: pull } */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/duration.h"
+#include "harness/expects/noticed.h"
 #include "harness/judge/evidence.h"
 #include "harness/model/host_load.h"
 #include "reports/result.h"
 
-static const char *const keys[] = { "host", "for", "since", NULL };
+static const char *const keys[] = { "host", "by", "status", "for", "since", NULL };
 
 static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		struct diag *d)
@@ -17,8 +19,9 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	struct ynode v;
 	bool bad = false;
 
-	if (!ynode_need_key(n, "host", "no-detect", "host: client", &v, d))
-		bad |= host_load_ref(v, "no-detect host", sc, &x->host, d) != 0;
+	if (!ynode_need_key(n, "host", "no-detect", "host: client", &v, d) &&
+	    !host_load_ref(v, "no-detect host", sc, &x->host, d))
+		bad |= expect_load_by(n, sc, x, d) != 0;
 	else
 		bad = true;
 	if (!ynode_need_key(n, "for", "no-detect", "for: 10s", &v, d))
@@ -37,23 +40,35 @@ static int64_t horizon(const struct expect *x)
 static int judge(const struct expect *x, const struct evidence *ev,
 		 struct expect_result *r)
 {
-	const struct event *e = evidence_first_detection(ev, x->host);
 	bool ran = evidence_reference(ev, x, r);
 	int64_t until = r->ref_t_ns + x->for_ns;
+	struct expect_result seen = *r;
+	bool noticed = ran && noticed_first(x, ev, &seen);
 
 	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
+	noticed_describe(x, r);
 	r->unit = UNIT_NS;
 	r->lo = 0;
 	r->hi = x->for_ns;
 	r->verdict = VERDICT_FAIL;
 	if (!ran) {
 		r->outcome = OUTCOME_NO_REFERENCE;
-	} else if (e && e->t_ns <= until) {
+	} else if (noticed && seen.t_ns <= until) {
+		/* what was seen, and its evidence, but this expectation's own
+		 * description */
+		memcpy(r->via, seen.via, sizeof(r->via));
+		memcpy(r->log, seen.log, sizeof(r->log));
+		memcpy(r->log_file, seen.log_file, sizeof(r->log_file));
+		memcpy(r->packets, seen.packets, sizeof(r->packets));
+		r->npackets = seen.npackets;
+		r->log_line = seen.log_line;
+		r->exit_status = seen.exit_status;
+		r->exit_signal = seen.exit_signal;
+		r->cause = seen.cause;
+		r->t_ns = seen.t_ns;
+		r->event_line = seen.event_line;
 		r->outcome = OUTCOME_NOT_QUIET;
-		r->cause = evidence_cause(e);
-		r->measured = e->t_ns - r->ref_t_ns;
-		r->t_ns = e->t_ns;
-		r->event_line = evidence_line(ev, e);
+		r->measured = seen.t_ns - r->ref_t_ns;
 	} else if (ev->t_end < until) {
 		r->outcome = OUTCOME_RUN_TOO_SHORT;
 		r->measured = ev->t_end - r->ref_t_ns;
@@ -68,9 +83,13 @@ static int judge(const struct expect *x, const struct evidence *ev,
 static const char *describe(const struct expect *x, const struct scenario *sc,
 			    const char *ref, char *buf, size_t len)
 {
+	static const char *const what[] = {
+		[BY_EVENT] = "detects nothing", [BY_CLOSE] = "keeps its connection open",
+		[BY_EXIT] = "keeps running", [BY_LOG] = "logs no match",
+	};
 	char f[32];
 
-	snprintf(buf, len, "%s detects nothing for %s s after %s", sc->hosts[x->host].name,
+	snprintf(buf, len, "%s %s for %s s after %s", sc->hosts[x->host].name, what[x->by],
 		 duration_secs(x->for_ns, f, sizeof(f)), ref);
 	return buf;
 }

@@ -8,6 +8,8 @@ extern const struct expect_ops expect_no_detect;
 extern const struct expect_ops expect_packets;
 extern const struct expect_ops expect_delivered;
 extern const struct expect_ops expect_sequence;
+extern const struct expect_ops expect_sockets;
+extern const struct expect_ops expect_calls;
 
 const struct expect_ops *const expect_kinds[] = {
 	&expect_detect,
@@ -15,6 +17,8 @@ const struct expect_ops *const expect_kinds[] = {
 	&expect_packets,
 	&expect_delivered,
 	&expect_sequence,
+	&expect_sockets,
+	&expect_calls,
 };
 
 const size_t expect_nkinds = sizeof(expect_kinds) / sizeof(expect_kinds[0]);

@@ -12,6 +12,19 @@
 #include "harness/model/scenario.h"
 #include "harness/run/events.h"
 
+/* A line a host's program printed (HOST.stdout, HOST.stderr). */
+struct log_line {
+	int64_t t_ns;		/* when unplug read it */
+	long line;		/* in its file, from 1 */
+	char *text;		/* owned */
+};
+
+struct log_file {
+	char name[32];		/* "server.stdout" */
+	struct log_line *v;
+	size_t n, cap;
+};
+
 struct evidence {
 	const struct scenario *sc;
 	struct event_list ev;	/* event i is line i + 1 of events.jsonl */
@@ -20,6 +33,7 @@ struct evidence {
 	int family[SCENARIO_MAX_HOSTS];
 	uint8_t alias[SCENARIO_MAX_HOSTS][16];	/* seen as, behind a NAT */
 	int alias_family[SCENARIO_MAX_HOSTS];	/* 0: none */
+	struct log_file logs[SCENARIO_MAX_HOSTS][2];	/* stdout, stderr */
 	int64_t t_established;	/* 0: never */
 	int64_t t_ref;		/* the last step that broke something, or
 				 * establishment */

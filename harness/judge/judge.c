@@ -11,6 +11,7 @@
 
 #include "captures/pcap_read.h"
 #include "common/errname.h"
+#include "common/vec.h"
 #include "harness/judge/evidence.h"
 #include "harness/run/rundir.h"
 #include "reports/result.h"
@@ -42,7 +43,7 @@ const struct event *evidence_first_detection(const struct evidence *ev, int host
 	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 
-		if (e->t_ns >= ev->t_established && e->host == host &&
+		if (e->t_ns >= ev->t_established && e->t_ns <= ev->t_end && e->host == host &&
 		    (e->type == EV_EOF || e->type == EV_ERROR ||
 		     e->type == EV_HEARTBEAT_TIMEOUT))
 			return e;
@@ -88,6 +89,56 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 	return err;
 }
 
+/* A program's output file, if the host ran one: "T text" per line. */
+static int read_log(struct log_file *lf, const char *dir, const char *host,
+		    const char *stream, struct diag *d)
+{
+	char *path = NULL, *line = NULL;
+	size_t cap = 0;
+	long lineno = 0;
+	int ret = 0;
+	FILE *f;
+
+	snprintf(lf->name, sizeof(lf->name), "%s.%s", host, stream);
+	if (asprintf(&path, "%s/%s", dir, lf->name) < 0)
+		return -ENOMEM;
+	f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	while (getline(&line, &cap, f) > 0 && !ret) {
+		struct log_line l = { .line = ++lineno };
+		char *text;
+
+		l.t_ns = strtoll(line, &text, 10);
+		if (text == line || *text != ' ') {
+			diag_add(d, "%s/%s:%ld: not a timestamped line (\"T text\")", dir, lf->name,
+				 lineno);
+			ret = -EINVAL;
+			break;
+		}
+		text[strcspn(text, "\n")] = '\0';
+		l.text = strdup(text + 1);
+		if (!l.text || vec_push(&lf->v, &lf->n, &lf->cap, sizeof(l), &l)) {
+			free(l.text);
+			ret = -ENOMEM;
+		}
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+static void free_logs(struct evidence *ev)
+{
+	for (size_t h = 0; h < SCENARIO_MAX_HOSTS; h++)
+		for (size_t k = 0; k < 2; k++) {
+			for (size_t i = 0; i < ev->logs[h][k].n; i++)
+				free(ev->logs[h][k].v[i].text);
+			free(ev->logs[h][k].v);
+		}
+}
+
 /* Find the reference points on the run's clock, and each host's address
  * and capture, from the events. */
 static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
@@ -117,6 +168,15 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 			if ((err = read_host(ev, e, dir, d)))
 				return err;
 		}
+	}
+	for (size_t h = 0; h < sc->nhosts; h++) {
+		int err;
+
+		if (!sc->hosts[h].program)
+			continue;
+		if ((err = read_log(&ev->logs[h][0], dir, sc->hosts[h].name, "stdout", d)) ||
+		    (err = read_log(&ev->logs[h][1], dir, sc->hosts[h].name, "stderr", d)))
+			return err;
 	}
 	if (!ev->t_established) {
 		diag_add(d, "%s: the connections were never established: nothing to judge", dir);
@@ -183,6 +243,7 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 out:
 	free(path);
 	event_list_clear(&ev.ev);
+	free_logs(&ev);
 	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
 		packet_list_clear(&ev.pk[i]);
 	scenario_free(sc);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,10 @@ int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 
 void expect_clear(struct expect *x)
 {
+	free(x->log);
+	x->log = NULL;
+	free(x->results);
+	x->results = NULL;
 	free(x->items);
 	x->items = NULL;
 	x->nitems = 0;
@@ -132,6 +137,63 @@ int expect_load_since(struct ynode map, const struct scenario *sc,
 	diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (%s%s)", ynode_str(v),
 		used ? "named steps: " : "no step has a name: give one name: ", names);
 	return -EINVAL;
+}
+
+static int load_log(struct ynode n, struct expect *x, struct diag *d)
+{
+	struct ynode re;
+	regex_t compiled;
+	char why[128];
+	int rc;
+
+	if (ynode_need_map(n, "by", d) || ynode_check_keys(n, "by", (const char *const[]){ "log", NULL }, d) ||
+	    ynode_need_key(n, "log", "by", "by: { log: \"closing connection\" }", &re, d) ||
+	    ynode_strdup(re, "by log", &x->log, d))
+		return -EINVAL;
+	rc = regcomp(&compiled, x->log, REG_EXTENDED | REG_NOSUB);
+	if (!rc) {
+		regfree(&compiled);
+		return 0;
+	}
+	regerror(rc, &compiled, why, sizeof(why));
+	diag_at(d, ynode_pos(re), "bad by log: \"%s\" (an extended regular expression: %s)", x->log,
+		why);
+	return -EINVAL;
+}
+
+int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x,
+		   struct diag *d)
+{
+	static const struct name_value bys[] = { { "close", BY_CLOSE }, { "exit", BY_EXIT } };
+	const struct host *h = &sc->hosts[x->host];
+	struct ynode by = ynode_get(map, "by"), status = ynode_get(map, "status");
+	int v, ret = 0;
+	long st;
+
+	x->exit_status = -1;
+	x->by = h->program ? BY_CLOSE : BY_EVENT;
+	if (by.node && ynode_is_map(by)) {
+		x->by = BY_LOG;
+		ret = load_log(by, x, d);
+	} else if (by.node && ynode_name(by, "by", bys, NAMES_LEN(bys), &v, d)) {
+		return -EINVAL;
+	} else if (by.node) {
+		x->by = v;
+	}
+	if (status.node && x->by != BY_EXIT) {
+		diag_at(d, ynode_pos(status), "status goes with by: exit (the status the program exits with)");
+		ret = err_merge(ret, -EINVAL);
+	} else if (status.node && !ynode_int(status, "exit status", 0, 255, &st, d)) {
+		x->exit_status = (int)st;
+	} else if (status.node) {
+		ret = err_merge(ret, -EINVAL);
+	}
+	if (!h->program && (x->by == BY_EXIT || x->by == BY_LOG)) {
+		diag_at(d, ynode_pos(by), "%s runs the built-in peer, which neither exits nor logs: by: close, or the peer's own detection (error:)",
+			h->name);
+		ret = err_merge(ret, -EINVAL);
+	}
+	return ret;
 }
 
 int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d)

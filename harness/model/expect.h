@@ -15,6 +15,10 @@
 
 #define EXPECT_MAX_ERRORS 8
 
+/* A send or recv action that returned what it was asked for: a result of
+ * `calls` that is no errno. */
+#define CALL_OK (-1)
+
 struct scenario;
 struct evidence;		/* harness/judge/evidence.h */
 struct expect_result;		/* reports/result.h */
@@ -40,6 +44,24 @@ struct seq_item {
 	bool next;		/* nothing may come between it and the item before */
 };
 
+/* How detect and no-detect see that a host noticed. */
+enum detect_by {
+	BY_EVENT,		/* the built-in peer's socket calls: EOF, errno,
+				 * heartbeat timeout */
+	BY_CLOSE,		/* its connection closed: orphaned or gone from
+				 * the socket table, or its FIN/RST on the wire */
+	BY_EXIT,		/* its program exited */
+	BY_LOG,			/* its program printed a line matching a regex */
+};
+
+/* When a `sockets` count must hold. */
+enum sockets_when {
+	SOCKETS_AT,		/* at that time after the reference */
+	SOCKETS_BY,		/* at some moment up to that time */
+	SOCKETS_FOR,		/* at every moment up to that time */
+	SOCKETS_NEVER_ABOVE,	/* never more than count_hi, all along */
+};
+
 /* One expectation. The fields are the vocabulary the kinds share; each
  * kind's ops say which it reads. */
 struct expect {
@@ -56,6 +78,16 @@ struct expect {
 	int from, to;		/* packets, delivered: host index or HOST_NONE */
 	unsigned kinds;		/* packets: PKIND_* */
 	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
+	enum detect_by by;	/* detect, no-detect */
+	int exit_status;	/* by: exit: the status wanted; -1: any */
+	char *log;		/* by: log: an extended regex (owned) */
+	int state;		/* sockets: TCP_ESTABLISHED... */
+	int port;		/* sockets: local or remote port; 0: any */
+	enum sockets_when when;	/* sockets */
+	int64_t when_ns;	/* sockets: at / by / for this long after */
+	int *results;		/* calls: what each send/recv returns (owned):
+				 * CALL_OK, ERRNAME_EOF or an errno */
+	size_t nresults;
 	int at_host;		/* sequence: whose capture */
 	struct seq_item *items;	/* sequence: the pattern, in order (owned) */
 	size_t nitems;
@@ -100,6 +132,11 @@ void expect_clear(struct expect *x);
 /* `since: <step name>` in @map, if present, into x->since. */
 int expect_load_since(struct ynode map, const struct scenario *sc,
 		      struct expect *x, struct diag *d);
+/* `by:` of detect and no-detect (close, exit, { log: REGEX }, with
+ * `status:` for exit), or the default for x->host: the built-in peer's
+ * own events, a program's close. */
+int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x,
+		   struct diag *d);
 /* A packet kind or a list of them, or-ed into *kinds (PKIND_*). */
 int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d);
 /* "3", "2..5", ">= 3" or "<= 5". */

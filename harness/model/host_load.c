@@ -9,11 +9,15 @@
 #include <string.h>
 
 #include "common/duration.h"
+#include "harness/model/program.h"
 
 static const char *const peer_keys[] = {
-	"listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
+	"exec", "listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
 	"traffic", "zero-byte-probe", "reads", "on-detect", NULL
 };
+/* A host that runs the user's program: the program sets its own socket
+ * options, so none of the built-in peer's settings apply. */
+static const char *const program_keys[] = { "exec", "env", "listen", "ready", NULL };
 static const char *const keepalive_keys[] = { "idle", "interval", "count", NULL };
 static const char *const heartbeat_keys[] = {
 	"send-every", "bytes", "timeout", "poll", NULL
@@ -227,6 +231,26 @@ int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
 	return scenario_host_ref(sc, ynode_str(n), ynode_pos(n), what, host, d);
 }
 
+/* `exec:` — the host runs the user's program; `listen:` is the port it
+ * serves, if it does. */
+static int load_program(struct ynode n, struct host *h, struct diag *d)
+{
+	struct ynode listen = ynode_get(n, "listen");
+	long port;
+	int ret = 0;
+
+	ret = err_merge(ret, ynode_check_keys(n, h->name, program_keys, d));
+	h->peer.role = listen.node ? PEER_LISTEN : PEER_CONNECT;
+	h->peer.target = HOST_NONE;
+	if (listen.node) {
+		if (ynode_int(listen, "listen port", 1, 65535, &port, d))
+			ret = err_merge(ret, -EINVAL);
+		else
+			h->peer.port = (uint16_t)port;
+	}
+	return err_merge(ret, program_load(n, listen.node != NULL, &h->program, d));
+}
+
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		   struct diag *d)
 {
@@ -238,6 +262,8 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 	p->reads = true;
 	if (ynode_need_map(n, h->name, d))
 		return -EINVAL;
+	if (ynode_get(n, "exec").node)
+		return load_program(n, h, d);
 	ret = err_merge(ret, ynode_check_keys(n, h->name, peer_keys, d));
 	ret = err_merge(ret, load_role(n, sc, h, d));
 	if ((v = ynode_get(n, "keepalive")).node)
@@ -271,6 +297,8 @@ int host_check_peers(struct scenario *sc, struct diag *d)
 		const struct peer_config *p = &sc->hosts[i].peer;
 		const struct host *t;
 
+		if (sc->hosts[i].program)
+			ret = err_merge(ret, program_check(sc->hosts[i].program, sc, d));
 		if (p->role != PEER_CONNECT || p->target == HOST_NONE)
 			continue;
 		t = &sc->hosts[p->target];

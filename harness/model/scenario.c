@@ -7,6 +7,7 @@
 
 #include "common/names.h"
 #include "harness/model/fault.h"
+#include "harness/model/program.h"
 
 void scenario_free(struct scenario *sc)
 {
@@ -24,6 +25,7 @@ void scenario_free(struct scenario *sc)
 			free(sc->hosts[i].sysctls[j].value);
 		}
 		free(sc->hosts[i].sysctls);
+		program_free(sc->hosts[i].program);
 	}
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		fault_free(sc->steps[i].fault);
@@ -34,6 +36,14 @@ void scenario_free(struct scenario *sc)
 		expect_clear(&sc->expects[i]);
 	free(sc->expects);
 	free(sc);
+}
+
+bool scenario_runs_programs(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sc->hosts[i].program)
+			return true;
+	return false;
 }
 
 int scenario_host_index(const struct scenario *sc, const char *name)
@@ -80,6 +90,7 @@ const struct name_value action_names[] = {
 	{ "abort", ACTION_ABORT },
 	{ "shutdown", ACTION_SHUTDOWN },
 	{ "reconnect", ACTION_RECONNECT },
+	{ "recv", ACTION_RECV },
 };
 
 const size_t action_nnames = NAMES_LEN(action_names);
@@ -96,7 +107,7 @@ const char *step_what(const struct step *st)
 
 bool step_breaks(const struct step *st)
 {
-	return st->fault || st->action.kind != ACTION_SEND;
+	return st->fault || (st->action.kind != ACTION_SEND && st->action.kind != ACTION_RECV);
 }
 
 int64_t scenario_last_fault_ns(const struct scenario *sc)

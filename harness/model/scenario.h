@@ -97,10 +97,15 @@ struct net_config {
 	struct pos at;		/* the topology key, for errors */
 };
 
+struct program;
+
 struct host {
 	const char *name;	/* static: "client" or "server" */
 	struct pos at;		/* where its section starts */
-	struct peer_config peer;
+	struct peer_config peer;	/* the built-in peer; for a program only
+					 * role and port (listen) */
+	struct program *program;	/* the user's program (exec:), or NULL
+					 * for the built-in peer */
 	struct sysctl *sysctls;
 	size_t nsysctls;
 };
@@ -111,12 +116,13 @@ enum action_kind {
 	ACTION_ABORT,		/* SO_LINGER {1, 0} then close(): an RST */
 	ACTION_SHUTDOWN,	/* shutdown(how) */
 	ACTION_RECONNECT,	/* close, then connect again */
+	ACTION_RECV,		/* one recv() of up to bytes, without waiting */
 };
 
 struct action {
 	enum action_kind kind;
 	int host;
-	long bytes;		/* send */
+	long bytes;		/* send, recv */
 	int how;		/* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
 };
 
@@ -143,6 +149,7 @@ struct scenario {
 	struct net_config net;
 	struct host hosts[SCENARIO_MAX_HOSTS];
 	size_t nhosts;
+	int64_t sample_every_ns;	/* how often the socket tables are read */
 	struct step *steps;	/* sorted by at_ns */
 	size_t nsteps;
 	struct expect *expects;
@@ -157,6 +164,9 @@ int scenario_load(const char *path, struct scenario **out, struct diag *d);
 
 /* Free @sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);
+
+/* Whether any host runs a program of the user's (exec:). */
+bool scenario_runs_programs(const struct scenario *sc);
 
 /* Index of the host named @name, or HOST_NONE. */
 int scenario_host_index(const struct scenario *sc, const char *name);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/duration.h"
 #include "harness/model/expect.h"
 #include "harness/model/host_load.h"
 #include "harness/model/net_load.h"
@@ -17,8 +18,12 @@
 
 static const char *const top_keys[] = {
 	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
-	"steps", "expect", NULL
+	"sample-every", "steps", "expect", NULL
 };
+
+#define SAMPLE_EVERY_NS (10 * NS_PER_MS)
+#define SAMPLE_EVERY_MIN_NS NS_PER_MS
+#define SAMPLE_EVERY_MAX_NS NS_PER_S
 
 /* The fixed hosts of the default topology, in index order. */
 static const char *const host_names[SCENARIO_MAX_HOSTS] = { "client", "server" };
@@ -53,6 +58,19 @@ static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 	return ret;
 }
 
+/* How often the hosts' socket tables are read: often enough to time a
+ * close, rarely enough not to load the machine. */
+static int load_sample_every(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	if (ynode_duration(n, "sample-every", &sc->sample_every_ns, d))
+		return -EINVAL;
+	if (sc->sample_every_ns < SAMPLE_EVERY_MIN_NS || sc->sample_every_ns > SAMPLE_EVERY_MAX_NS) {
+		diag_at(d, ynode_pos(n), "bad sample-every: \"%s\" (from 1ms to 1s)", ynode_str(n));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 {
 	struct ynode n;
@@ -71,6 +89,11 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	n = ynode_get(root, "claims");
 	if (n.node)
 		ret = err_merge(ret, load_claims(n, sc, d));
+
+	sc->sample_every_ns = SAMPLE_EVERY_NS;
+	n = ynode_get(root, "sample-every");
+	if (n.node)
+		ret = err_merge(ret, load_sample_every(n, sc, d));
 
 	sc->net.kind = NET_SWITCHED;
 	sc->net.family = AF_INET;

@@ -17,7 +17,8 @@ static const char *const step_keys[] = {
 static const char *const send_keys[] = { "from", "bytes", NULL };
 static const char *const shutdown_keys[] = { "host", "how", NULL };
 
-#define SEND_MAX_BYTES (16L << 20)
+/* An action is one call: as much as the peer's buffer holds. */
+#define CALL_MAX_BYTES 65536L
 /* Repetition is bounded: every loop that sends traffic is. */
 #define TIMES_MAX 1000
 #define EVERY_MIN_NS (10 * NS_PER_MS)
@@ -35,9 +36,31 @@ static int load_send(struct ynode n, const struct scenario *sc, struct action *a
 	else
 		ret = err_merge(ret, -EINVAL);
 	if (!ynode_need_key(n, "bytes", "send", "bytes: 100", &bytes, d))
-		ret = err_merge(ret, ynode_int(bytes, "send bytes", 1, SEND_MAX_BYTES, &a->bytes, d));
+		ret = err_merge(ret, ynode_int(bytes, "send bytes", 1, CALL_MAX_BYTES, &a->bytes, d));
 	else
 		ret = err_merge(ret, -EINVAL);
+	return ret;
+}
+
+/* recv: client, or recv: { host: client, bytes: 100 } */
+static int load_recv(struct ynode n, const struct scenario *sc, struct action *a,
+		     struct diag *d)
+{
+	static const char *const keys[] = { "host", "bytes", NULL };
+	struct ynode host, bytes;
+	int ret = 0;
+
+	a->bytes = CALL_MAX_BYTES;
+	if (ynode_is_scalar(n))
+		return host_load_ref(n, "recv", sc, &a->host, d);
+	if (ynode_need_map(n, "recv", d) || ynode_check_keys(n, "recv", keys, d))
+		return -EINVAL;
+	if (!ynode_need_key(n, "host", "recv", "host: client", &host, d))
+		ret = err_merge(ret, host_load_ref(host, "recv", sc, &a->host, d));
+	else
+		ret = err_merge(ret, -EINVAL);
+	if ((bytes = ynode_get(n, "bytes")).node)
+		ret = err_merge(ret, ynode_int(bytes, "recv bytes", 1, CALL_MAX_BYTES, &a->bytes, d));
 	return ret;
 }
 
@@ -63,8 +86,8 @@ static int load_shutdown(struct ynode n, const struct scenario *sc,
 	return ret;
 }
 
-static int load_action(struct ynode n, const struct scenario *sc, struct action *a,
-		       struct diag *d)
+static int load_action_kind(struct ynode n, const struct scenario *sc, struct action *a,
+			    struct diag *d)
 {
 	const char *kind;
 	struct ynode arg;
@@ -86,6 +109,8 @@ static int load_action(struct ynode n, const struct scenario *sc, struct action 
 		return load_send(arg, sc, a, d);
 	if (a->kind == ACTION_SHUTDOWN)
 		return load_shutdown(arg, sc, a, d);
+	if (a->kind == ACTION_RECV)
+		return load_recv(arg, sc, a, d);
 	if (host_load_ref(arg, kind, sc, &a->host, d))
 		return -EINVAL;
 	if (a->kind == ACTION_RECONNECT && sc->hosts[a->host].peer.role != PEER_CONNECT) {
@@ -94,6 +119,21 @@ static int load_action(struct ynode n, const struct scenario *sc, struct action 
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* An action is done by the built-in peer: a program of the user's does
+ * only what it does. */
+static int load_action(struct ynode n, const struct scenario *sc, struct action *a,
+		       struct diag *d)
+{
+	int ret = load_action_kind(n, sc, a, d);
+
+	if (!ret && sc->hosts[a->host].program) {
+		diag_at(d, ynode_pos(n), "%s runs your program: actions are done by the built-in peer (a program does what it does; use a fault, e.g. crash or restart)",
+			sc->hosts[a->host].name);
+		ret = -EINVAL;
+	}
+	return ret;
 }
 
 static int load_repeat(struct ynode n, struct step *st, struct diag *d)

@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/clock.h"
 #include "common/errname.h"
+#include "common/tcp_state.h"
 #include "common/vec.h"
 #include "harness/model/scenario.h"
 
@@ -31,6 +33,11 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_PROBE] = "probe",
 	[EV_ACTION] = "action",
 	[EV_RESTARTED] = "restarted",
+	[EV_STARTED] = "started",
+	[EV_READY] = "ready",
+	[EV_EXITED] = "exited",
+	[EV_SOCKET] = "socket",
+	[EV_SOCKET_GONE] = "socket-gone",
 	[EV_RUN_END] = "run-end",
 };
 
@@ -60,6 +67,21 @@ static void put_str(struct json_object *o, const char *key, const char *v)
 static void put_int(struct json_object *o, const char *key, int64_t v)
 {
 	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+static void put_sock(struct json_object *o, const struct event_sock *k)
+{
+	put_str(o, "state", tcp_state_str(k->state));
+	put_str(o, "local", k->local);
+	put_int(o, "lport", k->lport);
+	put_str(o, "remote", k->remote);
+	put_int(o, "rport", k->rport);
+	put_int(o, "inode", k->inode);
+	put_int(o, "retransmits", k->retransmits);
+	put_int(o, "probes", k->probes);
+	put_int(o, "backoff", k->backoff);
+	put_int(o, "rto_us", k->rto_us);
+	put_int(o, "unacked", k->unacked);
 }
 
 int events_write(FILE *f, const struct scenario *sc, const struct event *e)
@@ -97,6 +119,16 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		if ((name = host_name(sc, e->target)))
 			put_str(o, "target", name);
 	}
+	if (e->type == EV_READY)
+		put_str(o, "what", e->what);
+	if (e->type == EV_EXITED) {
+		if (e->signal)
+			put_str(o, "signal", sigabbrev_np(e->signal) ? sigabbrev_np(e->signal) : "?");
+		else
+			put_int(o, "status", e->status);
+	}
+	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
+		put_sock(o, &e->sock);
 	if (e->type == EV_HOST) {
 		put_str(o, "addr", e->addr);
 		if (e->alias[0])
@@ -134,6 +166,36 @@ static int64_t get_int(struct json_object *o, const char *key, int64_t dflt)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : dflt;
 }
 
+/* "KILL" → SIGKILL; 0 when unknown. */
+static int signal_parse(const char *name)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigabbrev_np(sig) && !strcmp(sigabbrev_np(sig), name))
+			return sig;
+	return 0;
+}
+
+static void parse_sock(struct json_object *o, struct event_sock *k)
+{
+	const char *s;
+	int state;
+
+	if ((s = get_str(o, "state")) && !names_parse(tcp_states, tcp_nstates, s, &state))
+		k->state = state;
+	if ((s = get_str(o, "local")))
+		snprintf(k->local, sizeof(k->local), "%s", s);
+	if ((s = get_str(o, "remote")))
+		snprintf(k->remote, sizeof(k->remote), "%s", s);
+	k->lport = (int)get_int(o, "lport", 0);
+	k->rport = (int)get_int(o, "rport", 0);
+	k->inode = (unsigned)get_int(o, "inode", 0);
+	k->retransmits = (int)get_int(o, "retransmits", 0);
+	k->probes = (int)get_int(o, "probes", 0);
+	k->backoff = (int)get_int(o, "backoff", 0);
+	k->rto_us = (unsigned)get_int(o, "rto_us", 0);
+	k->unacked = (unsigned)get_int(o, "unacked", 0);
+}
+
 static int parse_line(struct json_object *o, const struct scenario *sc,
 		      struct event *e)
 {
@@ -163,6 +225,12 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		snprintf(e->capture, sizeof(e->capture), "%s", s);
 	if ((s = get_str(o, "what")))
 		snprintf(e->what, sizeof(e->what), "%s", s);
+	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
+		parse_sock(o, &e->sock);
+	if (e->type == EV_EXITED) {
+		e->status = (int)get_int(o, "status", -1);
+		e->signal = (s = get_str(o, "signal")) ? signal_parse(s) : 0;
+	}
 	e->err = (int)get_int(o, "errno_value", 0);
 	if ((s = get_str(o, "errno")) && errname_parse(s) > 0)
 		e->err = errname_parse(s);

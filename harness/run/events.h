@@ -34,8 +34,26 @@ enum event_type {
 	EV_ACTION,		/* a peer: it did an action (call: "close", "abort",
 				 * "shutdown", "reconnect") */
 	EV_RESTARTED,		/* the runner: a host's endpoint started again */
+	EV_STARTED,		/* the runner: a host's program was exec'd */
+	EV_READY,		/* the runner: a host's program is ready (what: how) */
+	EV_EXITED,		/* the runner: a host's program ended (status or
+				 * signal) */
+	EV_SOCKET,		/* the runner: a TCP socket of a host appeared or
+				 * changed (sock) */
+	EV_SOCKET_GONE,		/* the runner: it left the socket table */
 	EV_RUN_END,
 	EV_NTYPES
+};
+
+/* A TCP socket as the socket table showed it (EV_SOCKET, EV_SOCKET_GONE). */
+struct event_sock {
+	int state;		/* TCP_ESTABLISHED... */
+	char local[48];		/* address */
+	char remote[48];
+	int lport, rport;
+	unsigned inode;		/* 0: no process holds it */
+	int retransmits, probes, backoff;
+	unsigned rto_us, unacked;
 };
 
 struct event {
@@ -57,6 +75,9 @@ struct event {
 	char alias[48];		/* EV_HOST: the address the others see it as,
 				 * behind a NAT; "" when the same */
 	char capture[64];	/* EV_HOST: its capture, relative to the run dir */
+	int status;		/* EV_EXITED: the exit status; -1: killed */
+	int signal;		/* EV_EXITED: the signal that killed it; 0: none */
+	struct event_sock sock;	/* EV_SOCKET, EV_SOCKET_GONE */
 };
 
 struct event_list {

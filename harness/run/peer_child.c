@@ -139,13 +139,14 @@ static void conn_up(struct peer_state *s, struct conn *c, int64_t now)
 	s->cur = c;
 }
 
+/* The application closes @c. It stays the current connection, if it was:
+ * an action on it then gets what a call on a closed descriptor gets. */
 static void conn_close(struct peer_state *s, struct conn *c)
 {
+	(void)s;
 	close(c->fd);
 	c->fd = -1;
 	c->watching = false;
-	if (s->cur == c)
-		s->cur = NULL;
 }
 
 /* The application noticed the connection is gone (EOF, an error, its
@@ -354,6 +355,39 @@ static void run_timers(struct peer_state *s, struct conn *c, int64_t now, int64_
 	}
 }
 
+/* An action's send(): one call, @bytes of the pattern, whatever the
+ * connection's state; what it returns is the evidence. */
+static void act_send(struct peer_state *s, struct conn *c, long bytes)
+{
+	size_t len = (size_t)bytes < sizeof(s->buf) ? (size_t)bytes : sizeof(s->buf);
+	ssize_t n;
+
+	for (size_t i = 0; i < len; i++)
+		s->buf[i] = peer_pattern(c->tx_off + i);
+	n = send(c->fd, s->buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	emit(s, c, EV_ACTION, 0, "send", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
+	if (n > 0) {
+		c->tx_off += (unsigned long long)n;
+		emit(s, c, EV_SENT, 0, "send", 0, (long)n);
+	}
+}
+
+/* An action's recv(): one call, without waiting. 0 is EOF. */
+static void act_recv(struct peer_state *s, struct conn *c, long bytes)
+{
+	size_t len = (size_t)bytes < sizeof(s->buf) ? (size_t)bytes : sizeof(s->buf);
+	ssize_t n = recv(c->fd, s->buf, len, MSG_DONTWAIT);
+	int64_t t = clock_wall_ns();
+
+	emit(s, c, EV_ACTION, t, "recv", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
+	if (n > 0) {
+		verify(s, c, n, t);
+		emit(s, c, EV_RECEIVED, t, "recv", 0, (long)n);
+	}
+}
+
+/* Every action is one system call of its own on the newest connection as
+ * it is — whatever the peer noticed before — and its result an event. */
 static void act(struct peer_state *s, const struct peer_cmd *cmd)
 {
 	struct conn *c = s->cur;
@@ -361,20 +395,25 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 	int err = 0;
 
 	if (cmd->kind == ACTION_RECONNECT) {
-		if (c)
+		if (c && c->fd >= 0)
 			conn_close(s, c);
 		emit(s, c, EV_ACTION, 0, name, 0, 0);
 		start_connect(s);
 		return;
 	}
-	if (!c || c->connecting) {
-		emit(s, NULL, EV_ACTION, 0, name, ENOTCONN, 0);
+	if (!c || c->fd < 0) {
+		/* never connected, or the application closed it: a call on no
+		 * descriptor, or a closed one */
+		emit(s, c, EV_ACTION, 0, name, c ? EBADF : ENOTCONN, 0);
 		return;
 	}
 	switch (cmd->kind) {
 	case ACTION_SEND:
-		c->pending += cmd->bytes;
-		return;		/* reported as it goes, by on_writable() */
+		act_send(s, c, cmd->bytes);
+		return;
+	case ACTION_RECV:
+		act_recv(s, c, cmd->bytes);
+		return;
 	case ACTION_CLOSE:
 		break;
 	case ACTION_ABORT: {
@@ -392,8 +431,11 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 	case ACTION_RECONNECT:
 		return;
 	}
+	if (close(c->fd))
+		err = errno;
+	c->fd = -1;
+	c->watching = false;
 	emit(s, c, EV_ACTION, 0, name, err, 0);
-	conn_close(s, c);
 }
 
 static void on_command(struct peer_state *s)

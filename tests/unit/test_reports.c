@@ -124,7 +124,10 @@ static void test_words(void **state)
 	assert_words(e, "server heartbeat timeout after 1.750 s (window 4.5–5.6 s); expected ECONNRESET or EOF");
 	e->outcome = OUTCOME_NOTHING_DETECTED;
 	e->measured = 8304 * NS_PER_MS;
-	assert_words(e, "server detected nothing in the 8.304 s after cable-pull");
+	assert_words(e, "server: nothing detected in the 8.304 s after cable-pull (budget 5.6 s)");
+	strcpy(e->by, "close");
+	assert_words(e, "server: nothing detected in the 8.304 s after cable-pull (its connection stayed open; budget 5.6 s)");
+	e->by[0] = '\0';
 	e->outcome = OUTCOME_NOT_QUIET;
 	e->cause = ERRNAME_EOF;
 	e->measured = 3 * NS_PER_MS / 10;

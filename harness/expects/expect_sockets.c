@@ -1,0 +1,274 @@
+/* sockets: how many TCP sockets a host has in one state, as its socket
+ * table showed them through the run — ghost ESTABLISHED connections after
+ * a peer's reboot, CLOSE_WAIT leaks, who holds TIME_WAIT.
+ *   sockets: { host: server, state: CLOSE_WAIT, port: 7000, count: ">= 1", at: 5s }
+ *   sockets: { host: server, state: ESTABLISHED, count: 0, by: 10s }
+ *   sockets: { host: server, state: FIN_WAIT2, count: 1, for: 3s }
+ *   sockets: { host: server, state: ESTABLISHED, never-above: 3 } */
+#include <errno.h>
+#include <limits.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/duration.h"
+#include "common/tcp_state.h"
+#include "common/vec.h"
+#include "harness/judge/evidence.h"
+#include "harness/model/host_load.h"
+#include "reports/result.h"
+
+static const char *const keys[] = {
+	"host", "state", "port", "count", "at", "by", "for", "never-above", "since", NULL
+};
+
+#define SOCKETS_MAX 1000000L
+
+static int load_when(struct ynode n, struct expect *x, struct diag *d)
+{
+	static const char *const whens[] = { "at", "by", "for", "never-above" };
+	struct ynode v = { 0 };
+	int found = 0;
+	long max;
+
+	for (size_t i = 0; i < sizeof(whens) / sizeof(whens[0]); i++)
+		if (ynode_get(n, whens[i]).node) {
+			v = ynode_get(n, whens[i]);
+			x->when = (enum sockets_when)i;
+			found++;
+		}
+	if (found != 1) {
+		diag_at(d, ynode_pos(n), "sockets takes one of at, by, for (a time after the reference) or never-above (a count), not %d",
+			found);
+		return -EINVAL;
+	}
+	if (x->when != SOCKETS_NEVER_ABOVE)
+		return ynode_duration(v, whens[x->when], &x->when_ns, d);
+	if (ynode_get(n, "count").node) {
+		diag_at(d, ynode_pos(ynode_get(n, "count")), "never-above is the count: drop count");
+		return -EINVAL;
+	}
+	if (ynode_int(v, "never-above", 0, SOCKETS_MAX, &max, d))
+		return -EINVAL;
+	x->count_lo = 0;
+	x->count_hi = max;
+	return 0;
+}
+
+static int load(struct ynode n, const struct scenario *sc, struct expect *x,
+		struct diag *d)
+{
+	struct ynode v;
+	long port;
+	int ret = 0;
+
+	if (!ynode_need_key(n, "host", "sockets", "host: server", &v, d))
+		ret = err_merge(ret, host_load_ref(v, "sockets host", sc, &x->host, d));
+	else
+		ret = -EINVAL;
+	if (!ynode_need_key(n, "state", "sockets", "state: CLOSE_WAIT", &v, d))
+		ret = err_merge(ret, ynode_name(v, "TCP state", tcp_states, tcp_nstates, &x->state, d));
+	else
+		ret = err_merge(ret, -EINVAL);
+	if ((v = ynode_get(n, "port")).node) {
+		if (ynode_int(v, "port", 1, 65535, &port, d))
+			ret = err_merge(ret, -EINVAL);
+		x->port = (int)port;
+	}
+	ret = err_merge(ret, load_when(n, x, d));
+	if (x->when != SOCKETS_NEVER_ABOVE) {
+		if (!ynode_need_key(n, "count", "sockets", "count: \">= 1\"", &v, d))
+			ret = err_merge(ret, expect_load_count(v, &x->count_lo, &x->count_hi, d));
+		else
+			ret = err_merge(ret, -EINVAL);
+	}
+	return err_merge(ret, expect_load_since(n, sc, x, d));
+}
+
+static int64_t horizon(const struct expect *x)
+{
+	return x->when == SOCKETS_NEVER_ABOVE ? 0 : x->when_ns;
+}
+
+static bool matches(const struct expect *x, const struct event_sock *k)
+{
+	return k->state == x->state && (!x->port || k->lport == x->port || k->rport == x->port);
+}
+
+static bool same(const struct event_sock *a, const struct event_sock *b)
+{
+	return a->lport == b->lport && a->rport == b->rport && !strcmp(a->local, b->local) &&
+	       !strcmp(a->remote, b->remote) && (a->state == TCP_LISTEN) == (b->state == TCP_LISTEN);
+}
+
+/* The host's table as the events rebuild it: each socket's last sample. */
+struct table {
+	struct event_sock *v;
+	size_t n, cap;
+};
+
+static int update(struct table *t, const struct event *e)
+{
+	size_t k;
+
+	for (k = 0; k < t->n && !same(&t->v[k], &e->sock); k++)
+		;
+	if (e->type == EV_SOCKET_GONE) {
+		if (k < t->n)
+			t->v[k] = t->v[--t->n];
+	} else if (k < t->n) {
+		t->v[k] = e->sock;
+	} else {
+		return vec_push(&t->v, &t->n, &t->cap, sizeof(e->sock), &e->sock);
+	}
+	return 0;
+}
+
+static long count(const struct expect *x, const struct table *t)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += matches(x, &t->v[i]);
+	return n;
+}
+
+static bool in_range(const struct expect *x, long n)
+{
+	return n >= x->count_lo && n <= x->count_hi;
+}
+
+static bool is_socket(const struct event *e, int host)
+{
+	return e->host == host && (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE);
+}
+
+/* Walk the host's table @t through the run from the reference on: the
+ * count at each moment it could change, until @until. */
+static int judge_walk(const struct expect *x, const struct evidence *ev, int64_t until,
+		      struct table *t, struct expect_result *r)
+{
+	size_t i = 0;
+	long n, max = -1;
+	int err;
+
+	for (; i < ev->ev.n && ev->ev.v[i].t_ns <= r->ref_t_ns; i++)
+		if (is_socket(&ev->ev.v[i], x->host) && (err = update(t, &ev->ev.v[i])))
+			return err;
+	n = count(x, t);
+	r->measured = n;
+	r->t_ns = r->ref_t_ns;
+	for (;;) {
+		int64_t now = r->t_ns;
+
+		if (x->when == SOCKETS_BY && in_range(x, n)) {
+			r->verdict = VERDICT_PASS;
+			return 0;
+		}
+		if (x->when == SOCKETS_FOR && !in_range(x, n)) {
+			r->measured = n;
+			r->t_ns = now;
+			return 0;
+		}
+		if (x->when == SOCKETS_NEVER_ABOVE && n > max) {
+			max = n;
+			r->measured = n;
+			r->t_ns = now;
+		}
+		/* the next change before @until */
+		while (i < ev->ev.n && !is_socket(&ev->ev.v[i], x->host))
+			i++;
+		if (i == ev->ev.n || ev->ev.v[i].t_ns > until)
+			break;
+		if ((err = update(t, &ev->ev.v[i])))
+			return err;
+		n = count(x, t);
+		r->t_ns = ev->ev.v[i++].t_ns;
+		if (x->when == SOCKETS_AT || x->when == SOCKETS_BY)
+			r->measured = n;
+	}
+	if (x->when == SOCKETS_AT || x->when == SOCKETS_BY)
+		r->t_ns = until;
+	if (x->when == SOCKETS_AT)
+		r->verdict = in_range(x, n) ? VERDICT_PASS : VERDICT_FAIL;
+	else if (x->when == SOCKETS_FOR)
+		r->verdict = VERDICT_PASS;
+	else if (x->when == SOCKETS_NEVER_ABOVE)
+		r->verdict = max <= x->count_hi ? VERDICT_PASS : VERDICT_FAIL;
+	return 0;
+}
+
+static int judge(const struct expect *x, const struct evidence *ev,
+		 struct expect_result *r)
+{
+	static const enum outcome outcomes[] = {
+		[SOCKETS_AT] = OUTCOME_SOCKETS_AT, [SOCKETS_BY] = OUTCOME_SOCKETS_BY,
+		[SOCKETS_FOR] = OUTCOME_SOCKETS_FOR, [SOCKETS_NEVER_ABOVE] = OUTCOME_SOCKETS_MAX,
+	};
+	bool ran = evidence_reference(ev, x, r);
+	struct table t = { 0 };
+	int64_t until;
+	int err;
+
+	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
+	snprintf(r->what, sizeof(r->what), "%s", tcp_state_str(x->state));
+	r->port = x->port;
+	r->unit = UNIT_SOCKETS;
+	r->lo = x->count_lo;
+	r->hi = x->count_hi == LONG_MAX ? INT64_MAX : x->count_hi;
+	r->when_ns = x->when_ns;
+	r->outcome = outcomes[x->when];
+	r->verdict = VERDICT_FAIL;
+	if (!ran) {
+		r->outcome = OUTCOME_NO_REFERENCE;
+		return 0;
+	}
+	if (x->when == SOCKETS_NEVER_ABOVE) {
+		/* the whole run from establishment, or from `since` */
+		if (x->since < 0)
+			r->ref_t_ns = ev->t_established;
+		until = ev->t_end;
+	} else {
+		until = r->ref_t_ns + x->when_ns;
+		if (until > ev->t_end) {
+			r->outcome = OUTCOME_RUN_TOO_SHORT;
+			r->measured = ev->t_end - r->ref_t_ns;
+			r->unit = UNIT_NS;
+			r->hi = x->when_ns;
+			return 0;
+		}
+	}
+	err = judge_walk(x, ev, until, &t, r);
+	free(t.v);
+	return err;
+}
+
+static const char *describe(const struct expect *x, const struct scenario *sc,
+			    const char *ref, char *buf, size_t len)
+{
+	char want[48], port[32] = "", w[32];
+
+	if (x->port)
+		snprintf(port, sizeof(port), " on port %d", x->port);
+	duration_secs(x->when_ns, w, sizeof(w));
+	if (x->when == SOCKETS_NEVER_ABOVE)
+		snprintf(buf, len, "%s never has more than %ld %s sockets%s", sc->hosts[x->host].name,
+			 x->count_hi, tcp_state_str(x->state), port);
+	else
+		snprintf(buf, len, "%s has %s %s sockets%s %s %s s after %s", sc->hosts[x->host].name,
+			 expect_count_str(x->count_lo, x->count_hi, want, sizeof(want)),
+			 tcp_state_str(x->state), port,
+			 x->when == SOCKETS_AT ? "at" : x->when == SOCKETS_BY ? "by" : "all through",
+			 w, ref);
+	return buf;
+}
+
+const struct expect_ops expect_sockets = {
+	.name = "sockets",
+	.keys = keys,
+	.load = load,
+	.horizon = horizon,
+	.judge = judge,
+	.describe = describe,
+};

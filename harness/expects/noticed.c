@@ -1,0 +1,191 @@
+#include "harness/expects/noticed.h"
+
+#include <netinet/tcp.h>
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "captures/packet.h"
+#include "harness/expects/sequence.h"
+
+/* The built-in peer: EOF, an error, a heartbeat timeout. */
+static bool by_event(const struct expect *x, const struct evidence *ev,
+		     struct expect_result *r)
+{
+	const struct event *e = evidence_first_detection(ev, x->host);
+
+	if (!e)
+		return false;
+	r->cause = evidence_cause(e);
+	r->t_ns = e->t_ns;
+	r->event_line = evidence_line(ev, e);
+	return true;
+}
+
+static bool same_sock(const struct event_sock *a, const struct event_sock *b)
+{
+	return a->lport == b->lport && a->rport == b->rport && !strcmp(a->local, b->local) &&
+	       !strcmp(a->remote, b->remote);
+}
+
+/* In the socket table: the first of the host's connections that a process
+ * held to become an orphan (closed by its program) or to leave the table
+ * (closed, reset, or given up by the kernel). */
+static const struct event *first_close(const struct expect *x, const struct evidence *ev,
+				       const char **via)
+{
+	const struct event *held[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < ev->ev.n && ev->ev.v[i].t_ns <= ev->t_end; i++) {
+		const struct event *e = &ev->ev.v[i];
+		size_t k;
+
+		if (e->host != x->host || (e->type != EV_SOCKET && e->type != EV_SOCKET_GONE) ||
+		    e->sock.state == TCP_LISTEN)
+			continue;
+		for (k = 0; k < n && !same_sock(&held[k]->sock, &e->sock); k++)
+			;
+		if (k < n && e->t_ns >= ev->t_established &&
+		    (e->type == EV_SOCKET_GONE || !e->sock.inode)) {
+			*via = e->type == EV_SOCKET_GONE ? "vanished" : "orphaned";
+			return e;
+		}
+		if (e->type == EV_SOCKET && e->sock.inode && k == n &&
+		    n < sizeof(held) / sizeof(held[0]))
+			held[n++] = e;
+		else if (k < n && e->type == EV_SOCKET_GONE)
+			held[k] = held[--n];
+	}
+	return NULL;
+}
+
+/* On the wire: the first FIN or RST the host sent since establishment. */
+static const struct packet *first_fin(const struct expect *x, const struct evidence *ev)
+{
+	const struct seq_hosts hosts = seq_hosts_of(ev);
+	const struct packet_list *pk = &ev->pk[x->host];
+
+	for (size_t i = 0; i < pk->n; i++) {
+		const struct packet *p = &pk->v[i];
+
+		if (p->t_ns < ev->t_established || p->t_ns > ev->t_end)
+			continue;
+		if (p->proto == PACKET_TCP && (p->flags & (PKT_FIN | PKT_RST)) &&
+		    seq_addr_is(&hosts, p->src, x->host))
+			return p;
+	}
+	return NULL;
+}
+
+static bool by_close(const struct expect *x, const struct evidence *ev,
+		     struct expect_result *r)
+{
+	const char *via = NULL;
+	const struct event *e = first_close(x, ev, &via);
+	const struct packet *p = first_fin(x, ev);
+
+	if (p && (!e || p->t_ns < e->t_ns)) {
+		snprintf(r->via, sizeof(r->via), "%s", p->flags & PKT_RST ? "RST" : "FIN");
+		r->t_ns = p->t_ns;
+		result_add_packet(r, ev->sc->hosts[x->host].name, p->frame);
+		return true;
+	}
+	if (!e)
+		return false;
+	snprintf(r->via, sizeof(r->via), "%s", via);
+	r->t_ns = e->t_ns;
+	r->event_line = evidence_line(ev, e);
+	return true;
+}
+
+static bool by_exit(const struct expect *x, const struct evidence *ev,
+		    struct expect_result *r)
+{
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (e->type != EV_EXITED || e->host != x->host || e->t_ns < ev->t_established ||
+		    e->t_ns > ev->t_end)
+			continue;
+		r->t_ns = e->t_ns;
+		r->event_line = evidence_line(ev, e);
+		r->exit_status = e->status;
+		r->exit_signal = e->signal;
+		return true;
+	}
+	return false;
+}
+
+static bool by_log(const struct expect *x, const struct evidence *ev,
+		   struct expect_result *r)
+{
+	const struct log_line *best = NULL;
+	const struct log_file *from = NULL;
+	regex_t re;
+
+	if (regcomp(&re, x->log, REG_EXTENDED | REG_NOSUB))
+		return false;	/* checked at load */
+	for (size_t k = 0; k < 2; k++) {
+		const struct log_file *lf = &ev->logs[x->host][k];
+
+		for (size_t i = 0; i < lf->n; i++) {
+			const struct log_line *l = &lf->v[i];
+
+			if (l->t_ns < ev->t_established || l->t_ns > ev->t_end ||
+			    (best && l->t_ns >= best->t_ns) || regexec(&re, l->text, 0, NULL, 0))
+				continue;
+			best = l;
+			from = lf;
+		}
+	}
+	regfree(&re);
+	if (!best)
+		return false;
+	r->t_ns = best->t_ns;
+	snprintf(r->log, sizeof(r->log), "%s", best->text);
+	snprintf(r->log_file, sizeof(r->log_file), "%s", from->name);
+	r->log_line = best->line;
+	return true;
+}
+
+bool noticed_first(const struct expect *x, const struct evidence *ev,
+		   struct expect_result *r)
+{
+	switch (x->by) {
+	case BY_CLOSE:
+		return by_close(x, ev, r);
+	case BY_EXIT:
+		return by_exit(x, ev, r);
+	case BY_LOG:
+		return by_log(x, ev, r);
+	case BY_EVENT:
+		break;
+	}
+	return by_event(x, ev, r);
+}
+
+bool noticed_accepted(const struct expect *x, const struct expect_result *r)
+{
+	if (x->by == BY_EXIT)
+		return x->exit_status < 0 || r->exit_status == x->exit_status;
+	if (x->by != BY_EVENT || !x->nerrors)
+		return true;
+	for (size_t i = 0; i < x->nerrors; i++)
+		if (x->errors[i] == r->cause)
+			return true;
+	return false;
+}
+
+void noticed_describe(const struct expect *x, struct expect_result *r)
+{
+	static const char *const bys[] = {
+		[BY_EVENT] = "", [BY_CLOSE] = "close", [BY_EXIT] = "exit", [BY_LOG] = "log",
+	};
+
+	snprintf(r->by, sizeof(r->by), "%s", bys[x->by]);
+	memcpy(r->causes, x->errors, x->nerrors * sizeof(x->errors[0]));
+	r->ncauses = x->nerrors;
+	r->want_status = x->exit_status;
+}

@@ -1,0 +1,317 @@
+#include "harness/run/exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/duration.h"
+
+/* The init relays these: freeze, thaw, terminate. */
+#define SIG_FREEZE SIGUSR1
+#define SIG_THAW SIGUSR2
+
+/* 0 when @path is an executable file, -EACCES when it is there but not
+ * one, -ENOENT when it is not there. */
+static int try_path(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -ENOENT;
+	return S_ISREG(st.st_mode) && !access(path, X_OK) ? 0 : -EACCES;
+}
+
+int exec_resolve(const char *argv0, const char *dir, char **path)
+{
+	const char *env = getenv("PATH");
+	char *paths, *save = NULL;
+	int ret = -ENOENT, err;
+
+	*path = NULL;
+	if (argv0[0] == '/') {
+		*path = strdup(argv0);
+	} else if (asprintf(path, "%s/%s", dir, argv0) < 0) {
+		*path = NULL;
+		return -ENOMEM;
+	}
+	if (!*path)
+		return -ENOMEM;
+	/* a path is taken as it is written; a bare name may be beside the
+	 * scenario, or along PATH */
+	err = try_path(*path);
+	if (!err || strchr(argv0, '/')) {
+		if (err) {
+			free(*path);
+			*path = NULL;
+		}
+		return err;
+	}
+	ret = err;
+	free(*path);
+	*path = NULL;
+	paths = strdup(env && *env ? env : "/usr/local/bin:/usr/bin:/bin");
+	if (!paths)
+		return -ENOMEM;
+	for (char *p = strtok_r(paths, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+		if (asprintf(path, "%s/%s", p, argv0) < 0) {
+			*path = NULL;
+			ret = -ENOMEM;
+			break;
+		}
+		err = try_path(*path);
+		if (!err) {
+			ret = 0;
+			break;
+		}
+		if (err == -EACCES)
+			ret = err;
+		free(*path);
+		*path = NULL;
+	}
+	free(paths);
+	return ret;
+}
+
+/* The program itself: pid 2 of the new PID namespace. */
+static void program_main(const struct exec_spec *spec, int out, int err, int failed)
+{
+	sigset_t none;
+	int null = open("/dev/null", O_RDONLY);
+	int e;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	setpgid(0, 0);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
+	    chdir(spec->dir))
+		goto fail;
+	if (spec->drop && (setgroups(0, NULL) || setgid(spec->gid) || setuid(spec->uid)))
+		goto fail;
+	/* after the credentials change, which clears it */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	execve(spec->argv[0], spec->argv, spec->envp);
+fail:
+	e = errno;
+	if (write(failed, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+/* Close every descriptor but those in @keep: the program inherits nothing
+ * of unplug's (namespaces, captures, other hosts' pipes). */
+static void close_others(const int *keep, size_t n)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+	for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
+		bool kept = false;
+
+		for (size_t i = 0; i < n; i++)
+			kept |= keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+}
+
+/* Relay @sig to every process of the namespace but this one. */
+static void relay(int sig)
+{
+	kill(-1, sig == SIG_FREEZE ? SIGSTOP : sig == SIG_THAW ? SIGCONT : SIGTERM);
+}
+
+/* pid 1 of the program's PID namespace: start the program, relay signals
+ * to every process in the namespace, and report the program's end. When
+ * it exits, the kernel kills whatever the program left behind. It exits
+ * too when unplug dies: by the parent-death signal, or, should unplug die
+ * before that is armed, when the lifeline pipe unplug holds closes. */
+static void init_main(const struct exec_spec *spec, int status, int out, int err,
+		      int failed, int lifeline)
+{
+	const int keep[] = { status, out, err, failed, lifeline, spec->ns };
+	struct pollfd p[2];
+	sigset_t set;
+	pid_t pid;
+	int e;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	close_others(keep, sizeof(keep) / sizeof(keep[0]));
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIG_FREEZE);
+	sigaddset(&set, SIG_THAW);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	p[0] = (struct pollfd){ .fd = signalfd(-1, &set, SFD_CLOEXEC), .events = POLLIN };
+	p[1] = (struct pollfd){ .fd = lifeline, .events = POLLIN };
+	if (p[0].fd < 0 || setns(spec->ns, CLONE_NEWNET)) {
+		e = errno;
+		if (write(failed, &e, sizeof(e)) < 0)
+			_exit(1);
+		_exit(1);
+	}
+	close(spec->ns);
+	pid = fork();
+	if (pid == 0)
+		program_main(spec, out, err, failed);
+	close(out);
+	close(err);
+	close(failed);
+	for (;;) {
+		struct signalfd_siginfo si;
+		int st;
+		pid_t w;
+
+		if (poll(p, 2, -1) < 0)
+			continue;
+		if (p[1].revents)
+			_exit(1);	/* unplug is gone */
+		if (read(p[0].fd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			relay((int)si.ssi_signo);
+			continue;
+		}
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == pid) {
+				if (write(status, &st, sizeof(st)) < 0)
+					_exit(1);
+				_exit(0);
+			}
+	}
+}
+
+static void close_fds(int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag *d)
+{
+	/* status, stdout, stderr, exec failure, lifeline: [read, write] each */
+	int fds[10] = { -1, -1, -1, -1, -1, -1, -1, -1, -1, -1 };
+	pid_t pid;
+	ssize_t n;
+	int e = 0;
+
+	*out = (struct exec_proc){ .init = -1, .status = -1, .out = -1, .err = -1,
+				   .lifeline = -1 };
+	for (size_t i = 0; i < 5; i++)
+		if (pipe2(fds + 2 * i, O_CLOEXEC)) {
+			e = errno;
+			close_fds(fds, 10);
+			diag_add(d, "%s: pipe for its program: %s", spec->host, strerror(e));
+			return -e;
+		}
+	/* fork, but into a new PID namespace: the child is its pid 1 */
+	pid = (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid == 0)
+		init_main(spec, fds[1], fds[3], fds[5], fds[7], fds[8]);
+	if (pid < 0) {
+		e = errno;
+		close_fds(fds, 10);
+		diag_add(d, "%s: start its program (a PID namespace of its own): %s", spec->host,
+			 strerror(e));
+		return -e;
+	}
+	close(fds[1]);
+	close(fds[3]);
+	close(fds[5]);
+	close(fds[7]);
+	close(fds[8]);
+	out->init = pid;
+	out->lifeline = fds[9];
+	out->status = fds[0];
+	out->out = fds[2];
+	out->err = fds[4];
+	/* the failure pipe closes at a successful execve, or says why not */
+	do
+		n = read(fds[6], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(fds[6]);
+	if (n == (ssize_t)sizeof(e)) {
+		diag_add(d, "%s: cannot start %s: %s", spec->host, spec->argv[0], strerror(e));
+		exec_stop(out, 0);
+		return -e;
+	}
+	fcntl(out->status, F_SETFL, O_NONBLOCK);
+	fcntl(out->out, F_SETFL, O_NONBLOCK);
+	fcntl(out->err, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+int exec_signal(struct exec_proc *p, int sig)
+{
+	int relay = sig == SIGSTOP ? SIG_FREEZE : sig == SIGCONT ? SIG_THAW : sig;
+
+	if (p->init <= 0 || kill(p->init, relay))
+		return -ESRCH;
+	return 0;
+}
+
+bool exec_poll_exit(struct exec_proc *p)
+{
+	int st;
+
+	if (!p->exited && p->status >= 0 && read(p->status, &st, sizeof(st)) == (ssize_t)sizeof(st)) {
+		p->exited = true;
+		p->wait_status = st;
+	}
+	return p->exited;
+}
+
+void exec_stop(struct exec_proc *p, int64_t grace_ns)
+{
+	int64_t until = clock_mono_ns() + grace_ns;
+
+	if (p->init > 0) {
+		if (!exec_poll_exit(p) && grace_ns > 0) {
+			kill(p->init, SIG_THAW);	/* a frozen program cannot stop */
+			kill(p->init, SIGTERM);
+			while (!exec_poll_exit(p) && clock_mono_ns() < until)
+				usleep(10000);
+		}
+		kill(p->init, SIGKILL);
+		waitpid(p->init, NULL, 0);
+		p->init = -1;
+	}
+	if (p->lifeline >= 0)
+		close(p->lifeline);
+	if (p->status >= 0)
+		close(p->status);
+	if (p->out >= 0)
+		close(p->out);
+	if (p->err >= 0)
+		close(p->err);
+	p->status = p->out = p->err = p->lifeline = -1;
+}
+
+const char *exec_status_str(int wait_status, char *buf, size_t len)
+{
+	if (WIFEXITED(wait_status))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(wait_status));
+	else if (WIFSIGNALED(wait_status))
+		snprintf(buf, len, "killed by SIG%s", sigabbrev_np(WTERMSIG(wait_status)) ?
+			 sigabbrev_np(WTERMSIG(wait_status)) : "?");
+	else
+		snprintf(buf, len, "ended (status %#x)", wait_status);
+	return buf;
+}

@@ -1,0 +1,83 @@
+/* The state of one run, shared by runner.c (the timeline: set up, apply
+ * steps, tear down) and endpoint.c (what runs on each host: the built-in
+ * peer or the user's program). Nothing outside harness/run/ sees it. */
+#ifndef HARNESS_RUN_RUN_INTERNAL_H
+#define HARNESS_RUN_RUN_INTERNAL_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/diag.h"
+#include "harness/model/fault.h"
+#include "harness/model/scenario.h"
+#include "harness/run/events.h"
+#include "harness/run/exec.h"
+#include "harness/run/output.h"
+#include "harness/run/peer.h"
+#include "harness/run/sampler.h"
+
+struct capture;
+struct pollfd;
+struct topo;
+
+/* How long a program has to end after SIGTERM, at teardown. */
+#define ENDPOINT_GRACE_NS (2 * 1000000000LL)
+
+/* What runs on a host. */
+struct endpoint {
+	struct peer peer;	/* the built-in peer; pid -1 when not running */
+	struct exec_proc proc;	/* the user's program; init -1 when not running */
+	struct output out, err;	/* its stdout and stderr */
+	bool listening, connected, accepted, failed;	/* what the peer said */
+	bool ready;		/* the program is ready */
+	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
+	bool has_re;
+	int64_t started;	/* monotonic ns it was started at */
+};
+
+struct run {
+	const struct scenario *sc;
+	const char *dir;	/* the run directory */
+	char *scenario_dir;	/* the scenario file's folder: programs run there */
+	struct diag *d;
+	FILE *events;
+	struct topo *topo;
+	struct capture *caps[SCENARIO_MAX_HOSTS];
+	char *cap_paths[SCENARIO_MAX_HOSTS];
+	struct endpoint ep[SCENARIO_MAX_HOSTS];
+	struct sampler sampler;
+	int64_t next_sample;	/* monotonic ns */
+	int64_t t0;		/* every connection established: steps count from here */
+	struct fault_ctx faults;
+};
+
+/* runner.c */
+int run_record(struct run *r, struct event *e);
+int run_record_host(struct run *r, enum event_type type, int host);
+/* Sleep until @until (monotonic ns) or something to read; take in what
+ * came (endpoint events and output, packets) and sample the sockets when
+ * due. Returns 0, -EINTR when stopped by a signal, or -errno. */
+int run_wait(struct run *r, int64_t until);
+
+/* endpoint.c */
+void endpoint_init(struct endpoint *ep);
+/* Start host @host's endpoint. Returns 0 or -errno with why in r->d. */
+int endpoint_start(struct run *r, int host);
+/* Kill it at once (a crash, a power-off, a restart). */
+int endpoint_kill(struct run *r, int host);
+/* End it at teardown: a program gets SIGTERM and a grace period. */
+void endpoint_stop(struct run *r, int host);
+bool endpoint_running(const struct run *r, int host);
+/* SIGSTOP / SIGCONT to everything of the host's endpoint. */
+int endpoint_signal(struct run *r, int host, int sig, struct diag *d);
+/* Its descriptors to wait on; returns how many were put in @p. */
+size_t endpoint_fds(const struct run *r, int host, struct pollfd *p);
+/* Take in what the endpoint said: peer events, program output and exit. */
+int endpoint_collect(struct run *r, int host);
+/* Start every endpoint, listeners first, and wait until every connection
+ * is up. Returns 0 or -errno (why in r->d). */
+int endpoint_establish(struct run *r);
+
+#endif
