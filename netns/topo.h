@@ -113,9 +113,9 @@ int topo_host_set_up(struct topo *t, int host, bool up, struct diag *d);
 int topo_host_power_off(struct topo *t, int host, struct diag *d);
 
 /* Power @host on: a brand-new namespace (an empty TCP stack) with the same
- * interface name, MAC and address, cabled to the same switch port name,
- * up and ready. */
-int topo_host_power_on(struct topo *t, int host, struct diag *d);
+ * interface name, MAC (another one if @new_mac: a replacement machine) and
+ * address, cabled to the same switch port name, up and ready. */
+int topo_host_power_on(struct topo *t, int host, bool new_mac, struct diag *d);
 
 bool topo_host_powered(const struct topo *t, int host);
 

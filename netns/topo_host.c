@@ -205,7 +205,7 @@ int topo_host_power_off(struct topo *t, int host, struct diag *d)
 	return 0;
 }
 
-int topo_host_power_on(struct topo *t, int host, struct diag *d)
+int topo_host_power_on(struct topo *t, int host, bool new_mac, struct diag *d)
 {
 	struct topo_host *h = &t->hosts[host];
 	int err;
@@ -215,6 +215,10 @@ int topo_host_power_on(struct topo *t, int host, struct diag *d)
 		return -EALREADY;
 	}
 	h->off = false;
+	/* a replacement machine: another locally administered MAC, so the
+	 * others' ARP entries for the address point at a NIC that is gone */
+	if (new_mac)
+		h->mac[4]++;
 	if ((err = topo_make_host(t, h, d)) || (err = topo_wait_oper_up(t, d)))
 		return err;
 	return 0;

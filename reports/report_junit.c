@@ -25,6 +25,14 @@ static int attr_secs(xmlTextWriterPtr w, int64_t ns)
 						 (double)ns / NS_PER_S) < 0;
 }
 
+static int property(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	int bad = xmlTextWriterStartElement(w, X("property")) < 0;
+
+	bad |= attr(w, "name", name) | attr(w, "value", value);
+	return bad | (xmlTextWriterEndElement(w) < 0);
+}
+
 /* <failure>, <error> or <skipped>, with the message as attribute and text. */
 static int outcome(xmlTextWriterPtr w, const char *tag, const char *message,
 		   const char *text)
@@ -80,13 +88,11 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 	bad |= xmlTextWriterStartElement(w, X("properties")) < 0;
 	const char *props[][2] = { { "scenario", r->name }, { "file", r->file },
 				   { "run_dir", r->run_dir } };
-	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++) {
-		if (!props[i][1])
-			continue;
-		bad |= xmlTextWriterStartElement(w, X("property")) < 0;
-		bad |= attr(w, "name", props[i][0]) | attr(w, "value", props[i][1]);
-		bad |= xmlTextWriterEndElement(w) < 0;
-	}
+	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		if (props[i][1])
+			bad |= property(w, props[i][0], props[i][1]);
+	for (size_t i = 0; i < r->noutputs; i++)
+		bad |= property(w, "output", r->outputs[i]);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
 		bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;

@@ -37,9 +37,7 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 
 	fprintf(f, "  %s%-5s%s %-34s %s\n", on, verdict_name(r->verdict), off, r->id,
 		headline(r, text, sizeof(text)));
-	if (r->verdict != VERDICT_FAIL)
-		return;
-	for (size_t i = 0; i < r->nexpects; i++) {
+	for (size_t i = 0; r->verdict == VERDICT_FAIL && i < r->nexpects; i++) {
 		const struct expect_result *e = &r->expects[i];
 
 		if (e->verdict == VERDICT_PASS)
@@ -48,6 +46,10 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 			e->expected);
 		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
 	}
+	/* what the programs said is where to look next */
+	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)
+		for (size_t i = 0; i < r->noutputs; i++)
+			fprintf(f, "        output: %s\n", r->outputs[i]);
 }
 
 void report_term_totals(FILE *f, const struct run_result *rr, bool color)

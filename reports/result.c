@@ -39,6 +39,19 @@ void result_add_packet(struct expect_result *e, const char *host, long frame)
 	p->frame = frame;
 }
 
+int result_add_output(struct scenario_result *r, const char *path)
+{
+	size_t max = sizeof(r->outputs) / sizeof(r->outputs[0]);
+
+	if (r->noutputs == max)
+		return 0;
+	r->outputs[r->noutputs] = strdup(path);
+	if (!r->outputs[r->noutputs])
+		return -ENOMEM;
+	r->noutputs++;
+	return 0;
+}
+
 enum verdict result_fold(const struct scenario_result *r)
 {
 	enum verdict v = VERDICT_PASS;
@@ -118,6 +131,8 @@ void result_scenario_free(struct scenario_result *r)
 	free(r->file);
 	free(r->run_dir);
 	free(r->reason);
+	for (size_t i = 0; i < r->noutputs; i++)
+		free(r->outputs[i]);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -132,6 +132,9 @@ struct scenario_result {
 	char *run_dir;		/* NULL when nothing ran */
 	enum verdict verdict;
 	char *reason;		/* SKIP/ERROR: why; otherwise NULL */
+	char *outputs[4];	/* what programs printed: HOST.stdout and
+				 * HOST.stderr files in the run directory */
+	size_t noutputs;
 	struct expect_result *expects;
 	size_t nexpects;
 	size_t cap;
@@ -163,6 +166,10 @@ enum verdict result_fold(const struct scenario_result *r);
 
 /* Append an empty scenario result to @rr; returns it or NULL. */
 struct scenario_result *result_new_scenario(struct run_result *rr);
+
+/* Name @path as one of @r's program outputs (copied; at most 4). Returns
+ * 0 or -ENOMEM. */
+int result_add_output(struct scenario_result *r, const char *path);
 
 /* Counts of each verdict. */
 void result_count(const struct run_result *rr, size_t counts[4]);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/duration.h"
@@ -16,6 +17,7 @@
 #include "harness/cli/cli.h"
 #include "harness/judge/judge.h"
 #include "harness/model/fault.h"
+#include "harness/model/program.h"
 #include "harness/model/scenario.h"
 #include "harness/run/rundir.h"
 #include "harness/run/runner.h"
@@ -26,6 +28,7 @@
 struct run_opts {
 	const char *out;
 	const char *junit;
+	bool no_exec;		/* refuse scenarios that run programs */
 };
 
 /* Kernel features probed at most once per invocation, when a scenario
@@ -64,6 +67,22 @@ static bool missing_feature(const struct scenario *sc, struct features *f,
 	       (sc->net.nat && lacks(f, PROBE_ROUTED_NAT, "a NAT router", why, len));
 }
 
+/* Programs run as the user who typed sudo; with no sudo to say who, as
+ * root — never silently. */
+static void warn_root(const struct catalogue *cat, struct scenario *const *scs)
+{
+	const char *uid = getenv("SUDO_UID");
+
+	if (geteuid() || (uid && strtol(uid, NULL, 10)))
+		return;
+	for (size_t i = 0; i < cat->n; i++)
+		if (scenario_runs_programs(scs[i])) {
+			fprintf(stderr, "%s: note: programs run as root (no SUDO_UID to run them as): %s\n",
+				program_name, cat->v[i].path);
+			return;
+		}
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -75,6 +94,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, 'J' },
+		{ "no-exec", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -88,10 +108,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'J':
 			o->junit = optarg;
 			break;
+		case 'X':
+			o->no_exec = true;
+			break;
 		case 'h':
 			cli_usage(stdout, "run");
 			printf("\n  --out DIR     write run directories under DIR (default %s/<time>)\n"
 			       "  --junit FILE  also write a JUnit XML report\n"
+			       "  --no-exec     refuse scenarios that run programs (exec:): running a\n"
+			       "                scenario runs the programs it names\n"
 			       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n",
 			       RUNDIR_DEFAULT_BASE, catalogue_default_dir());
 			return EXIT_PASS;
@@ -103,8 +128,21 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return -1;
 }
 
+/* A scenario that would run programs, under --no-exec. */
+static int refuse_programs(const struct scenario *sc, struct diag *d)
+{
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sc->hosts[i].program) {
+			diag_at(d, sc->hosts[i].program->at, "%s would run a program (%s), and --no-exec forbids it",
+				sc->hosts[i].name, sc->hosts[i].program->argv[0]);
+			return -EPERM;
+		}
+	return 0;
+}
+
 /* Load every scenario up front; print every problem. */
-static int load_all(const struct catalogue *cat, struct scenario **scs)
+static int load_all(const struct catalogue *cat, const struct run_opts *o,
+		    struct scenario **scs)
 {
 	int bad = 0;
 
@@ -113,6 +151,7 @@ static int load_all(const struct catalogue *cat, struct scenario **scs)
 
 		diag_init(&d, cat->v[i].path);
 		if (scenario_load(cat->v[i].path, &scs[i], &d) ||
+		    (o->no_exec && refuse_programs(scs[i], &d)) ||
 		    sysctl_check(scs[i], &d)) {
 			diag_print(&d, stderr);
 			scenario_free(scs[i]);
@@ -122,6 +161,23 @@ static int load_all(const struct catalogue *cat, struct scenario **scs)
 		diag_clear(&d);
 	}
 	return bad;
+}
+
+/* The files a scenario's programs printed to, for the reports. */
+static void name_outputs(const struct scenario *sc, struct scenario_result *r)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+
+	for (size_t i = 0; i < sc->nhosts; i++)
+		for (size_t k = 0; sc->hosts[i].program && k < 2; k++) {
+			char *path;
+
+			if (asprintf(&path, "%s/%s.%s", r->run_dir, sc->hosts[i].name, streams[k]) < 0)
+				return;
+			if (!access(path, F_OK))
+				result_add_output(r, path);
+			free(path);
+		}
 }
 
 /* Run and judge one scenario into @r. Returns the runner's error. */
@@ -141,6 +197,8 @@ static int run_one(const struct catalogue_entry *ce, const struct scenario *sc,
 		err = runner_run(sc, r->run_dir, &d);
 	if (!err && judge_run_dir(r->run_dir, r, &d))
 		r->verdict = VERDICT_ERROR;
+	if (r->run_dir)
+		name_outputs(sc, r);
 	if (err)
 		r->verdict = err == -EINTR ? VERDICT_SKIP : VERDICT_ERROR;
 	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
@@ -180,11 +238,12 @@ int cmd_run(int argc, char **argv)
 		bad = 1;
 	}
 	scs = calloc(cat.n + 1, sizeof(*scs));
-	if (bad || !scs || load_all(&cat, scs))
+	if (bad || !scs || load_all(&cat, &o, scs))
 		goto out;
 	ret = EXIT_CANNOT;
 	if (rundir_make_root(o.out, &rr.root, &d))
 		goto out;
+	warn_root(&cat, scs);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);

@@ -144,59 +144,87 @@ static bool is_socket(const struct event *e, int host)
 	return e->host == host && (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE);
 }
 
+static int by_time(const void *a, const void *b)
+{
+	const struct event *x = *(const struct event *const *)a, *y = *(const struct event *const *)b;
+
+	if (x->t_ns != y->t_ns)
+		return x->t_ns < y->t_ns ? -1 : 1;
+	return x < y ? -1 : x > y;	/* as they were written */
+}
+
+/* The host's socket events in time order (events.jsonl is in the order
+ * they were recorded, which is not quite that). Caller frees *out. */
+static int socket_events(const struct evidence *ev, int host, const struct event ***out,
+			 size_t *n)
+{
+	const struct event **v = calloc(ev->ev.n + 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < ev->ev.n; i++)
+		if (is_socket(&ev->ev.v[i], host))
+			v[(*n)++] = &ev->ev.v[i];
+	qsort(v, *n, sizeof(*v), by_time);
+	*out = v;
+	return 0;
+}
+
 /* Walk the host's table @t through the run from the reference on: the
  * count at each moment it could change, until @until. */
 static int judge_walk(const struct expect *x, const struct evidence *ev, int64_t until,
 		      struct table *t, struct expect_result *r)
 {
-	size_t i = 0;
-	long n, max = -1;
-	int err;
+	const struct event **v;
+	size_t n, i = 0;
+	long count_now, max = -1;
+	int err = socket_events(ev, x->host, &v, &n);
 
-	for (; i < ev->ev.n && ev->ev.v[i].t_ns <= r->ref_t_ns; i++)
-		if (is_socket(&ev->ev.v[i], x->host) && (err = update(t, &ev->ev.v[i])))
-			return err;
-	n = count(x, t);
-	r->measured = n;
+	if (err)
+		return err;
+	for (; i < n && v[i]->t_ns <= r->ref_t_ns; i++)
+		if ((err = update(t, v[i])))
+			goto out;
+	count_now = count(x, t);
+	r->measured = count_now;
 	r->t_ns = r->ref_t_ns;
 	for (;;) {
-		int64_t now = r->t_ns;
-
-		if (x->when == SOCKETS_BY && in_range(x, n)) {
+		if (x->when == SOCKETS_BY && in_range(x, count_now)) {
 			r->verdict = VERDICT_PASS;
-			return 0;
+			goto out;
 		}
-		if (x->when == SOCKETS_FOR && !in_range(x, n)) {
-			r->measured = n;
-			r->t_ns = now;
-			return 0;
+		if (x->when == SOCKETS_FOR && !in_range(x, count_now)) {
+			r->measured = count_now;
+			goto out;
 		}
-		if (x->when == SOCKETS_NEVER_ABOVE && n > max) {
-			max = n;
-			r->measured = n;
-			r->t_ns = now;
+		if (x->when == SOCKETS_NEVER_ABOVE && count_now > max) {
+			max = count_now;
+			r->measured = count_now;
 		}
 		/* the next change before @until */
-		while (i < ev->ev.n && !is_socket(&ev->ev.v[i], x->host))
-			i++;
-		if (i == ev->ev.n || ev->ev.v[i].t_ns > until)
+		if (i == n || v[i]->t_ns > until)
 			break;
-		if ((err = update(t, &ev->ev.v[i])))
-			return err;
-		n = count(x, t);
-		r->t_ns = ev->ev.v[i++].t_ns;
+		if ((err = update(t, v[i])))
+			goto out;
+		count_now = count(x, t);
+		if (x->when != SOCKETS_NEVER_ABOVE || count_now > max)
+			r->t_ns = v[i]->t_ns;
+		i++;
 		if (x->when == SOCKETS_AT || x->when == SOCKETS_BY)
-			r->measured = n;
+			r->measured = count_now;
 	}
 	if (x->when == SOCKETS_AT || x->when == SOCKETS_BY)
 		r->t_ns = until;
 	if (x->when == SOCKETS_AT)
-		r->verdict = in_range(x, n) ? VERDICT_PASS : VERDICT_FAIL;
+		r->verdict = in_range(x, count_now) ? VERDICT_PASS : VERDICT_FAIL;
 	else if (x->when == SOCKETS_FOR)
 		r->verdict = VERDICT_PASS;
 	else if (x->when == SOCKETS_NEVER_ABOVE)
 		r->verdict = max <= x->count_hi ? VERDICT_PASS : VERDICT_FAIL;
-	return 0;
+out:
+	free(v);
+	return err;
 }
 
 static int judge(const struct expect *x, const struct evidence *ev,

@@ -38,11 +38,11 @@ static const struct event *first_close(const struct expect *x, const struct evid
 	const struct event *held[64];
 	size_t n = 0;
 
-	for (size_t i = 0; i < ev->ev.n && ev->ev.v[i].t_ns <= ev->t_end; i++) {
+	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 		size_t k;
 
-		if (e->host != x->host || (e->type != EV_SOCKET && e->type != EV_SOCKET_GONE) ||
+		if (e->t_ns > ev->t_end || e->host != x->host || (e->type != EV_SOCKET && e->type != EV_SOCKET_GONE) ||
 		    e->sock.state == TCP_LISTEN)
 			continue;
 		for (k = 0; k < n && !same_sock(&held[k]->sock, &e->sock); k++)

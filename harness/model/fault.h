@@ -32,7 +32,7 @@ struct fault_ctx {
 	/* Start @host's endpoint again (killing it first if it runs). */
 	int (*restart_peer)(void *arg, int host, struct diag *d);
 	/* Power @host off (it vanishes) or on (an empty TCP stack). */
-	int (*power)(void *arg, int host, bool on, struct diag *d);
+	int (*power)(void *arg, int host, bool on, bool new_mac, struct diag *d);
 	void *arg;
 };
 

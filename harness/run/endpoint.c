@@ -294,9 +294,9 @@ size_t endpoint_fds(const struct run *r, int host, struct pollfd *p)
 			p[n++] = (struct pollfd){ .fd = ep->peer.events, .events = POLLIN };
 		return n;
 	}
-	if (ep->proc.out >= 0)
+	if (ep->proc.out >= 0 && !ep->out.eof)
 		p[n++] = (struct pollfd){ .fd = ep->proc.out, .events = POLLIN };
-	if (ep->proc.err >= 0)
+	if (ep->proc.err >= 0 && !ep->err.eof)
 		p[n++] = (struct pollfd){ .fd = ep->proc.err, .events = POLLIN };
 	if (ep->proc.status >= 0 && !ep->proc.exited)
 		p[n++] = (struct pollfd){ .fd = ep->proc.status, .events = POLLIN };

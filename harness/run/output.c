@@ -46,11 +46,14 @@ int output_read(struct output *o, int64_t t_ns,
 		void (*line)(void *arg, const char *text), void *arg, struct diag *d)
 {
 	char buf[4096];
-	ssize_t n;
+	ssize_t n = -1;
+	int reads = 0;
 
-	if (!o->file || o->fd < 0)
+	if (!o->file || o->fd < 0 || o->eof)
 		return 0;
-	while ((n = read(o->fd, buf, sizeof(buf))) > 0) {
+	/* bounded: a program that floods its output must not starve the
+	 * runner's timeline; the rest is read at the next turn */
+	while (reads++ < OUTPUT_READS_PER_TURN && (n = read(o->fd, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++) {
 			/* a line longer than the buffer is cut into several */
 			if (buf[i] != '\n' && o->len < sizeof(o->partial) - 1) {
@@ -63,8 +66,11 @@ int output_read(struct output *o, int64_t t_ns,
 				o->partial[o->len++] = buf[i];
 		}
 	}
-	if (n == 0 && o->len && emit(o, t_ns, line, arg))
-		goto bad;
+	if (n == 0) {
+		o->eof = true;	/* nothing more will come: stop polling it */
+		if (o->len && emit(o, t_ns, line, arg))
+			goto bad;
+	}
 	return 0;
 bad:
 	diag_add(d, "cannot write a program's output: %s", strerror(errno));

@@ -17,9 +17,11 @@
 
 #define OUTPUT_LINE_MAX 4096
 #define OUTPUT_TAIL 5
+#define OUTPUT_READS_PER_TURN 16	/* of 4 KiB, each time output_read() is called */
 
 struct output {
 	int fd;			/* borrowed: the read end of the pipe */
+	bool eof;		/* the writers are all gone */
 	FILE *file;		/* owned: HOST.stdout or HOST.stderr */
 	char partial[OUTPUT_LINE_MAX];	/* a line not ended yet */
 	size_t len;
@@ -32,7 +34,8 @@ int output_open(struct output *o, int fd, const char *path, struct diag *d);
 
 /* Read what is waiting; for each complete line call @line(@arg, text)
  * after writing it. At EOF (@fd closed by the program) a last unended line
- * is written too. Returns 0, or -EIO when the file cannot be written. */
+ * is written too, and o->eof set. Returns 0, or -EIO when the file cannot
+ * be written. */
 int output_read(struct output *o, int64_t t_ns,
 		void (*line)(void *arg, const char *text), void *arg, struct diag *d);
 

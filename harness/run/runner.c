@@ -165,7 +165,7 @@ static int signal_endpoint(void *arg, int host, int sig, struct diag *d)
  * cable is cut, and only then its endpoint dies, so nothing of that death
  * leaves it. Power on: a new namespace, its sysctls, its capture resumed
  * into the same file; no endpoint until a restart. */
-static int power(void *arg, int host, bool on, struct diag *d)
+static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 {
 	struct run *r = arg;
 	int err;
@@ -180,7 +180,7 @@ static int power(void *arg, int host, bool on, struct diag *d)
 		endpoint_kill(r, host);
 		return err;
 	}
-	if ((err = topo_host_power_on(r->topo, host, d)) ||
+	if ((err = topo_host_power_on(r->topo, host, new_mac, d)) ||
 	    (err = sysctl_apply(&r->sc->hosts[host], topo_host_ns(r->topo, host), d)) ||
 	    (err = sampler_open(&r->sampler, host, topo_host_ns(r->topo, host),
 				r->sc->hosts[host].name, d)))

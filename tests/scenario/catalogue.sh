@@ -25,7 +25,7 @@ for f in $(find "$SRCDIR/scenarios" -name '*.yaml'); do
 	if grep -qE "^  SKIP  $id " "$TMP/stdout"; then
 		expects=$((expects + 1))
 	else
-		expects=$((expects + $(grep -cE '^  - (detect|no-detect|packets|delivered|sequence):' "$f")))
+		expects=$((expects + $(grep -cE '^  - (detect|no-detect|packets|delivered|sequence|sockets|calls):' "$f")))
 	fi
 done
 cases=$(grep -c '<testcase ' "$TMP/junit.xml")

@@ -58,7 +58,7 @@ static void copy(const char *from, const char *to)
 
 /* A run directory with the fixture's events and captures and @expect as
  * the scenario's expectations. */
-static void make_dir(const char *expect, bool with_events)
+static void make_dir_head(const char *head, const char *expect, bool with_events)
 {
 	char path[256];
 	FILE *f;
@@ -74,8 +74,13 @@ static void make_dir(const char *expect, bool with_events)
 	snprintf(path, sizeof(path), "%s/scenario.yaml", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, HEAD "%s", expect);
+	fprintf(f, "%s%s", head, expect);
 	fclose(f);
+}
+
+static void make_dir(const char *expect, bool with_events)
+{
+	make_dir_head(HEAD, expect, with_events);
 }
 
 static void remove_dir(void)
@@ -96,14 +101,22 @@ static void remove_dir(void)
 
 /* Judge one expectation on the fixture with @extra event lines appended;
  * the single result is copied into @out (its text freed). */
-static void judge_with(const char *expect, const char *extra, struct expect_result *out)
+static void judge_in(const char *head, const char *expect, const char *extra,
+		     const char *out_log, struct expect_result *out)
 {
 	struct scenario_result r = { 0 };
 	struct diag d;
 	char path[256];
 	FILE *f;
 
-	make_dir(expect, true);
+	make_dir_head(head, expect, true);
+	if (out_log) {
+		snprintf(path, sizeof(path), "%s/server.stdout", dir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(out_log, f);
+		fclose(f);
+	}
 	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
 	f = fopen(path, "a");
 	assert_non_null(f);
@@ -121,6 +134,11 @@ static void judge_with(const char *expect, const char *extra, struct expect_resu
 	result_scenario_free(&r);
 	diag_clear(&d);
 	remove_dir();
+}
+
+static void judge_with(const char *expect, const char *extra, struct expect_result *out)
+{
+	judge_in(HEAD, expect, extra, NULL, out);
 }
 
 static struct expect_result judge_one(const char *expect)
@@ -351,6 +369,198 @@ static void test_sequence(void **state)
 	assert_int_equal(e.found, 0);
 }
 
+/* The same run, as if the server had been a program of the user's. */
+#define EXEC_HEAD \
+	"name: judged\n" \
+	"server:\n" \
+	"  exec: [./srv]\n" \
+	"  listen: 7000\n" \
+	"client:\n" \
+	"  connect: server:7000\n" \
+	"steps:\n" \
+	"  - at: 500ms\n" \
+	"    name: pull\n" \
+	"    fault: { cable-pull: client }\n" \
+	"  - at: 30s\n" \
+	"    name: later\n" \
+	"    fault: { cable-plug: client }\n" \
+	"expect:\n"
+
+#define T(ms) (T_PULL + MS(ms))
+/* The fixture's events end at line 11; appended lines follow. */
+#define SOCKET(t, state, inode) "{\"t_ns\":" t ",\"event\":\"socket\",\"host\":\"server\",\"state\":\"" state "\"," \
+	"\"local\":\"198.18.0.2\",\"lport\":7000,\"remote\":\"198.18.0.1\",\"rport\":40000,\"inode\":" inode "}\n"
+#define GONE(t, state) "{\"t_ns\":" t ",\"event\":\"socket-gone\",\"host\":\"server\",\"state\":\"" state "\"," \
+	"\"local\":\"198.18.0.2\",\"lport\":7000,\"remote\":\"198.18.0.1\",\"rport\":40000,\"inode\":0}\n"
+/* as text: 1795347282271830624 (the pull) + so many ms */
+#define T_EST "1795347281771358384"
+#define T_1S "1795347283271830624"
+#define T_2S "1795347284271830624"
+#define T_3S "1795347285271830624"
+
+static void test_by_close(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	/* the server's program let go of its socket 2 s after the pull */
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: close, within: 1.9s..2.1s }\n",
+		 SOCKET(T_EST, "ESTABLISHED", "7") SOCKET(T_2S, "FIN_WAIT1", "0"), NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_DETECTED);
+	assert_string_equal(e.by, "close");
+	assert_string_equal(e.via, "orphaned");
+	assert_int_equal(e.measured, 2 * NS_PER_S);
+	assert_int_equal(e.event_line, 13);
+	/* it left the table */
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: close, within: 1.9s..2.1s }\n",
+		 SOCKET(T_EST, "ESTABLISHED", "7") GONE(T_2S, "ESTABLISHED"), NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_string_equal(e.via, "vanished");
+	/* a socket no process held (inode 0) is not the program's */
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: close, within: 1.9s..2.1s }\n",
+		 SOCKET(T_EST, "ESTABLISHED", "0") GONE(T_2S, "ESTABLISHED"), NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* with nothing in the table, the capture decides: the server's RST,
+	 * frame 11, 4.596 s after the pull */
+	assert_string_equal(e.via, "RST");
+	assert_int_equal(e.npackets, 1);
+	assert_int_equal(e.packets[0].frame, 11);
+	assert_int_equal(e.t_ns, e.ref_t_ns + e.measured);
+	assert_true(e.measured > MS(4590) && e.measured < MS(4600));
+	/* no-detect by close sees the same */
+	judge_in(EXEC_HEAD, "  - no-detect: { host: server, by: close, for: 3s }\n",
+		 SOCKET(T_EST, "ESTABLISHED", "7") SOCKET(T_2S, "LAST_ACK", "0"), NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOT_QUIET);
+	assert_string_equal(e.via, "orphaned");
+	assert_int_equal(e.measured, 2 * NS_PER_S);
+}
+
+static void test_by_exit_and_log(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: exit, status: 3, within: 0.9s..1.1s }\n",
+		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"status\":3}\n", NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_string_equal(e.by, "exit");
+	assert_int_equal(e.exit_status, 3);
+	assert_int_equal(e.want_status, 3);
+	assert_int_equal(e.measured, NS_PER_S);
+	assert_int_equal(e.event_line, 12);
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: exit, status: 4, within: 0.9s..1.1s }\n",
+		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"status\":3}\n", NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.exit_status, 3);
+	assert_int_equal(e.want_status, 4);
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: exit, within: 2s }\n",
+		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"signal\":\"KILL\"}\n", NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.exit_signal, 9);
+	/* the first matching line after establishment, wherever it is */
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: { log: \"client .* gone\" }, within: 1.9s..2.1s }\n",
+		 "", T_EST " listening\n" T_1S " client 1 is fine\n" T_2S " client 1 is gone\n"
+		 T_3S " client 2 is gone\n", &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_string_equal(e.by, "log");
+	assert_string_equal(e.log, "client 1 is gone");
+	assert_string_equal(e.log_file, "server.stdout");
+	assert_int_equal(e.log_line, 3);
+	assert_int_equal(e.measured, 2 * NS_PER_S);
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: { log: \"never said\" }, within: 5s }\n",
+		 "", T_EST " listening\n", &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOTHING_DETECTED);
+}
+
+static void test_sockets(void **state)
+{
+	/* a CLOSE_WAIT socket from 1 s to 3 s after the pull */
+	const char *events = SOCKET(T_EST, "ESTABLISHED", "7") SOCKET(T_1S, "CLOSE_WAIT", "7")
+			     GONE(T_3S, "CLOSE_WAIT");
+	struct expect_result e;
+
+	(void)state;
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, port: 7000, count: 1, at: 2s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_SOCKETS_AT);
+	assert_int_equal(e.unit, UNIT_SOCKETS);
+	assert_int_equal(e.measured, 1);
+	assert_int_equal(e.port, 7000);
+	assert_string_equal(e.what, "CLOSE_WAIT");
+	assert_int_equal(e.when_ns, 2 * NS_PER_S);
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, at: 4s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.measured, 0);
+	/* by: the first moment it held */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, by: 1.5s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.t_ns, T(1000));
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, by: 500ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* for: the first moment it did not */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 0, for: 2s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.measured, 1);
+	assert_int_equal(e.t_ns, T(1000));
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: ESTABLISHED, count: 1, for: 900ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	/* never-above: the most there were, and when */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, never-above: 0 }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_SOCKETS_MAX);
+	assert_int_equal(e.measured, 1);
+	assert_int_equal(e.t_ns, T(1000));
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, never-above: 1 }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	/* a time past the run's end is unproven */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 0, at: 20s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_RUN_TOO_SHORT);
+}
+
+#define ACTION(t, call, rest) "{\"t_ns\":" t ",\"event\":\"action\",\"host\":\"server\",\"call\":\"" call "\"" rest "}\n"
+
+static void test_calls(void **state)
+{
+	const char *events = ACTION(T_1S, "send", ",\"errno\":\"ECONNRESET\",\"errno_value\":104")
+			     ACTION(T_2S, "send", ",\"errno\":\"EPIPE\",\"errno_value\":32")
+			     ACTION(T_3S, "recv", "") ACTION(T_3S, "close", "");
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - calls: { host: server, after: pull, results: [ECONNRESET, EPIPE, eof] }\n",
+		   events, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_CALLS);
+	assert_int_equal(e.ncalls, 3);
+	assert_string_equal(e.calls[0].call, "send");
+	assert_int_equal(e.calls[0].err, ECONNRESET);
+	assert_int_equal(e.calls[1].err, EPIPE);
+	assert_string_equal(e.calls[2].call, "recv");
+	assert_int_equal(e.calls[2].ret, 0);
+	assert_int_equal(e.calls[0].event_line, 12);
+	judge_with("  - calls: { host: server, after: pull, results: [ECONNRESET, EPIPE] }\n",
+		   events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	judge_with("  - calls: { host: server, results: [EPIPE, EPIPE, eof] }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_string_equal(e.ref, "establishment");
+	judge_with("  - calls: { host: server, after: later, results: [ok] }\n", events, &e);
+	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
+}
+
 /* Events the peers would have written, after the fixture's own. */
 #define SENT(host, n) "{\"t_ns\":1795347282000000000,\"event\":\"sent\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
 #define RECEIVED(host, n) "{\"t_ns\":1795347282000000001,\"event\":\"received\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
@@ -464,6 +674,10 @@ int main(void)
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_arp_and_icmp),
 		cmocka_unit_test(test_sequence),
+		cmocka_unit_test(test_by_close),
+		cmocka_unit_test(test_by_exit_and_log),
+		cmocka_unit_test(test_sockets),
+		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),
 		cmocka_unit_test(test_unreadable),

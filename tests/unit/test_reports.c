@@ -79,6 +79,7 @@ static void build(struct run_result *rr)
 	strcpy(e->what, "RST & <more>");
 	e->measured = 1;
 	r->verdict = result_fold(r);
+	assert_int_equal(result_add_output(r, "unplug-out/x/tricky/server.stdout"), 0);
 
 	r = result_new_scenario(rr);
 	r->id = strdup("broken");
@@ -172,6 +173,88 @@ static void test_words(void **state)
 	e->outcome = OUTCOME_CUT_SHORT;
 	assert_words(e, "item 2 (from server, RST): found 1 before the capture ended");
 	assert_string_equal(outcome_name(OUTCOME_CUT_SHORT), "cut-short");
+	result_scenario_free(&r);
+}
+
+/* How a program's noticing reads, by close, exit and log. */
+static void test_words_by(void **state)
+{
+	struct scenario_result r = { 0 };
+	struct expect_result *e = result_add_expect(&r);
+
+	(void)state;
+	strcpy(e->host, "server");
+	strcpy(e->ref, "cable-pull");
+	e->outcome = OUTCOME_DETECTED;
+	e->measured = 2498 * NS_PER_MS;
+	e->lo = 2400 * NS_PER_MS;
+	e->hi = 2700 * NS_PER_MS;
+	strcpy(e->by, "close");
+	strcpy(e->via, "FIN");
+	assert_words(e, "server closed (it sent a FIN) after 2.498 s (window 2.4–2.7 s)");
+	strcpy(e->via, "orphaned");
+	assert_words(e, "server closed (its program let go of its socket) after 2.498 s (window 2.4–2.7 s)");
+	strcpy(e->via, "vanished");
+	assert_words(e, "server closed (its socket left the table) after 2.498 s (window 2.4–2.7 s)");
+	strcpy(e->by, "exit");
+	e->exit_status = 3;
+	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s)");
+	e->want_status = 4;
+	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s); expected status 4");
+	e->exit_signal = 9;
+	e->exit_status = -1;
+	e->want_status = -1;
+	assert_words(e, "server exited (killed by SIGKILL) after 2.498 s (window 2.4–2.7 s)");
+	strcpy(e->by, "log");
+	strcpy(e->log, "client gone");
+	assert_words(e, "server logged \"client gone\" after 2.498 s (window 2.4–2.7 s)");
+	e->outcome = OUTCOME_QUIET;
+	e->hi = 8 * NS_PER_S;
+	strcpy(e->by, "close");
+	assert_words(e, "server kept its connection for 8 s");
+	strcpy(e->by, "exit");
+	assert_words(e, "server kept running for 8 s");
+	e->outcome = OUTCOME_NOT_QUIET;
+	strcpy(e->by, "close");
+	strcpy(e->via, "RST");
+	assert_words(e, "server closed (it sent an RST) after 2.498 s; expected none for 8 s");
+	result_scenario_free(&r);
+}
+
+static void test_words_sockets_and_calls(void **state)
+{
+	struct scenario_result r = { 0 };
+	struct expect_result *e = result_add_expect(&r);
+
+	(void)state;
+	strcpy(e->host, "server");
+	strcpy(e->ref, "bye");
+	strcpy(e->what, "CLOSE_WAIT");
+	e->port = 7000;
+	e->ref_t_ns = 10 * NS_PER_S;
+	e->when_ns = 5 * NS_PER_S;
+	e->outcome = OUTCOME_SOCKETS_AT;
+	e->measured = 1;
+	assert_words(e, "server had 1 CLOSE_WAIT socket on port 7000 5 s after bye");
+	e->outcome = OUTCOME_SOCKETS_BY;
+	e->verdict = VERDICT_PASS;
+	e->t_ns = 10 * NS_PER_S + 300 * NS_PER_MS;
+	assert_words(e, "server had 1 CLOSE_WAIT socket on port 7000 300 ms after bye (by 5 s)");
+	e->outcome = OUTCOME_SOCKETS_MAX;
+	e->port = 0;
+	e->measured = 3;
+	assert_words(e, "server had at most 3 CLOSE_WAIT sockets");
+	e->verdict = VERDICT_FAIL;
+	e->hi = 2;
+	assert_words(e, "server had 3 CLOSE_WAIT sockets 300 ms after bye; never more than 2 expected");
+	e->outcome = OUTCOME_CALLS;
+	strcpy(e->calls[0].call, "send");
+	e->calls[0].ret = 10;
+	strcpy(e->calls[1].call, "send");
+	e->calls[1].err = EPIPE;
+	strcpy(e->calls[2].call, "recv");
+	e->ncalls = 3;
+	assert_words(e, "server's calls after bye returned: send ok (10), send EPIPE, recv EOF");
 	assert_string_equal(unit_name(UNIT_PACKETS), "packets");
 	result_scenario_free(&r);
 }
@@ -193,6 +276,7 @@ static void test_term(void **state)
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
 	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
 				     "          measured server sent 1 RST & <more>\n"));
+	assert_non_null(strstr(text, "        output: unplug-out/x/tricky/server.stdout\n"));
 	assert_non_null(strstr(text, "  ERROR broken"));
 	assert_non_null(strstr(text, "create a network namespace: Operation not permitted"));
 	assert_non_null(strstr(text, "  1 passed, 1 failed, 0 skipped, 1 could not run in 12.500 s   →  unplug-out/x/\n"));
@@ -236,6 +320,7 @@ static void test_junit(void **state)
 	assert_int_equal(xpath_count(doc, "//failure[contains(., 't.yaml:4:7: expected server sent 0 RST; measured server sent 1 RST')]"), 1);
 	assert_int_equal(xpath_count(doc, "//testsuite[@name='broken'][@errors='1']/testcase/error"), 1);
 	assert_int_equal(xpath_count(doc, "//property[@name='run_dir'][@value='unplug-out/x/keepalive/pulled-cable']"), 1);
+	assert_int_equal(xpath_count(doc, "//property[@name='output'][@value='unplug-out/x/tricky/server.stdout']"), 1);
 	xmlFreeDoc(doc);
 	unlink(path);
 	diag_clear(&d);
@@ -260,6 +345,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
+		cmocka_unit_test(test_words_by),
+		cmocka_unit_test(test_words_sockets_and_calls),
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_junit_unwritable),

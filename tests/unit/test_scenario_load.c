@@ -21,6 +21,7 @@
 #include "harness/cli/catalogue.h"
 #include "harness/model/fault.h"
 #include "harness/model/scenario.h"
+#include "yaml_fixture.h"
 
 #define VALID_HEAD_BODY \
 	"server:\n" \
@@ -28,61 +29,6 @@
 	"client:\n" \
 	"  connect: server:7000\n"
 #define VALID_HEAD "name: test\n" VALID_HEAD_BODY
-
-static char path[64];
-
-static int load(const char *yaml, struct scenario **sc, struct diag *d)
-{
-	FILE *f;
-	int fd;
-
-	strcpy(path, "/tmp/unplug-test-XXXXXX.yaml");
-	fd = mkstemps(path, 5);
-	assert_true(fd >= 0);
-	f = fdopen(fd, "w");
-	fputs(yaml, f);
-	fclose(f);
-	diag_init(d, path);
-	int ret = scenario_load(path, sc, d);
-	unlink(path);
-	return ret;
-}
-
-/* Loading @yaml fails, and some message is "path:LINE:COL: " + contains @text. */
-static void expect_error(const char *yaml, int line, int col, const char *text)
-{
-	struct scenario *sc = (void *)1;
-	struct diag d;
-	char prefix[128];
-	bool found = false;
-
-	assert_int_not_equal(load(yaml, &sc, &d), 0);
-	assert_null(sc);
-	snprintf(prefix, sizeof(prefix), "%s:%d:%d: ", path, line, col);
-	for (size_t i = 0; i < d.count; i++)
-		found |= !strncmp(d.msgs[i], prefix, strlen(prefix)) && strstr(d.msgs[i], text);
-	if (!found) {
-		for (size_t i = 0; i < d.count; i++)
-			print_error("got: %s\n", d.msgs[i]);
-		fail_msg("no message \"%s...%s\"", prefix, text);
-	}
-	diag_clear(&d);
-}
-
-/* Like expect_error(), at the position of the first @needle in @yaml. */
-static void expect_error_on(const char *yaml, const char *needle, const char *text)
-{
-	const char *at = strstr(yaml, needle), *line_start = yaml;
-	int line = 1;
-
-	assert_non_null(at);
-	for (const char *p = yaml; p < at; p++)
-		if (*p == '\n') {
-			line++;
-			line_start = p + 1;
-		}
-	expect_error(yaml, line, (int)(at - line_start) + 1, text);
-}
 
 static void test_valid_full(void **state)
 {
