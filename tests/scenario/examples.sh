@@ -19,10 +19,10 @@ grep -q '^  FAIL  naive-server .*nothing detected in the .* after cable-pull (it
 	fail "the naive server did not fail its 5 s budget with 'nothing detected'"
 grep -q 'naive-server.yaml:[0-9]*:[0-9]*: expected server closes its connection within 0..5 s of cable-pull' "$TMP/echo.out" ||
 	fail "the failure does not cite the budget"
-for s in fixed-server fixed-server-exits ping-client; do
+for s in fixed-server fixed-server-exits ping-client frozen-server crash-restart; do
 	grep -q "^  PASS  $s " "$TMP/echo.out" || fail "$s did not pass"
 done
-grep -q '^  3 passed, 1 failed, 0 skipped' "$TMP/echo.out" || fail "echo totals"
+grep -q '^  5 passed, 1 failed, 0 skipped' "$TMP/echo.out" || fail "echo totals"
 
 if ! command -v redis-server >/dev/null 2>&1; then
 	echo "ok: echo examples; SKIP redis: redis-server is not installed (apt-get install redis-server)"
