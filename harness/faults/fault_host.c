@@ -13,7 +13,7 @@
 static int send_signal(const struct fault *f, struct fault_ctx *ctx, int sig,
 		       struct diag *d)
 {
-	return ctx->signal_peer(ctx->arg, f->host, sig, d);
+	return ctx->signal_endpoint(ctx->arg, f->host, sig, d);
 }
 
 static int crash(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
@@ -33,7 +33,7 @@ static int thaw(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 
 static int restart(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
-	return ctx->restart_peer(ctx->arg, f->host, d);
+	return ctx->restart_endpoint(ctx->arg, f->host, d);
 }
 
 /* A crash cannot be undone by a signal: `restart` is its own step. */

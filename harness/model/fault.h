@@ -27,11 +27,13 @@ struct fault {
  * endpoint processes and captures, so host faults reach them through it. */
 struct fault_ctx {
 	struct topo *topo;
-	/* Send @sig to the endpoint process of @host (crash, freeze, thaw). */
-	int (*signal_peer)(void *arg, int host, int sig, struct diag *d);
+	/* Send @sig to @host's endpoint — the built-in peer, or every process
+	 * of its program (crash: SIGKILL, freeze: SIGSTOP, thaw: SIGCONT). */
+	int (*signal_endpoint)(void *arg, int host, int sig, struct diag *d);
 	/* Start @host's endpoint again (killing it first if it runs). */
-	int (*restart_peer)(void *arg, int host, struct diag *d);
-	/* Power @host off (it vanishes) or on (an empty TCP stack). */
+	int (*restart_endpoint)(void *arg, int host, struct diag *d);
+	/* Power @host off (it vanishes) or on (an empty TCP stack; @new_mac:
+	 * a replacement machine with another MAC). */
 	int (*power)(void *arg, int host, bool on, bool new_mac, struct diag *d);
 	void *arg;
 };

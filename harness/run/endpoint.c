@@ -17,6 +17,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/errname.h"
+#include "common/vec.h"
 #include "harness/model/program.h"
 #include "harness/run/run_internal.h"
 #include "netns/topo.h"
@@ -72,41 +73,96 @@ static void env_name(const char *host, char *buf, size_t len)
 	buf[i] = '\0';
 }
 
-/* The environment of a program: unplug's own, every host's address and
- * port as UNPLUG_<HOST>_ADDR / _PORT, then the scenario's env:. */
-static char **program_env(struct run *r, const struct program *p, const char *const *addrs)
-{
-	size_t n = 0, k = 0;
-	char **envp;
+/* A program's environment under construction: "NAME=value" strings. */
+struct env {
+	char **v;
+	size_t n, cap;
+	bool bad;		/* out of memory somewhere */
+};
 
-	while (environ[n])
-		n++;
-	envp = calloc(n + 2 * r->sc->nhosts + p->nenv + 1, sizeof(*envp));
-	if (!envp)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		envp[k++] = strdup(environ[i]);
+/* Set @name to @value, replacing what was there. */
+static void env_set(struct env *e, const char *name, const char *value)
+{
+	size_t len = strlen(name);
+	char *kv;
+
+	if (asprintf(&kv, "%s=%s", name, value) < 0) {
+		e->bad = true;
+		return;
+	}
+	for (size_t i = 0; i < e->n; i++)
+		if (!strncmp(e->v[i], name, len) && e->v[i][len] == '=') {
+			free(e->v[i]);
+			e->v[i] = kv;
+			return;
+		}
+	if (vec_push(&e->v, &e->n, &e->cap, sizeof(kv), &kv)) {
+		free(kv);
+		e->bad = true;
+	}
+}
+
+/* The environment of a program: unplug's own, the user's own HOME, USER
+ * and LOGNAME when it runs as the user who typed sudo, every host's
+ * address and port as UNPLUG_<HOST>_ADDR / _PORT, then the scenario's
+ * env:, each replacing what came before. NULL when out of memory. */
+static char **program_env(struct run *r, const struct program *p, const struct exec_spec *spec,
+			  const char *const *addrs)
+{
+	const struct passwd *pw = spec->drop ? getpwuid(spec->uid) : NULL;
+	struct env e = { 0 };
+	char port[16];
+
+	for (size_t i = 0; environ[i]; i++) {
+		const char *eq = strchr(environ[i], '=');
+		char name[256];
+
+		if (!eq || (size_t)(eq - environ[i]) >= sizeof(name))
+			continue;
+		memcpy(name, environ[i], (size_t)(eq - environ[i]));
+		name[eq - environ[i]] = '\0';
+		env_set(&e, name, eq + 1);
+	}
+	if (pw) {
+		env_set(&e, "HOME", pw->pw_dir);
+		env_set(&e, "USER", pw->pw_name);
+		env_set(&e, "LOGNAME", pw->pw_name);
+	}
 	for (size_t i = 0; i < r->sc->nhosts; i++) {
 		const struct host *h = host_of(r, (int)i);
-		char name[32];
+		char name[64], upper[32];
 
-		env_name(h->name, name, sizeof(name));
-		if (asprintf(&envp[k++], "UNPLUG_%s_ADDR=%s", name, addrs[i]) < 0)
-			envp[k - 1] = NULL;
-		if (h->peer.role == PEER_LISTEN &&
-		    asprintf(&envp[k++], "UNPLUG_%s_PORT=%u", name, h->peer.port) < 0)
-			envp[k - 1] = NULL;
+		env_name(h->name, upper, sizeof(upper));
+		snprintf(name, sizeof(name), "UNPLUG_%s_ADDR", upper);
+		env_set(&e, name, addrs[i]);
+		if (h->peer.role != PEER_LISTEN)
+			continue;
+		snprintf(name, sizeof(name), "UNPLUG_%s_PORT", upper);
+		snprintf(port, sizeof(port), "%u", h->peer.port);
+		env_set(&e, name, port);
 	}
 	for (size_t i = 0; i < p->nenv; i++) {
 		char *value;
 
-		if (program_expand(p->env[i].value, p->env[i].at, r->sc, addrs, &value, r->d))
+		if (program_expand(p->env[i].value, p->env[i].at, r->sc, addrs, &value, r->d)) {
+			e.bad = true;	/* checked at load: cannot happen */
 			continue;
-		if (asprintf(&envp[k++], "%s=%s", p->env[i].name, value) < 0)
-			envp[k - 1] = NULL;
+		}
+		env_set(&e, p->env[i].name, value);
 		free(value);
 	}
-	return envp;
+	if (!e.bad) {
+		char *end = NULL;	/* execve's NULL at the end */
+
+		e.bad = vec_push(&e.v, &e.n, &e.cap, sizeof(end), &end) != 0;
+	}
+	if (e.bad) {
+		for (size_t i = 0; i < e.n; i++)
+			free(e.v[i]);
+		free(e.v);
+		return NULL;
+	}
+	return e.v;
 }
 
 static void free_strv(char **v)
@@ -173,14 +229,14 @@ static int start_program(struct run *r, int host)
 	}
 	free(argv[0]);
 	argv[0] = path;
-	envp = program_env(r, p, addrp);
+	run_as(&spec);
+	envp = program_env(r, p, &spec, addrp);
 	if (!envp) {
 		err = -ENOMEM;
 		goto out;
 	}
 	spec.argv = argv;
 	spec.envp = envp;
-	run_as(&spec);
 	if (p->ready == READY_LOG && !ep->has_re) {
 		if (regcomp(&ep->ready_re, p->ready_log, REG_EXTENDED | REG_NOSUB)) {
 			err = -EINVAL;	/* checked at load: cannot happen */

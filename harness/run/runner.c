@@ -360,8 +360,8 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		err = run_record_host(&r, EV_RUN_START, HOST_NONE);
 	if (!err)
 		err = set_up(&r);
-	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_peer = signal_endpoint,
-				       .restart_peer = restart_endpoint, .power = power,
+	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_endpoint = signal_endpoint,
+				       .restart_endpoint = restart_endpoint, .power = power,
 				       .arg = &r };
 	if (!err)
 		err = run_record_host(&r, EV_TOPOLOGY_READY, HOST_NONE);
