@@ -34,6 +34,7 @@ const struct fault_ops fault_cable_pull = {
 
 const struct fault_ops fault_cable_plug = {
 	.name = "cable-plug",
+	.repairs = true,
 	.help = "the switch port facing HOST comes back up",
 	.parse = fault_parse_host,
 	.validate = fault_validate_host,

@@ -21,6 +21,7 @@ static int unheal(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 
 const struct fault_ops fault_heal = {
 	.name = "heal",
+	.repairs = true,
 	.help = "undo every network fault: all links up, all packet filters gone",
 	.parse = fault_parse_none,
 	.validate = fault_validate_none,

@@ -65,6 +65,7 @@ const struct fault_ops fault_freeze = {
 
 const struct fault_ops fault_thaw = {
 	.name = "thaw",
+	.repairs = true,
 	.help = "HOST's endpoint process continues (SIGCONT)",
 	.parse = fault_parse_host,
 	.validate = fault_validate_host,
@@ -74,6 +75,7 @@ const struct fault_ops fault_thaw = {
 
 const struct fault_ops fault_restart = {
 	.name = "restart",
+	.repairs = true,
 	.help = "HOST's endpoint process starts again (killed first if it still runs)",
 	.parse = fault_parse_host,
 	.validate = fault_validate_host,

@@ -26,6 +26,7 @@ const struct fault_ops fault_nic_down = {
 
 const struct fault_ops fault_nic_up = {
 	.name = "nic-up",
+	.repairs = true,
 	.help = "HOST's own eth0 comes back up",
 	.parse = fault_parse_host,
 	.validate = fault_validate_host,

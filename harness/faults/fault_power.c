@@ -65,6 +65,7 @@ const struct fault_ops fault_power_off = {
 
 const struct fault_ops fault_power_on = {
 	.name = "power-on",
+	.repairs = true,
 	.help = "HOST comes back with its addresses and MAC (new-mac: another) and an empty TCP stack",
 	.parse = parse_on,
 	.validate = fault_validate_host,

@@ -27,6 +27,7 @@ const struct fault_ops fault_switch_off = {
 
 const struct fault_ops fault_switch_on = {
 	.name = "switch-on",
+	.repairs = true,
 	.help = "every switch port comes back up",
 	.parse = fault_parse_none,
 	.validate = fault_validate_none,

@@ -46,6 +46,9 @@ struct fault_ops {
 	const char *name;	/* as written in a scenario: "cable-pull" */
 	const char *help;	/* one line for docs and errors */
 	unsigned needs;		/* FAULT_NEEDS_* */
+	bool repairs;		/* it undoes a break (cable-plug, heal,
+				 * power-on...): never what latencies are
+				 * measured from */
 	/* Read the fault's argument node into @f. */
 	int (*parse)(struct fault *f, struct ynode arg, struct diag *d);
 	/* Check @f against the rest of the scenario (host names...). */

@@ -107,7 +107,9 @@ const char *step_what(const struct step *st)
 
 bool step_breaks(const struct step *st)
 {
-	return st->fault || (st->action.kind != ACTION_SEND && st->action.kind != ACTION_RECV);
+	if (st->fault)
+		return !st->fault->ops->repairs;
+	return st->action.kind != ACTION_SEND && st->action.kind != ACTION_RECV;
 }
 
 int64_t scenario_last_fault_ns(const struct scenario *sc)

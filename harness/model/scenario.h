@@ -188,9 +188,11 @@ int64_t step_time_ns(const struct step *st, long k);
 /* The name of what a step does: the fault kind or the action. */
 const char *step_what(const struct step *st);
 
-/* Whether @st breaks something: a fault, or an action that ends or cuts a
- * connection (close, abort, shutdown, reconnect) — not a send. Latencies
- * are measured from the last one. */
+/* Whether @st breaks something: a fault that is no repair (not
+ * cable-plug, nic-up, switch-on, heal, thaw, power-on or restart), or an
+ * action that ends or cuts a connection (close, abort, shutdown,
+ * reconnect) — not a send or recv. Latencies are measured from the last
+ * one. */
 bool step_breaks(const struct step *st);
 
 /* The actions' names as written ("shutdown"), and one action's. */

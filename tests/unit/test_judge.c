@@ -218,6 +218,22 @@ static void test_detect_fail(void **state)
 	assert_int_equal(e.event_line, 0);
 }
 
+/* A repair is never the reference: with the cable plugged back 3 s after
+ * the pull, the server's ETIMEDOUT is still measured from the pull. */
+static void test_repair_is_no_reference(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n",
+		   "{\"t_ns\":1795347285271830624,\"event\":\"step\",\"step\":1,\"what\":\"cable-plug\"}\n",
+		   &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_string_equal(e.ref, "cable-pull");
+	assert_int_equal(e.ref_step, 0);
+	assert_int_equal(e.measured, LATENCY);
+}
+
 static void test_since_a_step_that_never_ran(void **state)
 {
 	struct expect_result e;
@@ -670,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_detect_pass),
 		cmocka_unit_test(test_detect_fail),
 		cmocka_unit_test(test_since_a_step_that_never_ran),
+		cmocka_unit_test(test_repair_is_no_reference),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_arp_and_icmp),

@@ -90,9 +90,12 @@ static void test_valid_full(void **state)
 	assert_int_equal(sc->expects[3].kinds, PKIND_RST | PKIND_FIN);
 	assert_int_equal(sc->expects[2].count_lo, 3);
 	assert_int_equal(sc->expects[2].count_hi, 3);
-	assert_int_equal(scenario_last_fault_ns(sc), 2 * NS_PER_S);
-	/* the longest window: 2 s (last fault) + 8 s */
-	assert_int_equal(scenario_horizon_ns(sc), 10 * NS_PER_S);
+	/* the cable-plug at 2 s repairs: latencies count from the pull */
+	assert_int_equal(scenario_last_fault_ns(sc), 500 * NS_PER_MS);
+	assert_true(step_breaks(&sc->steps[0]));
+	assert_false(step_breaks(&sc->steps[1]));
+	/* the longest window: 500 ms (the pull) + 8 s */
+	assert_int_equal(scenario_horizon_ns(sc), 8500 * NS_PER_MS);
 	scenario_free(sc);
 }
 
@@ -421,6 +424,27 @@ static void test_actions_and_repetition(void **state)
 		     "    fault: { crash: client }\nexpect: []\n", 9, 12, "bad times: \"5000\" (a whole number from 1 to 1000)");
 }
 
+/* Repairs are never a latency reference; every other fault is. */
+static void test_repairs(void **state)
+{
+	static const char *const repairs[] = {
+		"cable-plug", "nic-up", "switch-on", "heal", "thaw", "power-on", "restart",
+	};
+	size_t nrepairs = 0;
+
+	(void)state;
+	for (size_t i = 0; i < fault_nkinds; i++) {
+		bool is_repair = false;
+
+		for (size_t k = 0; k < sizeof(repairs) / sizeof(repairs[0]); k++)
+			is_repair |= !strcmp(fault_kinds[i]->name, repairs[k]);
+		if (fault_kinds[i]->repairs != is_repair)
+			fail_msg("%s: repairs is %d", fault_kinds[i]->name, fault_kinds[i]->repairs);
+		nrepairs += is_repair;
+	}
+	assert_int_equal(nrepairs, sizeof(repairs) / sizeof(repairs[0]));
+}
+
 static void test_step_names_and_since(void **state)
 {
 	struct scenario *sc;
@@ -438,8 +462,9 @@ static void test_step_names_and_since(void **state)
 	assert_int_equal(sc->expects[0].since, 0);
 	assert_int_equal(sc->expects[0].errors[0], ERRNAME_HEARTBEAT);
 	assert_int_equal(sc->expects[1].since, -1);
-	/* since pull (1 s) + 1 s, or the last fault (2 s) + 3 s */
-	assert_int_equal(scenario_horizon_ns(sc), 5 * NS_PER_S);
+	/* since pull (1 s) + 1 s, or the last break — the pull again: the
+	 * plug repairs — + 3 s */
+	assert_int_equal(scenario_horizon_ns(sc), 4 * NS_PER_S);
 	scenario_free(sc);
 
 	expect_error(VALID_HEAD "steps:\n"
@@ -580,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_peer_options),
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
+		cmocka_unit_test(test_repairs),
 		cmocka_unit_test(test_delivered_and_kinds),
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_network),
