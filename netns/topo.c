@@ -172,6 +172,9 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 	if (t->net.kind == TOPO_ROUTED &&
 	    (err = router_filters(t->sw_ns, &t->net, t->router_script, d)))
 		return err;
+	/* the switch's packet filters are faults: ready them now */
+	if ((err = nft_open(t->sw_ns, &t->sw_nft, d)))
+		return err;
 	return topo_wait_oper_up(t, d);
 }
 
@@ -207,32 +210,22 @@ int topo_create(const char *const *names, size_t n,
 	return 0;
 }
 
-static void delete_link(struct netlink *nl, int ifindex)
-{
-	struct rtnl_link *link = rtnl_link_alloc();
-
-	if (!link)
-		return;
-	rtnl_link_set_ifindex(link, ifindex);
-	rtnl_link_delete(nl->sk, link);	/* best effort: the namespace goes next */
-	rtnl_link_put(link);
-}
-
+/* Nothing is deleted one by one: the namespaces are held only by our
+ * descriptors and sockets, and the kernel takes each one down, with its
+ * links, bridge, filters and qdiscs, when the last goes (a veth pair goes
+ * with either end). */
 void topo_free(struct topo *t)
 {
 	if (!t)
 		return;
+	nft_close(t->sw_nft);
 	for (size_t i = t->nhosts; i-- > 0;) {
 		struct topo_host *h = &t->hosts[i];
 
-		if (t->sw_nl && h->port > 0)
-			delete_link(t->sw_nl, h->port);	/* takes eth0 with it */
 		netlink_close(h->nl);
 		if (h->ns >= 0)
 			close(h->ns);
 	}
-	if (t->sw_nl && t->bridge > 0)
-		delete_link(t->sw_nl, t->bridge);
 	netlink_close(t->sw_nl);
 	if (t->sw_ns >= 0)
 		close(t->sw_ns);
@@ -242,6 +235,11 @@ void topo_free(struct topo *t)
 int topo_switch_ns(const struct topo *t)
 {
 	return t->sw_ns;
+}
+
+struct nft *topo_switch_nft(const struct topo *t)
+{
+	return t->sw_nft;
 }
 
 const char *topo_port_name(const struct topo *t, int host)
@@ -286,8 +284,8 @@ int topo_heal(struct topo *t, struct diag *d)
 	}
 
 	/* every fault's table goes; the router's own comes back */
-	if ((err = nft_run_in(t->sw_ns, "flush ruleset\n", d)) ||
-	    (t->router_script[0] && (err = nft_run_in(t->sw_ns, t->router_script, d))) ||
+	if ((err = nft_run(t->sw_nft, "flush ruleset\n", d)) ||
+	    (t->router_script[0] && (err = nft_run(t->sw_nft, t->router_script, d))) ||
 	    (err = topo_switch_set_up(t, true, d)))
 		return err;
 	for (size_t i = 0; i < t->nhosts; i++)

@@ -14,6 +14,7 @@
 
 #include "common/diag.h"
 
+struct nft;
 struct nl_msg;
 struct topo;
 
@@ -60,6 +61,9 @@ int topo_host_ns(const struct topo *t, int host);
 
 /* The switch's namespace (borrowed descriptor). */
 int topo_switch_ns(const struct topo *t);
+
+/* A libnftables context ready in the switch's namespace (borrowed). */
+struct nft *topo_switch_nft(const struct topo *t);
 
 /* The name of the switch port facing @host ("p-client"). */
 const char *topo_port_name(const struct topo *t, int host);

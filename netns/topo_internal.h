@@ -41,6 +41,7 @@ struct topo {
 	int family;		/* what the hosts talk over: AF_INET or AF_INET6 */
 	char router_script[1024];	/* routed: the router's own nft table */
 	int sw_ns;
+	struct nft *sw_nft;	/* libnftables, ready in the switch */
 	struct netlink *sw_nl;
 	int bridge;
 	struct topo_host hosts[TOPO_MAX_HOSTS];

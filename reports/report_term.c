@@ -46,6 +46,15 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 			e->expected);
 		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
 	}
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct expect_result *e = &r->expects[i];
+		char late[32];
+
+		if (e->ref_late_ns > RESULT_LATE_NS)
+			fprintf(f, "        warning: step %s ran %s late; %s:%d:%d is measured from it\n",
+				e->ref, duration_str(e->ref_late_ns, late, sizeof(late)), r->file,
+				e->at.line, e->at.col);
+	}
 	/* what the programs said is where to look next */
 	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)
 		for (size_t i = 0; i < r->noutputs; i++)

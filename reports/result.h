@@ -66,6 +66,9 @@ struct packet_ref {
 };
 
 #define RESULT_MAX_PACKETS 32
+/* A step the runner set about later than this is reported: what was
+ * measured from it may be off by as much. */
+#define RESULT_LATE_NS 5000000LL
 #define RESULT_MAX_CALLS 16
 
 /* One send or recv action's result (calls): its return value or errno. */
@@ -117,6 +120,8 @@ struct expect_result {
 	char ref[32];		/* its name ("cable-pull", a step's name), or
 				 * "establishment" / "the first packet" */
 	int64_t ref_t_ns;	/* when it happened, on the run's clock */
+	int64_t ref_late_ns;	/* how late the runner set about it: past
+				 * RESULT_LATE_NS, the verdict is in doubt */
 	int64_t t_ns;		/* when the deciding thing happened; 0: none */
 	long event_line;	/* the events.jsonl line that decided; 0: none */
 	struct packet_ref packets[RESULT_MAX_PACKETS];	/* deciding packets */

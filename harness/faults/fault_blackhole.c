@@ -62,14 +62,14 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 		 b->arp && !topo_routed(ctx->topo) ? "    ether type arp accept\n"
 				"    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n" : "",
 		 port, port);
-	return nft_run_in(topo_switch_ns(ctx->topo), script, d);
+	return nft_run(topo_switch_nft(ctx->topo), script, d);
 }
 
 static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	char name[64];
 
-	return nft_delete_table(topo_switch_ns(ctx->topo), topo_filter_family(ctx->topo),
+	return nft_delete_table(topo_switch_nft(ctx->topo), topo_filter_family(ctx->topo),
 				fault_object_name(f, name, sizeof(name)), d);
 }
 

@@ -189,7 +189,7 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 		free(script);
 		return -ENOMEM;
 	}
-	err = nft_run_in(topo_switch_ns(ctx->topo), script, d);
+	err = nft_run(topo_switch_nft(ctx->topo), script, d);
 	free(script);
 	return err;
 }
@@ -198,7 +198,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	char name[64];
 
-	return nft_delete_table(topo_switch_ns(ctx->topo), topo_filter_family(ctx->topo),
+	return nft_delete_table(topo_switch_nft(ctx->topo), topo_filter_family(ctx->topo),
 				fault_object_name(f, name, sizeof(name)), d);
 }
 

@@ -142,7 +142,7 @@ static int apply(const struct fault *f, struct fault_ctx *ctx, const char *what,
 		 "}\n",
 		 fault_object_name(f, name, sizeof(name)),
 		 topo_port_name(ctx->topo, r->from.index), match, what, count, verdict);
-	return nft_run_in(topo_switch_ns(ctx->topo), script, d);
+	return nft_run(topo_switch_nft(ctx->topo), script, d);
 }
 
 static int apply_reset(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
@@ -163,7 +163,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 {
 	char name[64];
 
-	return nft_delete_table(topo_switch_ns(ctx->topo), "netdev",
+	return nft_delete_table(topo_switch_nft(ctx->topo), "netdev",
 				fault_object_name(f, name, sizeof(name)), d);
 }
 

@@ -38,6 +38,7 @@ struct evidence {
 	int64_t t_ref;		/* the last step that broke something, or
 				 * establishment */
 	int ref_step;		/* that step's index; -1: establishment */
+	int64_t ref_late_ns;	/* how late the runner set about it */
 	int64_t t_end;
 };
 

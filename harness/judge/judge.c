@@ -23,6 +23,7 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 
 	r->ref_t_ns = ev->t_ref;
 	r->ref_step = ev->ref_step;
+	r->ref_late_ns = ev->ref_late_ns;
 	if (x->since < 0) {
 		snprintf(r->ref, sizeof(r->ref), "%s",
 			 ev->ref_step < 0 ? "establishment" : step_what(&sc->steps[ev->ref_step]));
@@ -33,6 +34,7 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 	for (size_t i = ev->ev.n; i-- > 0;)
 		if (ev->ev.v[i].type == EV_STEP && ev->ev.v[i].step == x->since) {
 			r->ref_t_ns = ev->ev.v[i].t_ns;
+			r->ref_late_ns = ev->ev.v[i].late_ns;
 			return true;
 		}
 	return false;
@@ -163,6 +165,7 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 			if (step_breaks(&sc->steps[e->step])) {
 				ev->t_ref = e->t_ns;
 				ev->ref_step = e->step;
+				ev->ref_late_ns = e->late_ns;
 			}
 		} else if (e->type == EV_HOST && e->host != HOST_NONE) {
 			if ((err = read_host(ev, e, dir, d)))

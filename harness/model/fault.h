@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/diag.h"
 #include "harness/model/yaml_node.h"
@@ -36,6 +37,10 @@ struct fault_ctx {
 	 * a replacement machine with another MAC). */
 	int (*power)(void *arg, int host, bool on, bool new_mac, struct diag *d);
 	void *arg;
+	/* When the fault took effect (wall clock ns), for one whose effect
+	 * comes before its apply() returns — a signal sent, then the death
+	 * awaited; 0: when apply() returned. Set by the callbacks above. */
+	int64_t effective_ns;
 };
 
 /* Kernel features a fault kind needs beyond the basics (fault_ops.needs);

@@ -318,7 +318,8 @@ static int collect_peer(struct run *r, int host)
 	while (ep->peer.pid > 0 && (n = peer_read_event(&ep->peer, &e)) == 1) {
 		e.host = host;
 		e.target = HOST_NONE;
-		if ((err = run_record(r, &e)))
+		if ((err = run_record(r, &e)) ||
+		    (e.type == EV_ACTION && (err = run_record_action_step(r, &e))))
 			return err;
 		if (e.type == EV_LISTENING)
 			ep->listening = true;

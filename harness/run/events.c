@@ -110,12 +110,21 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_int(o, "bytes", e->bytes);
 	if (e->type == EV_LISTENING)
 		put_int(o, "port", e->port);
+	if (e->type == EV_ACTION && e->step >= 0) {
+		put_int(o, "step", e->step);
+		if (e->occurrence)
+			put_int(o, "occurrence", e->occurrence);
+	}
 	if (e->type == EV_STEP || e->type == EV_REVERTED) {
 		put_int(o, "step", e->step);
 		put_int(o, "line", e->line);
 		put_str(o, "what", e->what);
 		if (e->occurrence)
 			put_int(o, "occurrence", e->occurrence);
+		if (e->requested_ns)
+			put_int(o, "requested_ns", e->requested_ns);
+		if (e->type == EV_STEP)
+			put_int(o, "late_ns", e->late_ns);
 		if ((name = host_name(sc, e->target)))
 			put_str(o, "target", name);
 	}
@@ -240,6 +249,8 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	e->occurrence = (int)get_int(o, "occurrence", 0);
 	e->step = (int)get_int(o, "step", -1);
 	e->line = (int)get_int(o, "line", 0);
+	e->requested_ns = get_int(o, "requested_ns", 0);
+	e->late_ns = get_int(o, "late_ns", 0);
 	return 0;
 }
 

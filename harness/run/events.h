@@ -70,6 +70,10 @@ struct event {
 	int line;		/* EV_STEP: the step's line in the scenario */
 	char what[32];		/* EV_STEP: "cable-pull", "send" */
 	int occurrence;		/* EV_STEP: 1, 2... of a repeated step; 0: once */
+	int64_t requested_ns;	/* EV_STEP: when the runner set about it (t_ns is
+				 * when it took effect: a fault applied, a peer's
+				 * system call made) */
+	int64_t late_ns;	/* EV_STEP: how late the runner set about it */
 	int target;		/* EV_STEP: the host the step acts on */
 	char addr[48];		/* EV_HOST: the host's address */
 	char alias[48];		/* EV_HOST: the address the others see it as,

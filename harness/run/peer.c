@@ -51,9 +51,10 @@ fail:
 	return ret;
 }
 
-int peer_act(struct peer *p, const struct action *a)
+int peer_act(struct peer *p, const struct action *a, int step, int occurrence)
 {
-	struct peer_cmd c = { .kind = a->kind, .bytes = a->bytes, .how = a->how };
+	struct peer_cmd c = { .kind = a->kind, .bytes = a->bytes, .how = a->how, .step = step,
+			      .occurrence = occurrence };
 
 	if (write(p->cmds, &c, sizeof(c)) != (ssize_t)sizeof(c))
 		return -EPIPE;

@@ -32,8 +32,10 @@ struct peer {
 /* What the runner asks a running peer to do: an endpoint action. */
 struct peer_cmd {
 	enum action_kind kind;
-	long bytes;		/* ACTION_SEND */
+	long bytes;		/* ACTION_SEND, ACTION_RECV */
 	int how;		/* ACTION_SHUTDOWN */
+	int step;		/* the step it is (index), echoed in its event */
+	int occurrence;		/* which occurrence of it; 0: once */
 };
 
 /* Fork a peer into namespace @ns. It dies with the harness (parent-death
@@ -41,8 +43,10 @@ struct peer_cmd {
 int peer_start(const struct peer_spec *spec, int ns, struct peer *out,
 	       struct diag *d);
 
-/* Ask the peer to do @a on its newest connection. Returns 0 or -errno. */
-int peer_act(struct peer *p, const struct action *a);
+/* Ask the peer to do @a, step @step (@occurrence), on its newest
+ * connection. Its `action` event says when the call was made and what it
+ * returned. Returns 0 or -errno. */
+int peer_act(struct peer *p, const struct action *a, int step, int occurrence);
 
 /* Read one event if one is waiting. Returns 1 (got one), 0 (none waiting),
  * or -EPIPE when the peer is gone. */

@@ -57,8 +57,9 @@ struct peer_state {
 	unsigned char buf[IO_CHUNK];
 };
 
-static void emit(struct peer_state *s, const struct conn *c, enum event_type type,
-		 int64_t t, const char *call, int err, long bytes)
+static struct event event_of(struct peer_state *s, const struct conn *c,
+			     enum event_type type, int64_t t, const char *call, int err,
+			     long bytes)
 {
 	struct event e;
 
@@ -70,12 +71,37 @@ static void emit(struct peer_state *s, const struct conn *c, enum event_type typ
 	e.bytes = bytes;
 	e.port = s->cfg->port;
 	e.conn = c ? c->id : 0;
+	e.step = -1;
 	if (call)
 		strncpy(e.call, call, sizeof(e.call) - 1);
+	return e;
+}
+
+static void put(struct peer_state *s, const struct event *e)
+{
 	/* a single write below PIPE_BUF is atomic; if the runner is gone,
 	 * the parent-death signal ends us anyway */
-	if (write(s->ev, &e, sizeof(e)) != (ssize_t)sizeof(e))
+	if (write(s->ev, e, sizeof(*e)) != (ssize_t)sizeof(*e))
 		_exit(1);
+}
+
+static void emit(struct peer_state *s, const struct conn *c, enum event_type type,
+		 int64_t t, const char *call, int err, long bytes)
+{
+	struct event e = event_of(s, c, type, t, call, err, bytes);
+
+	put(s, &e);
+}
+
+/* What an action's call returned, stamped @t: just before the call. */
+static void acted(struct peer_state *s, const struct conn *c, const struct peer_cmd *cmd,
+		  int64_t t, const char *call, int err, long ret)
+{
+	struct event e = event_of(s, c, EV_ACTION, t, call, err, ret);
+
+	e.step = cmd->step;
+	e.occurrence = cmd->occurrence;
+	put(s, &e);
 }
 
 static int set_int(int fd, int level, int opt, int v)
@@ -357,29 +383,31 @@ static void run_timers(struct peer_state *s, struct conn *c, int64_t now, int64_
 
 /* An action's send(): one call, @bytes of the pattern, whatever the
  * connection's state; what it returns is the evidence. */
-static void act_send(struct peer_state *s, struct conn *c, long bytes)
+static void act_send(struct peer_state *s, struct conn *c, const struct peer_cmd *cmd)
 {
-	size_t len = (size_t)bytes < sizeof(s->buf) ? (size_t)bytes : sizeof(s->buf);
+	size_t len = (size_t)cmd->bytes < sizeof(s->buf) ? (size_t)cmd->bytes : sizeof(s->buf);
+	int64_t t;
 	ssize_t n;
 
 	for (size_t i = 0; i < len; i++)
 		s->buf[i] = peer_pattern(c->tx_off + i);
+	t = clock_wall_ns();
 	n = send(c->fd, s->buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-	emit(s, c, EV_ACTION, 0, "send", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
+	acted(s, c, cmd, t, "send", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
 	if (n > 0) {
 		c->tx_off += (unsigned long long)n;
-		emit(s, c, EV_SENT, 0, "send", 0, (long)n);
+		emit(s, c, EV_SENT, t, "send", 0, (long)n);
 	}
 }
 
 /* An action's recv(): one call, without waiting. 0 is EOF. */
-static void act_recv(struct peer_state *s, struct conn *c, long bytes)
+static void act_recv(struct peer_state *s, struct conn *c, const struct peer_cmd *cmd)
 {
-	size_t len = (size_t)bytes < sizeof(s->buf) ? (size_t)bytes : sizeof(s->buf);
-	ssize_t n = recv(c->fd, s->buf, len, MSG_DONTWAIT);
+	size_t len = (size_t)cmd->bytes < sizeof(s->buf) ? (size_t)cmd->bytes : sizeof(s->buf);
 	int64_t t = clock_wall_ns();
+	ssize_t n = recv(c->fd, s->buf, len, MSG_DONTWAIT);
 
-	emit(s, c, EV_ACTION, t, "recv", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
+	acted(s, c, cmd, t, "recv", n < 0 ? errno : 0, n < 0 ? 0 : (long)n);
 	if (n > 0) {
 		verify(s, c, n, t);
 		emit(s, c, EV_RECEIVED, t, "recv", 0, (long)n);
@@ -387,32 +415,34 @@ static void act_recv(struct peer_state *s, struct conn *c, long bytes)
 }
 
 /* Every action is one system call of its own on the newest connection as
- * it is — whatever the peer noticed before — and its result an event. */
+ * it is — whatever the peer noticed before — and its result an event,
+ * stamped just before the call: latencies count from there. */
 static void act(struct peer_state *s, const struct peer_cmd *cmd)
 {
 	struct conn *c = s->cur;
 	const char *name = action_name(cmd->kind);
+	int64_t t = clock_wall_ns();
 	int err = 0;
 
 	if (cmd->kind == ACTION_RECONNECT) {
 		if (c && c->fd >= 0)
 			conn_close(s, c);
-		emit(s, c, EV_ACTION, 0, name, 0, 0);
+		acted(s, c, cmd, t, name, 0, 0);
 		start_connect(s);
 		return;
 	}
 	if (!c || c->fd < 0) {
 		/* never connected, or the application closed it: a call on no
 		 * descriptor, or a closed one */
-		emit(s, c, EV_ACTION, 0, name, c ? EBADF : ENOTCONN, 0);
+		acted(s, c, cmd, t, name, c ? EBADF : ENOTCONN, 0);
 		return;
 	}
 	switch (cmd->kind) {
 	case ACTION_SEND:
-		act_send(s, c, cmd->bytes);
+		act_send(s, c, cmd);
 		return;
 	case ACTION_RECV:
-		act_recv(s, c, cmd->bytes);
+		act_recv(s, c, cmd);
 		return;
 	case ACTION_CLOSE:
 		break;
@@ -421,12 +451,13 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 
 		if (setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)))
 			err = errno;
+		t = clock_wall_ns();
 		break;
 	}
 	case ACTION_SHUTDOWN:
 		if (shutdown(c->fd, cmd->how))
 			err = errno;
-		emit(s, c, EV_ACTION, 0, name, err, 0);
+		acted(s, c, cmd, t, name, err, 0);
 		return;
 	case ACTION_RECONNECT:
 		return;
@@ -435,7 +466,7 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 		err = errno;
 	c->fd = -1;
 	c->watching = false;
-	emit(s, c, EV_ACTION, 0, name, err, 0);
+	acted(s, c, cmd, t, name, err, 0);
 }
 
 static void on_command(struct peer_state *s)

@@ -50,12 +50,19 @@ struct run {
 	struct sampler sampler;
 	int64_t next_sample;	/* monotonic ns */
 	int64_t t0;		/* every connection established: steps count from here */
+	struct asked {		/* per step: when the runner last asked a peer */
+		int64_t requested_ns;	/* wall clock */
+		int64_t late_ns;
+	} *asked;
 	struct fault_ctx faults;
 };
 
 /* runner.c */
 int run_record(struct run *r, struct event *e);
 int run_record_host(struct run *r, enum event_type type, int host);
+/* A peer's action event for a step: record the step, at the moment the
+ * peer made its call. */
+int run_record_action_step(struct run *r, const struct event *action);
 /* Sleep until @until (monotonic ns) or something to read; take in what
  * came (endpoint events and output, packets) and sample the sockets when
  * due. Returns 0, -EINTR when stopped by a signal, or -errno. */

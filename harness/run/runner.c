@@ -151,6 +151,10 @@ static int signal_endpoint(void *arg, int host, int sig, struct diag *d)
 {
 	struct run *r = arg;
 
+	/* a signal acts as it is sent — a killed endpoint's kernel closes its
+	 * connections before its death is awaited, a thawed one reads at
+	 * once — so that is when the fault took effect */
+	r->faults.effective_ns = clock_wall_ns();
 	if (sig == SIGKILL) {
 		if (!endpoint_running(r, host)) {
 			diag_add(d, "%s has no endpoint process running", r->sc->hosts[host].name);
@@ -177,6 +181,8 @@ static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 		err = err_merge(err, sampler_close(&r->sampler, host, record_socket, r));
 		if (!err)
 			err = topo_host_power_off(r->topo, host, d);
+		/* gone from the network: its endpoint's death after is unseen */
+		r->faults.effective_ns = clock_wall_ns();
 		endpoint_kill(r, host);
 		return err;
 	}
@@ -206,47 +212,81 @@ static int restart_endpoint(void *arg, int host, struct diag *d)
 	return err ? err : run_record_host(r, EV_RESTARTED, host);
 }
 
-static int do_step(struct run *r, const struct step *st, bool revert,
-		   struct diag *why)
+/* The event of step @step, as it is recorded. */
+static struct event step_event(const struct run *r, size_t step, int occurrence, bool revert)
 {
-	if (revert)
-		return st->fault->ops->revert(st->fault, &r->faults, why);
-	if (st->fault)
-		return st->fault->ops->apply(st->fault, &r->faults, why);
-	if (!endpoint_running(r, st->action.host)) {
-		diag_add(why, "%s has no endpoint process running",
-			 r->sc->hosts[st->action.host].name);
-		return -ESRCH;
-	}
-	return peer_act(&r->ep[st->action.host].peer, &st->action);
-}
-
-static int apply(struct run *r, const struct occurrence *o)
-{
-	const struct step *st = &r->sc->steps[o->step];
-	struct event e = { .type = o->revert ? EV_REVERTED : EV_STEP, .host = HOST_NONE,
-			   .step = (int)o->step, .line = st->at_pos.line,
-			   .occurrence = st->times > 1 ? (int)o->k + 1 : 0 };
-	struct diag why;
-	int err;
+	const struct step *st = &r->sc->steps[step];
+	struct event e = { .type = revert ? EV_REVERTED : EV_STEP, .host = HOST_NONE,
+			   .step = (int)step, .line = st->at_pos.line, .occurrence = occurrence };
 
 	snprintf(e.what, sizeof(e.what), "%s", step_what(st));
 	e.target = st->fault ? st->fault->host : st->action.host;
 	if (!st->fault)
 		e.bytes = st->action.bytes;
-	/* stamped before the change: latencies count from the moment the
-	 * fault was asked for */
-	e.t_ns = clock_wall_ns();
+	return e;
+}
+
+int run_record_action_step(struct run *r, const struct event *action)
+{
+	struct event e;
+
+	if (action->step < 0 || (size_t)action->step >= r->sc->nsteps || r->sc->steps[action->step].fault)
+		return 0;
+	e = step_event(r, (size_t)action->step, action->occurrence, false);
+	e.t_ns = action->t_ns;
+	e.requested_ns = r->asked[action->step].requested_ns;
+	e.late_ns = r->asked[action->step].late_ns;
+	return run_record(r, &e);
+}
+
+/* An action: ask the peer. Its step is recorded when the peer says it made
+ * the call (run_record_action_step()), stamped with that moment. */
+static int ask(struct run *r, const struct occurrence *o, int occurrence, int64_t late,
+	       struct diag *why)
+{
+	const struct step *st = &r->sc->steps[o->step];
+
+	if (!endpoint_running(r, st->action.host)) {
+		diag_add(why, "%s has no endpoint process running",
+			 r->sc->hosts[st->action.host].name);
+		return -ESRCH;
+	}
+	r->asked[o->step] = (struct asked){ clock_wall_ns(), late };
+	return peer_act(&r->ep[st->action.host].peer, &st->action, (int)o->step, occurrence);
+}
+
+/* Apply one occurrence of a step. A fault's step is stamped when it took
+ * effect (when the kernel acknowledged it, or the signal was sent), with
+ * when it was asked for and how late that was: latencies count from
+ * what happened, never from a request. */
+static int apply(struct run *r, const struct occurrence *o)
+{
+	const struct step *st = &r->sc->steps[o->step];
+	int occurrence = st->times > 1 ? (int)o->k + 1 : 0;
+	struct event e = step_event(r, o->step, occurrence, o->revert);
+	int64_t late = clock_mono_ns() - (r->t0 + o->at_ns);
+	struct diag why;
+	int err;
+
 	diag_init(&why, NULL);
-	err = do_step(r, st, o->revert, &why);
+	if (!st->fault) {
+		err = ask(r, o, occurrence, late, &why);
+	} else {
+		e.requested_ns = clock_wall_ns();
+		e.late_ns = late;
+		r->faults.effective_ns = 0;
+		err = o->revert ? st->fault->ops->revert(st->fault, &r->faults, &why) :
+				  st->fault->ops->apply(st->fault, &r->faults, &why);
+		e.t_ns = r->faults.effective_ns ? r->faults.effective_ns : clock_wall_ns();
+		if (!err)
+			err = run_record(r, &e);
+	}
 	if (err)
 		diag_at(r->d, st->fault ? st->fault->at : st->at_pos, "%s%s %s: %s",
 			o->revert ? "undoing " : "", e.what,
 			e.target != HOST_NONE ? r->sc->hosts[e.target].name : "the network",
 			why.count ? diag_last(&why) : strerror(-err));
 	diag_clear(&why);
-	if (!err)
-		err = run_record(r, &e);
 	return err;
 }
 
@@ -304,6 +344,7 @@ static int teardown(struct run *r)
 	topo_free(r->topo);
 	r->topo = NULL;
 	free(r->scenario_dir);
+	free(r->asked);
 	return ret;
 }
 
@@ -353,9 +394,10 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 
 	r.scenario_dir = copy ? strdup(dirname(copy)) : NULL;
 	free(copy);
+	r.asked = calloc(sc->nsteps + 1, sizeof(*r.asked));
 	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
 		endpoint_init(&r.ep[i]);
-	err = r.scenario_dir ? open_events(&r, dir) : -ENOMEM;
+	err = r.scenario_dir && r.asked ? open_events(&r, dir) : -ENOMEM;
 	if (!err)
 		err = run_record_host(&r, EV_RUN_START, HOST_NONE);
 	if (!err)

@@ -63,6 +63,7 @@ static void build(struct run_result *rr)
 	e->measured = 4596041323;
 	e->lo = 4500 * NS_PER_MS;
 	e->hi = 4800 * NS_PER_MS;
+	e->ref_late_ns = 22300 * NS_PER_US;
 	r->verdict = result_fold(r);
 
 	r = result_new_scenario(rr);
@@ -273,6 +274,7 @@ static void test_term(void **state)
 	report_term_totals(f, &rr, false);
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
+	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late; scenarios/keepalive/pulled-cable.yaml:18:5 is measured from it\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
 	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
 				     "          measured server sent 1 RST & <more>\n"));
