@@ -33,8 +33,16 @@ int capture_fd(const struct capture *c);
  * -EIO (with the reason in @d). */
 int capture_drain(struct capture *c, struct diag *d);
 
-/* Drain, flush and close the file, release the capture. NULL is a no-op.
- * Returns 0 or -EIO. */
-int capture_stop(struct capture *c, struct diag *d);
+/* What libpcap says of a capture (pcap_stats): packets received, and
+ * dropped — by the capture (its buffer was full) or by the interface. */
+struct capture_stats {
+	unsigned received;
+	unsigned dropped;
+	unsigned ifdropped;
+};
+
+/* Drain, flush and close the file, release the capture; its statistics
+ * into *@stats (may be NULL). NULL is a no-op. Returns 0 or -EIO. */
+int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d);
 
 #endif

@@ -54,6 +54,10 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 			fprintf(f, "        warning: step %s ran %s late; %s:%d:%d is measured from it\n",
 				e->ref, duration_str(e->ref_late_ns, late, sizeof(late)), r->file,
 				e->at.line, e->at.col);
+		if (e->ref_took_ns > RESULT_LATE_NS)
+			fprintf(f, "        warning: step %s took %s to take effect (the kernel was busy); %s:%d:%d is measured from its end\n",
+				e->ref, duration_str(e->ref_took_ns, late, sizeof(late)), r->file,
+				e->at.line, e->at.col);
 	}
 	/* what the programs said is where to look next */
 	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)

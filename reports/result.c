@@ -103,6 +103,7 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_SOCKETS_FOR] = "sockets-for",
 		[OUTCOME_SOCKETS_MAX] = "sockets-max",
 		[OUTCOME_CALLS] = "calls",
+		[OUTCOME_CAPTURE_INCOMPLETE] = "capture-incomplete",
 	};
 
 	return names[o];

@@ -56,6 +56,8 @@ enum outcome {
 	OUTCOME_SOCKETS_MAX,	/* sockets: at most `measured` of them, first at
 				 * t_ns */
 	OUTCOME_CALLS,		/* calls: the results of `calls` */
+	OUTCOME_CAPTURE_INCOMPLETE,	/* host's capture dropped `measured`
+					 * packets: nothing can be counted */
 };
 
 /* A packet that decided a verdict: frame @frame (1-based, as Wireshark
@@ -122,6 +124,9 @@ struct expect_result {
 	int64_t ref_t_ns;	/* when it happened, on the run's clock */
 	int64_t ref_late_ns;	/* how late the runner set about it: past
 				 * RESULT_LATE_NS, the verdict is in doubt */
+	int64_t ref_took_ns;	/* how long it took to take effect (the kernel
+				 * busy): past RESULT_LATE_NS, when exactly it
+				 * did is that uncertain */
 	int64_t t_ns;		/* when the deciding thing happened; 0: none */
 	long event_line;	/* the events.jsonl line that decided; 0: none */
 	struct packet_ref packets[RESULT_MAX_PACKETS];	/* deciding packets */

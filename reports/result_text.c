@@ -130,7 +130,7 @@ static const char *who_str(const struct expect_result *e, char *buf, size_t len)
 
 static void detected(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], lo[32], hi[32], causes[128], what[256];
+	char lat[32], lo[32], hi[32], causes[128], what[256], off[64] = "", by[32];
 
 	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0) {
@@ -138,9 +138,15 @@ static void detected(const struct expect_result *e, char *buf, size_t len)
 			 duration_str(-e->measured, lat, sizeof(lat)), e->ref);
 		return;
 	}
-	snprintf(buf, len, "%s %s after %s (window %s–%s s)%s%s", e->host, what,
+	if (e->measured > e->hi)
+		snprintf(off, sizeof(off), ": %s over budget",
+			 duration_str(e->measured - e->hi, by, sizeof(by)));
+	else if (e->measured < e->lo)
+		snprintf(off, sizeof(off), ": %s too early",
+			 duration_str(e->lo - e->measured, by, sizeof(by)));
+	snprintf(buf, len, "%s %s after %s (window %s–%s s%s)%s%s", e->host, what,
 		 duration_str(e->measured, lat, sizeof(lat)),
-		 duration_secs(e->lo, lo, sizeof(lo)), duration_secs(e->hi, hi, sizeof(hi)),
+		 duration_secs(e->lo, lo, sizeof(lo)), duration_secs(e->hi, hi, sizeof(hi)), off,
 		 cause_accepted(e) ? "" : "; expected ",
 		 cause_accepted(e) ? "" : causes_str(e, causes, sizeof(causes)));
 }
@@ -273,6 +279,10 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 		break;
 	case OUTCOME_CALLS:
 		calls(e, buf, len);
+		break;
+	case OUTCOME_CAPTURE_INCOMPLETE:
+		snprintf(buf, len, "capture incomplete: %s's capture dropped %lld packets",
+			 e->host, (long long)e->measured);
 		break;
 	case OUTCOME_CUT_SHORT:
 		snprintf(buf, len, "item %ld (%s): found %ld before the capture ended", e->item,

@@ -19,9 +19,11 @@
 #include "harness/model/fault.h"
 #include "harness/model/program.h"
 #include "harness/model/scenario.h"
+#include "harness/run/batch.h"
 #include "harness/run/rundir.h"
 #include "harness/run/runner.h"
 #include "harness/run/sysctl.h"
+#include "harness/run/watch.h"
 #include "netns/probe.h"
 #include "reports/report.h"
 
@@ -29,7 +31,13 @@ struct run_opts {
 	const char *out;
 	const char *junit;
 	bool no_exec;		/* refuse scenarios that run programs */
+	int jobs;		/* scenarios at a time */
 };
+
+/* Scenarios mostly sleep while the kernel's timers run: several at a time
+ * cost little. */
+#define JOBS_DEFAULT 4
+#define JOBS_MAX 64
 
 /* Kernel features probed at most once per invocation, when a scenario
  * first needs them. */
@@ -95,12 +103,14 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "no-exec", no_argument, NULL, 'X' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	o->jobs = JOBS_DEFAULT;
+	while ((c = getopt_long(argc, argv, "o:hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->out = optarg;
@@ -111,14 +121,28 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		case 'X':
 			o->no_exec = true;
 			break;
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > JOBS_MAX) {
+				fprintf(stderr, "%s run: bad -j: \"%s\" (1 to %d scenarios at a time)\n",
+					program_name, optarg, JOBS_MAX);
+				return EXIT_USAGE;
+			}
+			o->jobs = (int)v;
+			break;
+		}
 		case 'h':
 			cli_usage(stdout, "run");
 			printf("\n  --out DIR     write run directories under DIR (default %s/<time>)\n"
 			       "  --junit FILE  also write a JUnit XML report\n"
+			       "  -j, --jobs N  run N scenarios at a time, each in namespaces of its own\n"
+			       "                (default %d; longest first)\n"
 			       "  --no-exec     refuse scenarios that run programs (exec:): running a\n"
 			       "                scenario runs the programs it names\n"
 			       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n",
-			       RUNDIR_DEFAULT_BASE, catalogue_default_dir());
+			       RUNDIR_DEFAULT_BASE, JOBS_DEFAULT, catalogue_default_dir());
 			return EXIT_PASS;
 		default:
 			cli_usage(stderr, "run");
@@ -180,35 +204,100 @@ static void name_outputs(const struct scenario *sc, struct scenario_result *r)
 		}
 }
 
-/* Run and judge one scenario into @r. Returns the runner's error. */
-static int run_one(const struct catalogue_entry *ce, const struct scenario *sc,
-		   const char *root, struct scenario_result *r)
-{
-	int64_t start = clock_mono_ns();
-	struct diag d;
-	int err;
+/* Everything one invocation of `unplug run` runs and reports. */
+struct invocation {
+	const struct catalogue *cat;
+	struct scenario **scs;
+	struct run_result *rr;
+	struct batch_job *jobs;
+	size_t cannot;		/* scenarios the machine could not run */
+};
 
-	diag_init(&d, ce->path);
-	r->id = strdup(ce->id);
-	r->file = strdup(ce->path);
-	r->name = strdup(sc->name);
-	err = rundir_make(root, ce->id, ce->path, &r->run_dir, &d);
-	if (!err)
-		err = runner_run(sc, r->run_dir, &d);
-	if (!err && judge_run_dir(r->run_dir, r, &d))
+/* Judge a finished scenario @i into its result and report it. */
+static void finish(void *arg, size_t i)
+{
+	struct invocation *in = arg;
+	struct scenario_result *r = &in->rr->v[i];
+	struct batch_job *j = &in->jobs[i];
+	struct diag d;
+	const char *last = NULL;
+
+	diag_init(&d, in->cat->v[i].path);
+	if (!j->err && judge_run_dir(r->run_dir, r, &d))
 		r->verdict = VERDICT_ERROR;
-	if (r->run_dir)
-		name_outputs(sc, r);
-	if (err)
-		r->verdict = err == -EINTR ? VERDICT_SKIP : VERDICT_ERROR;
-	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
-		r->reason = strdup(err == -EINTR ? "interrupted" :
-				   d.count ? diag_last(&d) : strerror(-err));
-		if (err != -EINTR)
-			diag_print(&d, stderr);
+	name_outputs(in->scs[i], r);
+	for (char *line = j->why, *end; line && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			break;
+		*end = '\0';
+		if (j->err != -EINTR)
+			fprintf(stderr, "%s\n", line);
+		last = line;
 	}
+	if (j->err) {
+		r->verdict = j->err == -EINTR ? VERDICT_SKIP : VERDICT_ERROR;
+		r->reason = strdup(j->err == -EINTR ? "interrupted" : last ? last : strerror(-j->err));
+	} else if (r->verdict == VERDICT_ERROR && !r->reason && d.count) {
+		r->reason = strdup(diag_last(&d));
+	}
+	diag_print(&d, stderr);
 	diag_clear(&d);
-	r->duration_ns = clock_mono_ns() - start;
+	in->cannot += j->err == -EPERM;
+	r->duration_ns = j->duration_ns;
+	report_term_scenario(stdout, r, cli_color(stdout));
+	fflush(stdout);
+}
+
+/* Longest first: with several at a time, the run ends soonest. */
+static int longest_first(const void *a, const void *b, void *scs)
+{
+	struct scenario *const *v = scs;
+	int64_t x = watch_bound_ns(v[*(const size_t *)a]), y = watch_bound_ns(v[*(const size_t *)b]);
+
+	return x < y ? 1 : x > y ? -1 : (*(const size_t *)a > *(const size_t *)b) -
+					  (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* Run every scenario that can run, @jobs at a time; report each as it
+ * ends. Returns 0, or -errno when they could not be started. */
+static int run_all(struct invocation *in, const struct run_opts *o, struct features *f,
+		   struct diag *d)
+{
+	size_t n = in->cat->n, nrun = 0, *order = calloc(n + 1, sizeof(*order));
+	int err = 0;
+
+	in->jobs = calloc(n + 1, sizeof(*in->jobs));
+	if (!order || !in->jobs) {
+		free(order);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		struct scenario_result *r = &in->rr->v[i];
+		char why[320];
+
+		r->id = strdup(in->cat->v[i].id);
+		r->file = strdup(in->cat->v[i].path);
+		r->name = strdup(in->scs[i]->name);
+		if (missing_feature(in->scs[i], f, why, sizeof(why))) {
+			r->verdict = VERDICT_SKIP;
+			r->reason = strdup(why);
+			in->cannot++;
+			report_term_scenario(stdout, r, cli_color(stdout));
+			continue;
+		}
+		err = rundir_make(in->rr->root, in->cat->v[i].id, in->cat->v[i].path, &r->run_dir, d);
+		in->jobs[i] = (struct batch_job){ .sc = in->scs[i], .dir = r->run_dir };
+		order[nrun++] = i;
+	}
+	if (!err && o->jobs > 1)
+		qsort_r(order, nrun, sizeof(*order), longest_first, in->scs);
+	if (!err)
+		err = batch_run(in->jobs, order, nrun, o->jobs, finish, in);
+	for (size_t i = 0; i < n; i++)
+		batch_job_clear(&in->jobs[i]);
+	free(in->jobs);
+	free(order);
 	return err;
 }
 
@@ -219,6 +308,7 @@ int cmd_run(int argc, char **argv)
 	struct run_result rr = { 0 };
 	struct features features = { 0 };
 	struct scenario **scs = NULL;
+	struct invocation in;
 	struct diag d;
 	size_t counts[4], cannot = 0;
 	int64_t start = clock_mono_ns();
@@ -247,25 +337,13 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	for (size_t i = 0; i < cat.n; i++) {
-		struct scenario_result *r = result_new_scenario(&rr);
-		char why[320];
-
-		if (!r)
+	for (size_t i = 0; i < cat.n; i++)
+		if (!result_new_scenario(&rr))
 			goto out;
-		if (missing_feature(scs[i], &features, why, sizeof(why))) {
-			r->id = strdup(cat.v[i].id);
-			r->file = strdup(cat.v[i].path);
-			r->name = strdup(scs[i]->name);
-			r->verdict = VERDICT_SKIP;
-			r->reason = strdup(why);
-			cannot++;
-		} else {
-			cannot += run_one(&cat.v[i], scs[i], rr.root, r) == -EPERM;
-		}
-		report_term_scenario(stdout, r, cli_color(stdout));
-		fflush(stdout);
-	}
+	in = (struct invocation){ .cat = &cat, .scs = scs, .rr = &rr };
+	if (run_all(&in, &o, &features, &d))
+		bad = 1;
+	cannot = in.cannot;
 	rr.duration_ns = clock_mono_ns() - start;
 	report_term_totals(stdout, &rr, cli_color(stdout));
 	if (o.junit && report_junit_write(o.junit, &rr, &d))

@@ -13,8 +13,20 @@
 #include "reports/result.h"
 
 static const char *const keys[] = {
-	"host", "by", "status", "error", "within", "since", NULL
+	"host", "by", "status", "error", "within", "observe", "since", NULL
 };
+
+/* Past its budget a detect is watched for as long again, at least 1 s
+ * more and at most 30 s more, unless `observe:` says. */
+#define OBSERVE_MIN_NS (1 * NS_PER_S)
+#define OBSERVE_MAX_NS (30 * NS_PER_S)
+
+static int64_t observe_default(int64_t hi)
+{
+	int64_t more = hi < OBSERVE_MIN_NS ? OBSERVE_MIN_NS : hi > OBSERVE_MAX_NS ? OBSERVE_MAX_NS : hi;
+
+	return hi + more;
+}
 
 static int load_error(struct ynode n, struct expect *x, struct diag *d)
 {
@@ -90,6 +102,16 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		bad |= load_window(v, x, d) != 0;
 	else
 		bad = true;
+	x->observe_ns = observe_default(x->hi_ns);
+	if ((v = ynode_get(n, "observe")).node && !bad) {
+		if (ynode_duration(v, "observe", &x->observe_ns, d)) {
+			bad = true;
+		} else if (x->observe_ns < x->hi_ns) {
+			diag_at(d, ynode_pos(v), "bad observe: \"%s\" (at least the budget: how long to keep watching past it)",
+				ynode_str(v));
+			bad = true;
+		}
+	}
 	bad |= expect_load_since(n, sc, x, d) != 0;
 	return bad ? -EINVAL : 0;
 }

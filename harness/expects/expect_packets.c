@@ -101,6 +101,7 @@ static const char *describe(const struct expect *x, const struct scenario *sc,
 
 const struct expect_ops expect_packets = {
 	.name = "packets",
+	.counts_packets = true,
 	.keys = keys,
 	.load = load,
 	.judge = judge,

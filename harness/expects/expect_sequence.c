@@ -179,6 +179,7 @@ static const char *describe(const struct expect *x, const struct scenario *sc,
 
 const struct expect_ops expect_sequence = {
 	.name = "sequence",
+	.counts_packets = true,
 	.keys = keys,
 	.load = load,
 	.judge = judge,

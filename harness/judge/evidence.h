@@ -34,11 +34,14 @@ struct evidence {
 	uint8_t alias[SCENARIO_MAX_HOSTS][16];	/* seen as, behind a NAT */
 	int alias_family[SCENARIO_MAX_HOSTS];	/* 0: none */
 	struct log_file logs[SCENARIO_MAX_HOSTS][2];	/* stdout, stderr */
+	unsigned dropped[SCENARIO_MAX_HOSTS];	/* packets its capture lost */
 	int64_t t_established;	/* 0: never */
 	int64_t t_ref;		/* the last step that broke something, or
 				 * establishment */
 	int ref_step;		/* that step's index; -1: establishment */
 	int64_t ref_late_ns;	/* how late the runner set about it */
+	int64_t ref_took_ns;	/* how long it took to take effect: when
+				 * it did within that, no one can say */
 	int64_t t_end;
 };
 

@@ -24,6 +24,7 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 	r->ref_t_ns = ev->t_ref;
 	r->ref_step = ev->ref_step;
 	r->ref_late_ns = ev->ref_late_ns;
+	r->ref_took_ns = ev->ref_took_ns;
 	if (x->since < 0) {
 		snprintf(r->ref, sizeof(r->ref), "%s",
 			 ev->ref_step < 0 ? "establishment" : step_what(&sc->steps[ev->ref_step]));
@@ -35,6 +36,8 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 		if (ev->ev.v[i].type == EV_STEP && ev->ev.v[i].step == x->since) {
 			r->ref_t_ns = ev->ev.v[i].t_ns;
 			r->ref_late_ns = ev->ev.v[i].late_ns;
+			r->ref_took_ns = ev->ev.v[i].requested_ns ?
+					 ev->ev.v[i].t_ns - ev->ev.v[i].requested_ns : 0;
 			return true;
 		}
 	return false;
@@ -166,7 +169,10 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 				ev->t_ref = e->t_ns;
 				ev->ref_step = e->step;
 				ev->ref_late_ns = e->late_ns;
+				ev->ref_took_ns = e->requested_ns ? e->t_ns - e->requested_ns : 0;
 			}
+		} else if (e->type == EV_CAPTURE && e->host != HOST_NONE) {
+			ev->dropped[e->host] += e->dropped + e->ifdropped;
 		} else if (e->type == EV_HOST && e->host != HOST_NONE) {
 			if ((err = read_host(ev, e, dir, d)))
 				return err;
@@ -205,6 +211,16 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 	r->at = x->at;
 	if ((err = x->ops->judge(x, ev, r)))
 		return err;
+	/* counting packets in a capture that lost some proves nothing */
+	for (size_t h = 0; x->ops->counts_packets && h < ev->sc->nhosts; h++)
+		if (ev->dropped[h]) {
+			r->verdict = VERDICT_ERROR;
+			r->outcome = OUTCOME_CAPTURE_INCOMPLETE;
+			r->unit = UNIT_PACKETS;
+			r->measured = ev->dropped[h];
+			snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[h].name);
+			break;
+		}
 	return result_set_expected(r, x->ops->describe(x, ev->sc, r->ref, expected,
 							 sizeof(expected)));
 }

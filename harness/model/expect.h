@@ -71,6 +71,9 @@ struct expect {
 	int errors[EXPECT_MAX_ERRORS];	/* detect: errno, ERRNAME_EOF... */
 	size_t nerrors;		/* 0: any detection counts */
 	int64_t lo_ns, hi_ns;	/* detect: window since the reference */
+	int64_t observe_ns;	/* detect: how long after the reference the run
+				 * watches for it, past a blown budget: the
+				 * measurement a failure reports */
 	int64_t for_ns;		/* no-detect: quiet period since the reference */
 	int since;		/* detect, no-detect, sequence: measured from
 				 * this step (index into steps); -1: the last
@@ -95,6 +98,8 @@ struct expect {
 
 struct expect_ops {
 	const char *name;	/* as written in a scenario: "detect" */
+	bool counts_packets;	/* judged on the captures' packets: void when a
+				 * capture dropped any */
 	const char *const *keys;	/* the keys its mapping accepts (NULL-ended) */
 	/* Read the mapping @n into @x (ops, at and since are preset; keys are
 	 * checked already). Returns 0 or -EINVAL with every problem in @d. */

@@ -276,6 +276,7 @@ static void on_line(void *arg, const char *text)
 	struct endpoint *ep = &c->r->ep[c->host];
 	struct event e = { .type = EV_READY, .host = c->host, .target = HOST_NONE };
 
+	watch_line(&c->r->watch, c->host, text, clock_wall_ns());
 	if (ep->ready || !ep->has_re || regexec(&ep->ready_re, text, 0, NULL, 0))
 		return;
 	snprintf(e.what, sizeof(e.what), "log");

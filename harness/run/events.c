@@ -38,6 +38,7 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_EXITED] = "exited",
 	[EV_SOCKET] = "socket",
 	[EV_SOCKET_GONE] = "socket-gone",
+	[EV_CAPTURE] = "capture",
 	[EV_RUN_END] = "run-end",
 };
 
@@ -138,6 +139,11 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 	}
 	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
 		put_sock(o, &e->sock);
+	if (e->type == EV_CAPTURE) {
+		put_int(o, "received", e->received);
+		put_int(o, "dropped", e->dropped);
+		put_int(o, "ifdropped", e->ifdropped);
+	}
 	if (e->type == EV_HOST) {
 		put_str(o, "addr", e->addr);
 		if (e->alias[0])
@@ -236,6 +242,11 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		snprintf(e->what, sizeof(e->what), "%s", s);
 	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
 		parse_sock(o, &e->sock);
+	if (e->type == EV_CAPTURE) {
+		e->received = (unsigned)get_int(o, "received", 0);
+		e->dropped = (unsigned)get_int(o, "dropped", 0);
+		e->ifdropped = (unsigned)get_int(o, "ifdropped", 0);
+	}
 	if (e->type == EV_EXITED) {
 		e->status = (int)get_int(o, "status", -1);
 		e->signal = (s = get_str(o, "signal")) ? signal_parse(s) : 0;

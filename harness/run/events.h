@@ -41,6 +41,8 @@ enum event_type {
 	EV_SOCKET,		/* the runner: a TCP socket of a host appeared or
 				 * changed (sock) */
 	EV_SOCKET_GONE,		/* the runner: it left the socket table */
+	EV_CAPTURE,		/* the runner: a host's capture ended: what it
+				 * received and dropped (pcap_stats) */
 	EV_RUN_END,
 	EV_NTYPES
 };
@@ -82,6 +84,7 @@ struct event {
 	int status;		/* EV_EXITED: the exit status; -1: killed */
 	int signal;		/* EV_EXITED: the signal that killed it; 0: none */
 	struct event_sock sock;	/* EV_SOCKET, EV_SOCKET_GONE */
+	unsigned received, dropped, ifdropped;	/* EV_CAPTURE */
 };
 
 struct event_list {

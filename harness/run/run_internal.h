@@ -17,6 +17,7 @@
 #include "harness/run/output.h"
 #include "harness/run/peer.h"
 #include "harness/run/sampler.h"
+#include "harness/run/watch.h"
 
 struct capture;
 struct pollfd;
@@ -48,6 +49,7 @@ struct run {
 	char *cap_paths[SCENARIO_MAX_HOSTS];
 	struct endpoint ep[SCENARIO_MAX_HOSTS];
 	struct sampler sampler;
+	struct watch watch;	/* when the run may end */
 	int64_t next_sample;	/* monotonic ns */
 	int64_t t0;		/* every connection established: steps count from here */
 	struct asked {		/* per step: when the runner last asked a peer */

@@ -27,6 +27,7 @@ int run_record(struct run *r, struct event *e)
 		e->t_ns = clock_wall_ns();
 	/* flushed line by line: the file can be followed while the run goes
 	 * on, and a killed run leaves what it had */
+	watch_event(&r->watch, e);
 	if (events_write(r->events, r->sc, e) || fflush(r->events)) {
 		diag_add(r->d, "cannot write %s: %s", RUNDIR_EVENTS, strerror(errno));
 		return -EIO;
@@ -76,6 +77,23 @@ static int start_captures(struct run *r, const char *dir)
 			return err;
 	}
 	return 0;
+}
+
+/* End host @host's capture and record what it received and dropped. */
+static int stop_capture(struct run *r, int host, struct diag *d)
+{
+	struct event e = { .type = EV_CAPTURE, .host = host, .target = HOST_NONE };
+	struct capture_stats st;
+	int err;
+
+	if (!r->caps[host])
+		return 0;
+	err = capture_stop(r->caps[host], &st, d);
+	r->caps[host] = NULL;
+	e.received = st.received;
+	e.dropped = st.dropped;
+	e.ifdropped = st.ifdropped;
+	return err_merge(err, r->events ? run_record(r, &e) : 0);
 }
 
 static int drain_captures(struct run *r)
@@ -176,8 +194,7 @@ static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 
 	if (!on) {
 		endpoint_collect(r, host);
-		err = capture_stop(r->caps[host], d);
-		r->caps[host] = NULL;
+		err = stop_capture(r, host, d);
 		err = err_merge(err, sampler_close(&r->sampler, host, record_socket, r));
 		if (!err)
 			err = topo_host_power_off(r->topo, host, d);
@@ -290,22 +307,42 @@ static int apply(struct run *r, const struct occurrence *o)
 	return err;
 }
 
+/* Steps at their times until every expectation can be decided, and a
+ * grace period after, so that what came with the last moment is in the
+ * captures. Then, while a detect still waits for its host to notice, on
+ * — up to its observation bound — and a grace period after it noticed. */
 static int timeline(struct run *r)
 {
-	int64_t end = r->t0 + scenario_horizon_ns(r->sc) + RUNNER_GRACE_NS;
+	enum { RUNNING, WATCHING, FINISHING } phase = RUNNING;
+	int64_t end = r->t0 + scenario_horizon_ns(r->sc) + RUNNER_GRACE_NS,
+		bound = r->t0 + watch_bound_ns(r->sc) + RUNNER_GRACE_NS;
 	struct occurrence *v = NULL;
 	size_t n = 0, next = 0;
 	int err = schedule_build(r->sc, &v, &n);
 
 	while (!err) {
-		int64_t now = clock_mono_ns();
+		int64_t now = clock_mono_ns(), wake;
 
 		while (next < n && r->t0 + v[next].at_ns <= now)
 			if ((err = apply(r, &v[next++])))
 				break;
-		if (err || now >= end)
+		if (err)
 			break;
-		err = run_wait(r, next < n ? r->t0 + v[next].at_ns : end);
+		if (phase == RUNNING && next >= n && now >= end) {
+			if (watch_done(&r->watch))
+				break;
+			phase = WATCHING;
+		}
+		if (phase == WATCHING && watch_done(&r->watch)) {
+			phase = FINISHING;
+			end = now + RUNNER_GRACE_NS;
+		} else if (phase == WATCHING && now >= bound) {
+			break;
+		}
+		if (phase == FINISHING && now >= end)
+			break;
+		wake = next < n ? r->t0 + v[next].at_ns : phase == WATCHING ? bound : end;
+		err = run_wait(r, wake);
 	}
 	free(v);
 	return err;
@@ -323,9 +360,8 @@ static int teardown(struct run *r)
 		sample(r);
 	}
 	for (size_t i = 0; i < r->sc->nhosts; i++) {
-		if (capture_stop(r->caps[i], r->d))
+		if (stop_capture(r, (int)i, r->d))
 			ret = -EIO;
-		r->caps[i] = NULL;
 	}
 	sampler_free(&r->sampler);
 	/* the evidence ends here; how the endpoints end is recorded after */
@@ -345,6 +381,7 @@ static int teardown(struct run *r)
 	r->topo = NULL;
 	free(r->scenario_dir);
 	free(r->asked);
+	watch_free(&r->watch);
 	return ret;
 }
 
@@ -397,7 +434,9 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 	r.asked = calloc(sc->nsteps + 1, sizeof(*r.asked));
 	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
 		endpoint_init(&r.ep[i]);
-	err = r.scenario_dir && r.asked ? open_events(&r, dir) : -ENOMEM;
+	err = r.scenario_dir && r.asked ? watch_init(&r.watch, sc) : -ENOMEM;
+	if (!err)
+		err = open_events(&r, dir);
 	if (!err)
 		err = run_record_host(&r, EV_RUN_START, HOST_NONE);
 	if (!err)

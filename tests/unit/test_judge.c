@@ -234,6 +234,26 @@ static void test_repair_is_no_reference(void **state)
 	assert_int_equal(e.measured, LATENCY);
 }
 
+/* A capture that lost packets cannot be counted in: packets and sequence
+ * are errors, what does not count packets is judged as ever. */
+static void test_incomplete_capture(void **state)
+{
+	const char *lost = "{\"t_ns\":1795347290576030544,\"event\":\"capture\",\"host\":\"server\","
+			   "\"received\":100,\"dropped\":5,\"ifdropped\":0}\n";
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 3 }\n", lost, &e);
+	assert_int_equal(e.verdict, VERDICT_ERROR);
+	assert_int_equal(e.outcome, OUTCOME_CAPTURE_INCOMPLETE);
+	assert_string_equal(e.host, "server");
+	assert_int_equal(e.measured, 5);
+	judge_with("  - sequence: { at: client, match: [ { from: client, flags: [SYN] } ] }\n", lost, &e);
+	assert_int_equal(e.verdict, VERDICT_ERROR);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n", lost, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+}
+
 static void test_since_a_step_that_never_ran(void **state)
 {
 	struct expect_result e;
@@ -687,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_detect_fail),
 		cmocka_unit_test(test_since_a_step_that_never_ran),
 		cmocka_unit_test(test_repair_is_no_reference),
+		cmocka_unit_test(test_incomplete_capture),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),
 		cmocka_unit_test(test_arp_and_icmp),

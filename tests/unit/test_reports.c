@@ -64,6 +64,7 @@ static void build(struct run_result *rr)
 	e->lo = 4500 * NS_PER_MS;
 	e->hi = 4800 * NS_PER_MS;
 	e->ref_late_ns = 22300 * NS_PER_US;
+	e->ref_took_ns = 178 * NS_PER_MS;
 	r->verdict = result_fold(r);
 
 	r = result_new_scenario(rr);
@@ -123,7 +124,11 @@ static void test_words(void **state)
 	assert_false(result_is_latency(e));
 	e->cause = ERRNAME_HEARTBEAT;
 	e->measured = 1750 * NS_PER_MS;
-	assert_words(e, "server heartbeat timeout after 1.750 s (window 4.5–5.6 s); expected ECONNRESET or EOF");
+	assert_words(e, "server heartbeat timeout after 1.750 s (window 4.5–5.6 s: 2.750 s too early); expected ECONNRESET or EOF");
+	e->measured = 7100 * NS_PER_MS;
+	e->ncauses = 0;
+	assert_words(e, "server heartbeat timeout after 7.100 s (window 4.5–5.6 s: 1.500 s over budget)");
+	e->ncauses = 2;
 	e->outcome = OUTCOME_NOTHING_DETECTED;
 	e->measured = 8304 * NS_PER_MS;
 	assert_words(e, "server: nothing detected in the 8.304 s after cable-pull (budget 5.6 s)");
@@ -275,6 +280,7 @@ static void test_term(void **state)
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
 	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late; scenarios/keepalive/pulled-cable.yaml:18:5 is measured from it\n"));
+	assert_non_null(strstr(text, "        warning: step cable-pull took 178 ms to take effect (the kernel was busy); scenarios/keepalive/pulled-cable.yaml:18:5 is measured from its end\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
 	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
 				     "          measured server sent 1 RST & <more>\n"));

@@ -1,0 +1,34 @@
+/* Many scenarios at once (`unplug run -j N`): each runs in a child
+ * process of its own — its own namespaces, endpoints and captures, no
+ * state shared — up to N at a time, in the order given (the caller puts
+ * the longest first). The parent only starts, waits and hears; judging a
+ * finished run directory is the caller's, as for a single run. */
+#ifndef HARNESS_RUN_BATCH_H
+#define HARNESS_RUN_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "harness/model/scenario.h"
+
+struct batch_job {
+	const struct scenario *sc;	/* borrowed */
+	const char *dir;		/* its run directory (made), borrowed */
+	/* filled in when it is done: */
+	int err;			/* what runner_run() returned */
+	char *why;			/* its diagnostics, one per line (owned) */
+	int64_t duration_ns;
+};
+
+/* Run the jobs @order lists (indexes into @v), at most @jobs at a time;
+ * call @done(@arg, index) in the parent as each one ends. A signal that
+ * sets runner_stop stops the running ones and starts no more. Returns 0,
+ * or -errno when a child cannot be started (the jobs already done stay
+ * done). */
+int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
+	      void (*done)(void *arg, size_t i), void *arg);
+
+void batch_job_clear(struct batch_job *j);
+
+#endif

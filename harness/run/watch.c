@@ -1,0 +1,134 @@
+#include "harness/run/watch.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+
+int watch_init(struct watch *w, const struct scenario *sc)
+{
+	memset(w, 0, sizeof(*w));
+	w->sc = sc;
+	w->step_t = calloc(sc->nsteps + 1, sizeof(*w->step_t));
+	w->by_log = calloc(sc->nexpects + 1, sizeof(*w->by_log));
+	w->re = calloc(sc->nexpects + 1, sizeof(*w->re));
+	w->has_re = calloc(sc->nexpects + 1, sizeof(*w->has_re));
+	if (!w->step_t || !w->by_log || !w->re || !w->has_re) {
+		watch_free(w);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct expect *x = &sc->expects[i];
+
+		/* checked at load: it compiles */
+		if (x->by == BY_LOG && x->log &&
+		    !regcomp(&w->re[i], x->log, REG_EXTENDED | REG_NOSUB))
+			w->has_re[i] = true;
+	}
+	return 0;
+}
+
+void watch_free(struct watch *w)
+{
+	for (size_t i = 0; w->has_re && i < w->sc->nexpects; i++)
+		if (w->has_re[i])
+			regfree(&w->re[i]);
+	free(w->step_t);
+	free(w->by_log);
+	free(w->re);
+	free(w->has_re);
+	memset(w, 0, sizeof(*w));
+}
+
+void watch_event(struct watch *w, const struct event *e)
+{
+	int h = e->host;
+
+	switch (e->type) {
+	case EV_STEP:
+		if (e->step < 0 || (size_t)e->step >= w->sc->nsteps)
+			return;
+		w->step_t[e->step] = e->t_ns;
+		if (step_breaks(&w->sc->steps[e->step]))
+			w->last_break = e->t_ns;
+		return;
+	case EV_EOF:
+	case EV_ERROR:
+	case EV_HEARTBEAT_TIMEOUT:
+		if (h >= 0)
+			w->by_event[h] = e->t_ns;
+		return;
+	case EV_EXITED:
+		if (h >= 0)
+			w->by_exit[h] = e->t_ns;
+		return;
+	case EV_SOCKET:
+	case EV_SOCKET_GONE:
+		/* a connection closed: orphaned, or out of the table (the
+		 * judge tells its program's from the rest; this only decides
+		 * when watching is over) */
+		if (h >= 0 && e->sock.state != TCP_LISTEN &&
+		    (e->type == EV_SOCKET_GONE || !e->sock.inode))
+			w->by_close[h] = e->t_ns;
+		return;
+	default:
+		return;
+	}
+}
+
+void watch_line(struct watch *w, int host, const char *text, int64_t t_ns)
+{
+	for (size_t i = 0; i < w->sc->nexpects; i++)
+		if (w->has_re[i] && w->sc->expects[i].host == host &&
+		    !regexec(&w->re[i], text, 0, NULL, 0))
+			w->by_log[i] = t_ns;
+}
+
+bool watch_done(const struct watch *w)
+{
+	for (size_t i = 0; i < w->sc->nexpects; i++) {
+		const struct expect *x = &w->sc->expects[i];
+		int64_t ref = x->since >= 0 ? w->step_t[x->since] : w->last_break, seen;
+
+		if (strcmp(x->ops->name, "detect"))
+			continue;
+		switch (x->by) {
+		case BY_CLOSE:
+			seen = w->by_close[x->host];
+			break;
+		case BY_EXIT:
+			seen = w->by_exit[x->host];
+			break;
+		case BY_LOG:
+			seen = w->by_log[i];
+			break;
+		default:
+			seen = w->by_event[x->host];
+			break;
+		}
+		if (!seen || seen < ref)
+			return false;
+	}
+	return true;
+}
+
+int64_t watch_bound_ns(const struct scenario *sc)
+{
+	int64_t last = scenario_last_fault_ns(sc), end = scenario_horizon_ns(sc);
+
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct expect *x = &sc->expects[i];
+		int64_t from = last;
+
+		if (strcmp(x->ops->name, "detect"))
+			continue;
+		if (x->since >= 0) {
+			const struct step *st = &sc->steps[x->since];
+
+			from = step_time_ns(st, st->times - 1);
+		}
+		if (from + x->observe_ns > end)
+			end = from + x->observe_ns;
+	}
+	return end;
+}
