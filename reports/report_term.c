@@ -30,6 +30,41 @@ static const char *headline(const struct scenario_result *r, char *buf, size_t l
 	return pick ? result_measured_str(pick, buf, len) : "";
 }
 
+/* "23, 24 and 31": the lines of @r's expectations measured from the step
+ * expectation @first is measured from. */
+static const char *lines_from(const struct scenario_result *r, size_t first, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = first; i < r->nexpects && used < len; i++)
+		if (r->expects[i].ref_step == r->expects[first].ref_step)
+			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? ", " : "",
+						 r->expects[i].at.line);
+	return buf;
+}
+
+/* A step that ran late, or took long to take effect, once per step: what
+ * is measured from it may be off by as much. */
+static void warn_steps(FILE *f, const struct scenario_result *r)
+{
+	for (size_t i = 0; i < r->nexpects; i++) {
+		const struct expect_result *e = &r->expects[i];
+		char late[32], took[32], lines[128];
+		bool seen = false;
+
+		for (size_t k = 0; k < i; k++)
+			seen |= r->expects[k].ref_step == e->ref_step;
+		if (seen || e->ref_step < 0 ||
+		    (e->ref_late_ns <= RESULT_LATE_NS && e->ref_took_ns <= RESULT_LATE_NS))
+			continue;
+		duration_str(e->ref_late_ns, late, sizeof(late));
+		duration_str(e->ref_took_ns, took, sizeof(took));
+		fprintf(f, "        warning: step %s ran %s late and took %s to take effect; what is measured from it (line %s) may be off by as much\n",
+			e->ref, late, took, lines_from(r, i, lines, sizeof(lines)));
+	}
+}
+
 void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 {
 	const char *on = color ? colour_of(r->verdict) : "", *off = color ? "\033[0m" : "";
@@ -46,19 +81,7 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 			e->expected);
 		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
 	}
-	for (size_t i = 0; i < r->nexpects; i++) {
-		const struct expect_result *e = &r->expects[i];
-		char late[32];
-
-		if (e->ref_late_ns > RESULT_LATE_NS)
-			fprintf(f, "        warning: step %s ran %s late; %s:%d:%d is measured from it\n",
-				e->ref, duration_str(e->ref_late_ns, late, sizeof(late)), r->file,
-				e->at.line, e->at.col);
-		if (e->ref_took_ns > RESULT_LATE_NS)
-			fprintf(f, "        warning: step %s took %s to take effect (the kernel was busy); %s:%d:%d is measured from its end\n",
-				e->ref, duration_str(e->ref_took_ns, late, sizeof(late)), r->file,
-				e->at.line, e->at.col);
-	}
+	warn_steps(f, r);
 	/* what the programs said is where to look next */
 	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)
 		for (size_t i = 0; i < r->noutputs; i++)

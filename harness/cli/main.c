@@ -15,7 +15,7 @@ static const struct {
 	const char *args;
 	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "[FILE|DIR]... [--out DIR] [--junit FILE] [--no-exec]",
+	{ "run", cmd_run, "[FILE|DIR]... [-j N] [--out DIR] [--junit FILE] [--no-exec]",
 	  "run scenarios for real in network namespaces and judge them (root)" },
 	{ "validate", cmd_validate, "FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },

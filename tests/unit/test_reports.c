@@ -65,6 +65,7 @@ static void build(struct run_result *rr)
 	e->hi = 4800 * NS_PER_MS;
 	e->ref_late_ns = 22300 * NS_PER_US;
 	e->ref_took_ns = 178 * NS_PER_MS;
+	e->ref_step = 0;
 	r->verdict = result_fold(r);
 
 	r = result_new_scenario(rr);
@@ -279,8 +280,7 @@ static void test_term(void **state)
 	report_term_totals(f, &rr, false);
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
-	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late; scenarios/keepalive/pulled-cable.yaml:18:5 is measured from it\n"));
-	assert_non_null(strstr(text, "        warning: step cable-pull took 178 ms to take effect (the kernel was busy); scenarios/keepalive/pulled-cable.yaml:18:5 is measured from its end\n"));
+	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; what is measured from it (line 18) may be off by as much\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
 	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
 				     "          measured server sent 1 RST & <more>\n"));
