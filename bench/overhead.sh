@@ -2,7 +2,7 @@
 # Harness overhead per scenario, against the kernel's own floor.
 #  - unplug: N runs of bench/minimal.yaml (a connection and nothing
 #    else); per run, set-up (run start to established), the timeline (a
-#    fixed 300 ms grace after the last horizon), teardown and judging (the
+#    horizon, then a 50 ms grace), teardown and judging (the
 #    rest of the process's wall time); median and p99.
 #  - reference: the same topology (3 namespaces, a bridge, 2 veth pairs,
 #    addresses, links up) built and removed N times with `ip`, in the same
@@ -67,7 +67,7 @@ overhead=$(echo "$setup $down" | awk '{ printf "%.1f", $1 + $2 }')
 echo "unplug, $runs runs of a minimal scenario (median / p99, ms):"
 echo "  whole process      $total / $total99"
 echo "  set-up             $setup / $setup99   (run start to connection established)"
-echo "  timeline           $timeline   (a fixed 300 ms grace past the horizon)"
+echo "  timeline           $timeline   (the horizon, then a 50 ms grace)"
 echo "  teardown + judge   $down / $down99"
 echo "  harness overhead   $overhead   (set-up + teardown + judge)"
 echo "ip(8), the same network built and deleted, $runs times: $ip / $ip99"

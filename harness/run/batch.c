@@ -99,6 +99,28 @@ static bool hear(struct child *c, struct batch_job *v)
 	return true;
 }
 
+/* Reap what ended beneath us that is none of the running children: the
+ * endpoints a scenario's process left to die. @all: wait for every one. */
+static void reap_orphans(const struct child *kids, size_t running, bool all)
+{
+	for (;;) {
+		siginfo_t info = { 0 };
+
+		/* look first: a running scenario's own end is hear()'s to take */
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOWAIT | (all ? 0 : WNOHANG))) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (!info.si_pid)
+			return;
+		for (size_t i = 0; i < running; i++)
+			if (kids[i].pid == info.si_pid)
+				return;
+		waitpid(info.si_pid, NULL, 0);
+	}
+}
+
 int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 	      void (*done)(void *arg, size_t i), void *arg)
 {
@@ -107,6 +129,9 @@ int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 	bool stopping = false;
 	int err = 0;
 
+	/* endpoints left to die at a scenario's end come back to us, to be
+	 * reaped here rather than waited for there */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	if (jobs < 1)
 		jobs = 1;
 	if (jobs > BATCH_MAX)
@@ -137,7 +162,9 @@ int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 			kids[i] = kids[--running];
 			p[i] = p[running];
 		}
+		reap_orphans(kids, running, false);
 	}
+	reap_orphans(kids, 0, true);
 	return err;
 }
 

@@ -393,7 +393,7 @@ int endpoint_kill(struct run *r, int host)
 		ep->proc.wait_status = SIGKILL;	/* as waitpid() would say it */
 		record_exit(r, host, ep->proc.wait_status);
 	}
-	exec_stop(&ep->proc, 0);
+	exec_stop(&ep->proc, 0, true);
 	finish_program(r, host);
 	return 0;
 }
@@ -402,14 +402,16 @@ void endpoint_stop(struct run *r, int host)
 {
 	struct endpoint *ep = &r->ep[host];
 
+	/* at the end nothing waits for the endpoints' deaths: the process
+	 * that runs the scenario (or the subreaper above it) reaps them */
 	if (!host_of(r, host)->program) {
-		peer_stop(&ep->peer);
+		peer_abandon(&ep->peer);
 		return;
 	}
 	if (ep->proc.init <= 0)
 		return;
 	collect_program(r, host);
-	exec_stop(&ep->proc, ENDPOINT_GRACE_NS);
+	exec_stop(&ep->proc, ENDPOINT_GRACE_NS, false);
 	finish_program(r, host);
 }
 

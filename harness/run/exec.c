@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fds.h"
 #include "common/duration.h"
 
 /* The init relays these: freeze, thaw, terminate. */
@@ -112,22 +113,6 @@ fail:
 	_exit(127);
 }
 
-/* Close every descriptor but those in @keep: the program inherits nothing
- * of unplug's (namespaces, captures, other hosts' pipes). */
-static void close_others(const int *keep, size_t n)
-{
-	long max = sysconf(_SC_OPEN_MAX);
-
-	for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++) {
-		bool kept = false;
-
-		for (size_t i = 0; i < n; i++)
-			kept |= keep[i] == fd;
-		if (!kept)
-			close(fd);
-	}
-}
-
 /* Relay @sig to every process of the namespace but this one. */
 static void relay(int sig)
 {
@@ -149,7 +134,9 @@ static void init_main(const struct exec_spec *spec, int status, int out, int err
 	int e;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	close_others(keep, sizeof(keep) / sizeof(keep[0]));
+	/* the program inherits nothing of unplug's: namespaces, captures,
+	 * other hosts' pipes */
+	fds_close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	sigaddset(&set, SIGTERM);
@@ -249,7 +236,7 @@ int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag 
 	close(fds[6]);
 	if (n == (ssize_t)sizeof(e)) {
 		diag_add(d, "%s: cannot start %s: %s", spec->host, spec->argv[0], strerror(e));
-		exec_stop(out, 0);
+		exec_stop(out, 0, true);
 		return -e;
 	}
 	fcntl(out->status, F_SETFL, O_NONBLOCK);
@@ -278,7 +265,7 @@ bool exec_poll_exit(struct exec_proc *p)
 	return p->exited;
 }
 
-void exec_stop(struct exec_proc *p, int64_t grace_ns)
+void exec_stop(struct exec_proc *p, int64_t grace_ns, bool reap)
 {
 	int64_t until = clock_mono_ns() + grace_ns;
 
@@ -290,7 +277,8 @@ void exec_stop(struct exec_proc *p, int64_t grace_ns)
 				usleep(10000);
 		}
 		kill(p->init, SIGKILL);
-		waitpid(p->init, NULL, 0);
+		if (reap)
+			waitpid(p->init, NULL, 0);
 		p->init = -1;
 	}
 	if (p->lifeline >= 0)

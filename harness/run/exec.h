@@ -56,8 +56,9 @@ int exec_signal(struct exec_proc *p, int sig);
 bool exec_poll_exit(struct exec_proc *p);
 
 /* End the program: SIGTERM to every process, up to @grace_ns for it to
- * exit, then SIGKILL; reap the init; close the pipes. Idempotent. */
-void exec_stop(struct exec_proc *p, int64_t grace_ns);
+ * exit, then SIGKILL; reap the init (unless !@reap: see peer_abandon());
+ * close the pipes. Idempotent. */
+void exec_stop(struct exec_proc *p, int64_t grace_ns, bool reap);
 
 /* "exited with status 3", "killed by SIGKILL": @wait_status in words. */
 const char *exec_status_str(int wait_status, char *buf, size_t len);

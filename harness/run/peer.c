@@ -78,6 +78,13 @@ void peer_stop(struct peer *p)
 		kill(p->pid, SIGKILL);
 		waitpid(p->pid, NULL, 0);
 	}
+	peer_abandon(p);
+}
+
+void peer_abandon(struct peer *p)
+{
+	if (p->pid > 0)
+		kill(p->pid, SIGKILL);
 	p->pid = -1;
 	if (p->events >= 0)
 		close(p->events);

@@ -55,6 +55,12 @@ int peer_read_event(struct peer *p, struct event *e);
 /* Kill the peer (SIGKILL), reap it, close the pipes. Idempotent. */
 void peer_stop(struct peer *p);
 
+/* Kill the peer and close the pipes, without waiting for it to die: a
+ * process that dies last holding a capture's ring makes the kernel wait
+ * for an RCU grace period (tens of ms). Its parent, or the subreaper,
+ * reaps it. */
+void peer_abandon(struct peer *p);
+
 /* The child's side: run the peer of @spec in namespace @ns, reporting on
  * @ev and taking commands from @cmd. Never returns. */
 void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/fds.h"
 #include "common/duration.h"
 
 _Static_assert(sizeof(struct event) < PIPE_BUF, "events must be written atomically");
@@ -562,6 +563,18 @@ static void peer_loop(struct peer_state *s)
 	}
 }
 
+/* A forked peer holds copies of every descriptor the runner had: the
+ * captures' packet sockets and rings, other hosts' namespaces. Let go of
+ * all of them: a capture's last close would otherwise fall to the peer's
+ * death (and its RCU wait), and a namespace would outlive its host's
+ * power-off. */
+static void close_inherited(int ev, int cmd)
+{
+	const int keep[] = { ev, cmd };
+
+	fds_close_all_but(keep, 2);
+}
+
 void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		    pid_t parent)
 {
@@ -580,6 +593,7 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		emit(&s, NULL, EV_SETUP_FAILED, 0, "setns", errno, 0);
 		_exit(1);
 	}
+	close_inherited(ev, cmd);
 	if (spec->config.role == PEER_LISTEN)
 		setup_listen(&s);
 	else

@@ -14,7 +14,7 @@ extern volatile sig_atomic_t runner_stop;
 
 /* How long the run goes on after the last expectation's horizon, so that
  * packets around a deadline are in the captures. */
-#define RUNNER_GRACE_NS (300 * 1000000LL)
+#define RUNNER_GRACE_NS (50 * 1000000LL)
 
 /* Run @sc for real into the run directory @dir (made by rundir_make()).
  * Returns 0 when the run went to its end, -EINTR when stopped by a signal,
