@@ -21,3 +21,5 @@ if command -v stress-ng >/dev/null 2>&1; then
 else
 	echo "== (stress-ng is not installed: apt-get install stress-ng for the run under load)"
 fi
+echo "== flakes: the catalogue 20 times at -j 8 under load (bench/flakes.sh)"
+sh "$here/flakes.sh" 20 8 || true
