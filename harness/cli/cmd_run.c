@@ -36,7 +36,7 @@ struct run_opts {
 
 /* Scenarios mostly sleep while the kernel's timers run: several at a time
  * cost little. */
-#define JOBS_DEFAULT 4
+#define JOBS_DEFAULT 8
 #define JOBS_MAX 64
 
 /* Kernel features probed at most once per invocation, when a scenario
