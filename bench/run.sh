@@ -9,6 +9,11 @@ echo "== catalogue at the default -j (bench/catalogue.sh)"
 sh "$here/catalogue.sh"
 echo "== catalogue at -j 1"
 sh "$here/catalogue.sh" -j 1
+echo "== endpoint reports against the segments that caused them (bench/detection.py)"
+tmp=$(mktemp -d /tmp/unplug-bench.XXXXXX)
+"${UNPLUG:-$here/../build/unplug}" run "$here/../scenarios" --out "$tmp" >/dev/null 2>&1 || true
+python3 "$here/detection.py" "$tmp" || true
+rm -rf "$tmp"
 echo "== captures under bulk transfer (bench/captures.sh)"
 sh "$here/captures.sh"
 if command -v stress-ng >/dev/null 2>&1; then
