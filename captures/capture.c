@@ -9,11 +9,12 @@
 
 #include "netns/netns.h"
 
-/* Every header, not bulk payload: Ethernet, a VLAN tag, IPv6 with
- * extension headers and TCP with options fit in 256 bytes, and the
- * decoder takes a segment's length from its IP header. Fewer bytes per
- * packet is what keeps a capture complete under bulk traffic. */
-#define CAPTURE_SNAPLEN 256
+/* Every header, not bulk payload, unless asked: the decoder takes a
+ * segment's length from its IP header, and fewer bytes per packet is what
+ * keeps a capture complete under bulk traffic. Whole frames: veth's MTU
+ * is 1500 and offloads are off, but a jumbo or GSO leftover must not be
+ * cut. */
+#define CAPTURE_WHOLE 262144
 #define CAPTURE_BUFFER (2 << 20)
 
 struct capture {
@@ -36,7 +37,7 @@ static int open_in(const struct capture_point *at, struct capture *c, struct dia
 		diag_add(d, "capture on %s: %s", c->where, errbuf);
 		return -EIO;
 	}
-	pcap_set_snaplen(c->pcap, CAPTURE_SNAPLEN);
+	pcap_set_snaplen(c->pcap, at->payload ? CAPTURE_WHOLE : CAPTURE_HEADERS);
 	pcap_set_promisc(c->pcap, 0);
 	pcap_set_immediate_mode(c->pcap, 1);
 	pcap_set_buffer_size(c->pcap, CAPTURE_BUFFER);

@@ -4,6 +4,8 @@
 #ifndef CAPTURES_CAPTURE_H
 #define CAPTURES_CAPTURE_H
 
+#include <stdbool.h>
+
 #include "common/diag.h"
 
 struct capture;
@@ -14,7 +16,13 @@ struct capture_point {
 	int ns;
 	const char *ifname;
 	const char *host;
+	bool payload;		/* whole frames, payload and all; otherwise
+				 * every header (CAPTURE_HEADERS bytes) */
 };
+
+/* Bytes kept of each frame unless the payload is asked for: Ethernet, a
+ * VLAN tag, IPv6 with extension headers and TCP with options. */
+#define CAPTURE_HEADERS 256
 
 /* Start capturing at @at into @path. Returns 0 and a capture to end with
  * capture_stop(), or -errno with libpcap's reason and the host in @d. */

@@ -150,6 +150,7 @@ struct scenario {
 	struct host hosts[SCENARIO_MAX_HOSTS];
 	size_t nhosts;
 	int64_t sample_every_ns;	/* how often the socket tables are read */
+	bool capture_payload;	/* captures keep whole frames, not headers */
 	struct step *steps;	/* sorted by at_ns */
 	size_t nsteps;
 	struct expect *expects;

@@ -18,7 +18,7 @@
 
 static const char *const top_keys[] = {
 	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
-	"sample-every", "steps", "expect", NULL
+	"sample-every", "capture-payload", "steps", "expect", NULL
 };
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
@@ -94,6 +94,10 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	n = ynode_get(root, "sample-every");
 	if (n.node)
 		ret = err_merge(ret, load_sample_every(n, sc, d));
+
+	n = ynode_get(root, "capture-payload");
+	if (n.node)
+		ret = err_merge(ret, ynode_bool(n, "capture-payload", &sc->capture_payload, d));
 
 	sc->net.kind = NET_SWITCHED;
 	sc->net.family = AF_INET;

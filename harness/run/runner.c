@@ -71,7 +71,8 @@ static int start_captures(struct run *r, const char *dir)
 			return -ENOMEM;
 		r->cap_paths[i] = path;
 		err = capture_start(&(struct capture_point){ topo_host_ns(r->topo, (int)i),
-							     TOPO_HOST_IFNAME, name },
+							     TOPO_HOST_IFNAME, name,
+							     r->sc->capture_payload },
 				    path, &r->caps[i], r->d);
 		if (err || (err = run_record(r, &e)))
 			return err;
@@ -209,7 +210,8 @@ static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 				r->sc->hosts[host].name, d)))
 		return err;
 	return capture_resume(&(struct capture_point){ topo_host_ns(r->topo, host),
-						       TOPO_HOST_IFNAME, r->sc->hosts[host].name },
+						       TOPO_HOST_IFNAME, r->sc->hosts[host].name,
+						       r->sc->capture_payload },
 			      r->cap_paths[host], &r->caps[host], d);
 }
 

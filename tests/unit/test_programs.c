@@ -255,11 +255,12 @@ static void test_power_on_new_mac_and_sampling(void **state)
 	struct scenario *sc;
 
 	(void)state;
-	sc = load_ok("name: t\nsample-every: 2ms\nserver:\n  listen: 7000\nclient:\n  connect: server:7000\n"
+	sc = load_ok("name: t\nsample-every: 2ms\ncapture-payload: true\nserver:\n  listen: 7000\nclient:\n  connect: server:7000\n"
 		     "steps:\n  - { at: 1s, fault: { power-off: client } }\n"
 		     "  - { at: 2s, fault: { power-on: { host: client, new-mac: true } } }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n");
 	assert_int_equal(sc->sample_every_ns, 2 * NS_PER_MS);
+	assert_true(sc->capture_payload);
 	assert_int_equal(sc->steps[1].fault->host, 0);
 	assert_non_null(sc->steps[1].fault->priv);
 	scenario_free(sc);

@@ -151,7 +151,7 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, topology, hosts, client, server, sample-every, steps, expect)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps, expect)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
 		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, by, status, for, since)");
 }
