@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,29 +56,66 @@ static int open_events(struct run *r, const char *dir)
 	return r->events ? 0 : -EIO;
 }
 
+/* One host's capture being started, on a thread of its own. */
+struct starting {
+	struct capture_point at;
+	const char *path;
+	struct capture *cap;
+	struct diag d;
+	int err;
+};
+
+static void *start_one(void *arg)
+{
+	struct starting *s = arg;
+
+	s->err = capture_start(&s->at, s->path, &s->cap, &s->d);
+	return NULL;
+}
+
+/* Every host's capture, started at once: the kernel sets up each one's
+ * packet ring behind an RCU grace period (milliseconds), so they wait in
+ * parallel rather than one after the other. setns() is per thread. */
 static int start_captures(struct run *r, const char *dir)
 {
-	for (size_t i = 0; i < r->sc->nhosts; i++) {
-		const char *name = r->sc->hosts[i].name;
-		struct event e = { .type = EV_HOST, .host = (int)i, .target = HOST_NONE };
-		char *path;
-		int err;
+	struct starting s[SCENARIO_MAX_HOSTS];
+	pthread_t tid[SCENARIO_MAX_HOSTS];
+	bool started[SCENARIO_MAX_HOSTS] = { false };
+	int ret = 0;
 
-		snprintf(e.capture, sizeof(e.capture), "%s/%s.pcap", RUNDIR_CAPTURES, name);
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		char *path;
+
+		if (asprintf(&path, "%s/%s/%s.pcap", dir, RUNDIR_CAPTURES, r->sc->hosts[i].name) < 0)
+			return -ENOMEM;
+		r->cap_paths[i] = path;
+		s[i] = (struct starting){ .at = { topo_host_ns(r->topo, (int)i), TOPO_HOST_IFNAME,
+						  r->sc->hosts[i].name, r->sc->capture_payload },
+					  .path = path };
+		diag_init(&s[i].d, NULL);
+		started[i] = !pthread_create(&tid[i], NULL, start_one, &s[i]);
+		if (!started[i])
+			start_one(&s[i]);
+	}
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		struct event e = { .type = EV_HOST, .host = (int)i, .target = HOST_NONE };
+
+		if (started[i])
+			pthread_join(tid[i], NULL);
+		r->caps[i] = s[i].cap;
+		for (size_t k = 0; k < s[i].d.count; k++)
+			diag_add(r->d, "%s", s[i].d.msgs[k]);
+		diag_clear(&s[i].d);
+		ret = err_merge(ret, s[i].err);
+		snprintf(e.capture, sizeof(e.capture), "%s/%s.pcap", RUNDIR_CAPTURES,
+			 r->sc->hosts[i].name);
 		topo_host_addr_str(r->topo, (int)i, e.addr, sizeof(e.addr));
 		if (!topo_host_alias_str(r->topo, (int)i, e.alias, sizeof(e.alias)))
 			e.alias[0] = '\0';
-		if (asprintf(&path, "%s/%s", dir, e.capture) < 0)
-			return -ENOMEM;
-		r->cap_paths[i] = path;
-		err = capture_start(&(struct capture_point){ topo_host_ns(r->topo, (int)i),
-							     TOPO_HOST_IFNAME, name,
-							     r->sc->capture_payload },
-				    path, &r->caps[i], r->d);
-		if (err || (err = run_record(r, &e)))
-			return err;
+		if (!s[i].err)
+			ret = err_merge(ret, run_record(r, &e));
 	}
-	return 0;
+	return ret;
 }
 
 /* End host @host's capture and record what it received and dropped. */
