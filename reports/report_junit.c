@@ -73,6 +73,7 @@ static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r,
 
 static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 {
+	char warning[640];
 	size_t failures = 0;
 	int bad = 0;
 
@@ -93,6 +94,9 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 			bad |= property(w, props[i][0], props[i][1]);
 	for (size_t i = 0; i < r->noutputs; i++)
 		bad |= property(w, "output", r->outputs[i]);
+	for (size_t i = 0; i < r->nexpects; i++)
+		if (result_step_warning(r, i, warning, sizeof(warning)))
+			bad |= property(w, "warning", warning);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
 		bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;

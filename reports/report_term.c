@@ -30,39 +30,14 @@ static const char *headline(const struct scenario_result *r, char *buf, size_t l
 	return pick ? result_measured_str(pick, buf, len) : "";
 }
 
-/* "23, 24 and 31": the lines of @r's expectations measured from the step
- * expectation @first is measured from. */
-static const char *lines_from(const struct scenario_result *r, size_t first, char *buf, size_t len)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = first; i < r->nexpects && used < len; i++)
-		if (r->expects[i].ref_step == r->expects[first].ref_step)
-			used += (size_t)snprintf(buf + used, len - used, "%s%d", used ? ", " : "",
-						 r->expects[i].at.line);
-	return buf;
-}
-
-/* A step that ran late, or took long to take effect, once per step: what
- * is measured from it may be off by as much. */
+/* A step that ran late, or took long to take effect, once per step. */
 static void warn_steps(FILE *f, const struct scenario_result *r)
 {
-	for (size_t i = 0; i < r->nexpects; i++) {
-		const struct expect_result *e = &r->expects[i];
-		char late[32], took[32], lines[128];
-		bool seen = false;
+	char text[640];
 
-		for (size_t k = 0; k < i; k++)
-			seen |= r->expects[k].ref_step == e->ref_step;
-		if (seen || e->ref_step < 0 ||
-		    (e->ref_late_ns <= RESULT_LATE_NS && e->ref_took_ns <= RESULT_LATE_NS))
-			continue;
-		duration_str(e->ref_late_ns, late, sizeof(late));
-		duration_str(e->ref_took_ns, took, sizeof(took));
-		fprintf(f, "        warning: step %s ran %s late and took %s to take effect; what is measured from it (line %s) may be off by as much\n",
-			e->ref, late, took, lines_from(r, i, lines, sizeof(lines)));
-	}
+	for (size_t i = 0; i < r->nexpects; i++)
+		if (result_step_warning(r, i, text, sizeof(text)))
+			fprintf(f, "        warning: %s\n", text);
 }
 
 void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)

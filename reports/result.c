@@ -122,6 +122,24 @@ bool result_is_latency(const struct expect_result *e)
 	       e->outcome == OUTCOME_MATCHED;
 }
 
+static int64_t distance(int64_t a, int64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+bool result_step_could_change(const struct expect_result *e, int64_t *margin)
+{
+	int64_t doubt = e->ref_late_ns + e->ref_took_ns;
+
+	*margin = -1;
+	if (!result_is_latency(e) || e->unit != UNIT_NS)
+		return true;
+	*margin = distance(e->measured, e->lo);
+	if (e->hi != INT64_MAX && distance(e->measured, e->hi) < *margin)
+		*margin = distance(e->measured, e->hi);
+	return *margin <= doubt;
+}
+
 void result_scenario_free(struct scenario_result *r)
 {
 	for (size_t i = 0; i < r->nexpects; i++)

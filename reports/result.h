@@ -197,6 +197,21 @@ const char *result_measured_str(const struct expect_result *e, char *buf,
  * sequence): the value a scenario's one-line summary leads with. */
 bool result_is_latency(const struct expect_result *e);
 
+/* Whether the step @e is measured from — ref_late_ns late, ref_took_ns to
+ * take effect — could have changed @e's verdict: a time within that much
+ * of a bound of its window could have fallen on either side of it; a
+ * count, a sequence or a time not measured, anything. @margin: the time's
+ * distance to its nearest bound; -1 when not a time. */
+bool result_step_could_change(const struct expect_result *e, int64_t *margin);
+
+/* When the step @r->expects[@first] is measured from ran more than
+ * RESULT_LATE_NS late or took that long to take effect, and @first is the
+ * first expectation measured from it: the warning, in words, naming the
+ * verdicts its doubt could have changed and those it could not, into
+ * @buf. Otherwise NULL. */
+const char *result_step_warning(const struct scenario_result *r, size_t first,
+				char *buf, size_t len);
+
 void result_scenario_free(struct scenario_result *r);
 void result_free(struct run_result *rr);
 

@@ -291,3 +291,57 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 	}
 	return buf;
 }
+
+/* The lines of @r's expectations measured from the step expectation
+ * @first is measured from, whose verdict that step's doubt could (@could)
+ * or could not have changed, into @buf: "18 (96 ms from its bound), 23".
+ * Returns how many. */
+static int lines_from(const struct scenario_result *r, size_t first, bool could,
+		      char *buf, size_t len)
+{
+	size_t used = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = first; i < r->nexpects && used < len; i++) {
+		const struct expect_result *e = &r->expects[i];
+		char margin[48] = "", d[32];
+		int64_t m;
+
+		if (e->ref_step != r->expects[first].ref_step ||
+		    result_step_could_change(e, &m) != could)
+			continue;
+		if (m >= 0)
+			snprintf(margin, sizeof(margin), " (%s from its bound)",
+				 duration_str(m, d, sizeof(d)));
+		used += (size_t)snprintf(buf + used, len - used, "%s%d%s", n ? ", " : "",
+					 e->at.line, margin);
+		n++;
+	}
+	return n;
+}
+
+const char *result_step_warning(const struct scenario_result *r, size_t first,
+				char *buf, size_t len)
+{
+	const struct expect_result *e = &r->expects[first];
+	char late[32], took[32], could[256], couldnt[256];
+	int n, m;
+
+	for (size_t k = 0; k < first; k++)
+		if (r->expects[k].ref_step == e->ref_step)
+			return NULL;
+	if (e->ref_step < 0 ||
+	    (e->ref_late_ns <= RESULT_LATE_NS && e->ref_took_ns <= RESULT_LATE_NS))
+		return NULL;
+	n = lines_from(r, first, true, could, sizeof(could));
+	m = lines_from(r, first, false, couldnt, sizeof(couldnt));
+	snprintf(buf, len, "step %s ran %s late and took %s to take effect; %s%s%s%s%s%s",
+		 e->ref, duration_str(e->ref_late_ns, late, sizeof(late)),
+		 duration_str(e->ref_took_ns, took, sizeof(took)),
+		 n ? "that could have changed the verdict of line" : "no verdict measured from it lies that close to its bound",
+		 n > 1 ? "s " : n ? " " : "", could,
+		 n && m ? "; not that of line" : !n ? ": line" : "",
+		 m > 1 ? "s " : m ? " " : "", couldnt);
+	return buf;
+}

@@ -266,6 +266,35 @@ static void test_words_sockets_and_calls(void **state)
 	result_scenario_free(&r);
 }
 
+static void test_step_could_change(void **state)
+{
+	struct expect_result e = { .outcome = OUTCOME_DETECTED, .unit = UNIT_NS,
+				   .measured = 2 * NS_PER_S, .lo = 1 * NS_PER_S,
+				   .hi = INT64_MAX, .ref_late_ns = 30 * NS_PER_MS,
+				   .ref_took_ns = 20 * NS_PER_MS };
+	int64_t m;
+
+	(void)state;
+	assert_false(result_step_could_change(&e, &m));	/* no upper bound */
+	assert_int_equal(m, NS_PER_S);
+	e.hi = 2040 * NS_PER_MS;
+	assert_true(result_step_could_change(&e, &m));	/* 40 ms <= 50 ms */
+	assert_int_equal(m, 40 * NS_PER_MS);
+	e.measured = 2100 * NS_PER_MS;			/* failed, 60 ms past */
+	assert_false(result_step_could_change(&e, &m));
+	assert_int_equal(m, 60 * NS_PER_MS);
+	e.measured = 970 * NS_PER_MS;			/* failed, 30 ms early */
+	assert_true(result_step_could_change(&e, &m));
+	e.measured = -1;				/* nothing detected */
+	assert_true(result_step_could_change(&e, &m));
+	assert_int_equal(m, -1);
+	e.measured = 3;					/* a count */
+	e.outcome = OUTCOME_COUNTED;
+	e.unit = UNIT_PACKETS;
+	assert_true(result_step_could_change(&e, &m));
+	assert_int_equal(m, -1);
+}
+
 static void test_term(void **state)
 {
 	struct run_result rr;
@@ -275,12 +304,30 @@ static void test_term(void **state)
 
 	(void)state;
 	build(&rr);
+	/* the count is measured from the late step too: it could change */
+	rr.v[0].expects[0].ref_step = 0;
+	strcpy(rr.v[0].expects[0].ref, "cable-pull");
+	rr.v[0].expects[0].ref_late_ns = rr.v[0].expects[1].ref_late_ns;
+	rr.v[0].expects[0].ref_took_ns = rr.v[0].expects[1].ref_took_ns;
 	for (size_t i = 0; i < rr.n; i++)
 		report_term_scenario(f, &rr.v[i], false);
+	/* a window wide enough: that verdict stands */
+	rr.v[0].expects[1].lo = 3500 * NS_PER_MS;
+	rr.v[0].expects[1].hi = 5500 * NS_PER_MS;
+	report_term_scenario(f, &rr.v[0], false);
+	rr.v[0].expects[0].ref_step = -1;
+	report_term_scenario(f, &rr.v[0], false);
 	report_term_totals(f, &rr, false);
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
-	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; what is measured from it (line 18) may be off by as much\n"));
+	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; "
+				     "that could have changed the verdict of lines 19, 18 (96 ms from its bound)\n"
+				     "  FAIL"));
+	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; "
+				     "that could have changed the verdict of line 19; "
+				     "not that of line 18 (904 ms from its bound)\n"));
+	assert_non_null(strstr(text, "to take effect; no verdict measured from it lies that close to its bound: "
+				     "line 18 (904 ms from its bound)\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
 	assert_non_null(strstr(text, "server sent 1 RST & <more>\n        t.yaml:4:7: expected server sent 0 RST\n"
 				     "          measured server sent 1 RST & <more>\n"));
@@ -329,6 +376,8 @@ static void test_junit(void **state)
 	assert_int_equal(xpath_count(doc, "//testsuite[@name='broken'][@errors='1']/testcase/error"), 1);
 	assert_int_equal(xpath_count(doc, "//property[@name='run_dir'][@value='unplug-out/x/keepalive/pulled-cable']"), 1);
 	assert_int_equal(xpath_count(doc, "//property[@name='output'][@value='unplug-out/x/tricky/server.stdout']"), 1);
+	assert_int_equal(xpath_count(doc, "//testsuite[@name='keepalive/pulled-cable']/properties/property[@name='warning']"
+					  "[contains(@value, 'the verdict of line 18 (96 ms from its bound)')]"), 1);
 	xmlFreeDoc(doc);
 	unlink(path);
 	diag_clear(&d);
@@ -355,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_words_by),
 		cmocka_unit_test(test_words_sockets_and_calls),
+		cmocka_unit_test(test_step_could_change),
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_junit_unwritable),
