@@ -97,6 +97,8 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 	for (size_t i = 0; i < r->nexpects; i++)
 		if (result_step_warning(r, i, warning, sizeof(warning)))
 			bad |= property(w, "warning", warning);
+	for (size_t k = 0; k < r->nlate; k++)
+		bad |= property(w, "warning", result_late_step_warning(r, k, warning, sizeof(warning)));
 	bad |= xmlTextWriterEndElement(w) < 0;
 	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
 		bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;

@@ -38,6 +38,8 @@ static void warn_steps(FILE *f, const struct scenario_result *r)
 	for (size_t i = 0; i < r->nexpects; i++)
 		if (result_step_warning(r, i, text, sizeof(text)))
 			fprintf(f, "        warning: %s\n", text);
+	for (size_t k = 0; k < r->nlate; k++)
+		fprintf(f, "        warning: %s\n", result_late_step_warning(r, k, text, sizeof(text)));
 }
 
 void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)

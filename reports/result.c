@@ -140,6 +140,33 @@ bool result_step_could_change(const struct expect_result *e, int64_t *margin)
 	return *margin <= doubt;
 }
 
+void result_note_late_step(struct scenario_result *r, int step, const char *name,
+			   int64_t t_ns, int64_t late_ns, int64_t took_ns)
+{
+	struct late_step *ls = NULL;
+
+	if (late_ns <= RESULT_LATE_NS && took_ns <= RESULT_LATE_NS)
+		return;
+	for (size_t i = 0; i < r->nexpects; i++)
+		if (r->expects[i].ref_step == step)
+			return;	/* its expectations' warning says it */
+	for (size_t i = 0; i < r->nlate && !ls; i++)
+		if (r->late[i].step == step)
+			ls = &r->late[i];
+	if (!ls) {
+		if (r->nlate == RESULT_MAX_LATE_STEPS)
+			return;
+		ls = &r->late[r->nlate++];
+		*ls = (struct late_step){ .step = step };
+		snprintf(ls->name, sizeof(ls->name), "%s", name);
+	}
+	if (late_ns + took_ns > ls->late_ns + ls->took_ns) {
+		ls->t_ns = t_ns;
+		ls->late_ns = late_ns;
+		ls->took_ns = took_ns;
+	}
+}
+
 void result_scenario_free(struct scenario_result *r)
 {
 	for (size_t i = 0; i < r->nexpects; i++)

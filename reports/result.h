@@ -135,6 +135,18 @@ struct expect_result {
 				 * describe); owned */
 };
 
+/* A step nothing is measured from that ran more than RESULT_LATE_NS late
+ * or took that long to take effect (the worst of its occurrences): what
+ * is measured across it may be off by as much. */
+struct late_step {
+	char name[32];		/* "heal", a step's name */
+	int step;		/* its index */
+	int64_t t_ns;		/* when it took effect, on the run's clock */
+	int64_t late_ns, took_ns;
+};
+
+#define RESULT_MAX_LATE_STEPS 8
+
 struct scenario_result {
 	char *id;		/* "keepalive/pulled-cable" */
 	char *name;		/* the scenario's name: line */
@@ -149,6 +161,8 @@ struct scenario_result {
 	size_t nexpects;
 	size_t cap;
 	int64_t duration_ns;	/* wall time, set-up to teardown */
+	struct late_step late[RESULT_MAX_LATE_STEPS];	/* beyond, the first */
+	size_t nlate;
 };
 
 struct run_result {
@@ -211,6 +225,17 @@ bool result_step_could_change(const struct expect_result *e, int64_t *margin);
  * @buf. Otherwise NULL. */
 const char *result_step_warning(const struct scenario_result *r, size_t first,
 				char *buf, size_t len);
+
+/* Note in @r that step @step (@name), which took effect at @t_ns, ran
+ * @late_ns late and took @took_ns: kept when past RESULT_LATE_NS and no
+ * expectation of @r is measured from it; per step, the worst. */
+void result_note_late_step(struct scenario_result *r, int step, const char *name,
+			   int64_t t_ns, int64_t late_ns, int64_t took_ns);
+
+/* The warning, in words, for @r->late[@k]: the verdicts measured across
+ * it (from before it took effect) could have changed. */
+const char *result_late_step_warning(const struct scenario_result *r, size_t k,
+				     char *buf, size_t len);
 
 void result_scenario_free(struct scenario_result *r);
 void result_free(struct run_result *rr);

@@ -345,3 +345,26 @@ const char *result_step_warning(const struct scenario_result *r, size_t first,
 		 m > 1 ? "s " : m ? " " : "", couldnt);
 	return buf;
 }
+
+const char *result_late_step_warning(const struct scenario_result *r, size_t k,
+				     char *buf, size_t len)
+{
+	const struct late_step *ls = &r->late[k];
+	char late[32], took[32], lines[256];
+	size_t used = 0;
+	int n = 0;
+
+	lines[0] = '\0';
+	for (size_t i = 0; i < r->nexpects && used < sizeof(lines); i++)
+		if (r->expects[i].ref_t_ns <= ls->t_ns) {
+			used += (size_t)snprintf(lines + used, sizeof(lines) - used, "%s%d",
+						 n ? ", " : "", r->expects[i].at.line);
+			n++;
+		}
+	snprintf(buf, len, "step %s ran %s late and took %s to take effect; nothing is measured from it, %s%s%s",
+		 ls->name, duration_str(ls->late_ns, late, sizeof(late)),
+		 duration_str(ls->took_ns, took, sizeof(took)),
+		 n ? "but it could have changed what is measured across it: line" : "nor across it",
+		 n > 1 ? "s " : n ? " " : "", lines);
+	return buf;
+}

@@ -254,6 +254,13 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 		goto out;
 	for (size_t i = 0; i < sc->nexpects && !err; i++)
 		err = judge_one(&ev, &sc->expects[i], res);
+	for (size_t i = 0; i < ev.ev.n && !err; i++) {
+		const struct event *e = &ev.ev.v[i];
+
+		if (e->type == EV_STEP)
+			result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
+					      e->late_ns, e->requested_ns ? e->t_ns - e->requested_ns : 0);
+	}
 	if (!err) {
 		res->verdict = result_fold(res);
 		if (!res->name && !(res->name = strdup(sc->name)))

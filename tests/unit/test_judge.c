@@ -234,6 +234,53 @@ static void test_repair_is_no_reference(void **state)
 	assert_int_equal(e.measured, LATENCY);
 }
 
+/* A late step nothing is measured from is kept for the report's warning,
+ * the worst of its occurrences; a late reference step is not (its
+ * expectations carry it). */
+static void test_late_step(void **state)
+{
+	const char *plug = "{\"t_ns\":1795347285271830624,\"event\":\"step\",\"step\":1,"
+			   "\"what\":\"cable-plug\",\"requested_ns\":1795347285261830624,\"late_ns\":3000000}\n"
+			   "{\"t_ns\":1795347285371830624,\"event\":\"step\",\"step\":1,"
+			   "\"what\":\"cable-plug\",\"requested_ns\":1795347285371330624,\"late_ns\":1000000}\n";
+	struct scenario_result r = { 0 };
+	struct diag d;
+	char path[256], text[512];
+	FILE *f;
+
+	(void)state;
+	make_dir_head(HEAD, "  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n", true);
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	assert_non_null(f = fopen(path, "a"));
+	fputs(plug, f);
+	fclose(f);
+	diag_init(&d, NULL);
+	assert_int_equal(judge_run_dir(dir, &r, &d), 0);
+	assert_int_equal(r.nlate, 1);
+	assert_string_equal(r.late[0].name, "cable-plug");
+	assert_int_equal(r.late[0].step, 1);
+	assert_int_equal(r.late[0].late_ns, MS(3));
+	assert_int_equal(r.late[0].took_ns, MS(10));
+	assert_int_equal(r.late[0].t_ns, T_PULL + 3 * NS_PER_S);
+	assert_string_equal(result_late_step_warning(&r, 0, text, sizeof(text)),
+			    "step cable-plug ran 3.0 ms late and took 10 ms to take effect; nothing is "
+			    "measured from it, but it could have changed what is measured across it: line 15");
+	/* the pull itself is the reference: never a late step of its own */
+	result_note_late_step(&r, 0, "cable-pull", T_PULL, MS(40), 0);
+	assert_int_equal(r.nlate, 1);
+	/* under the threshold: nothing to say */
+	result_note_late_step(&r, 2, "heal", T_PULL, MS(5), MS(5));
+	assert_int_equal(r.nlate, 1);
+	/* after every reference it is measured from nothing's start */
+	r.expects[0].ref_t_ns = T_PULL + 4 * NS_PER_S;
+	assert_string_equal(result_late_step_warning(&r, 0, text, sizeof(text)),
+			    "step cable-plug ran 3.0 ms late and took 10 ms to take effect; nothing is "
+			    "measured from it, nor across it");
+	result_scenario_free(&r);
+	diag_clear(&d);
+	remove_dir();
+}
+
 /* A capture that lost packets cannot be counted in: packets and sequence
  * are errors, what does not count packets is judged as ever. */
 static void test_incomplete_capture(void **state)
@@ -707,6 +754,7 @@ int main(void)
 		cmocka_unit_test(test_detect_fail),
 		cmocka_unit_test(test_since_a_step_that_never_ran),
 		cmocka_unit_test(test_repair_is_no_reference),
+		cmocka_unit_test(test_late_step),
 		cmocka_unit_test(test_incomplete_capture),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),

@@ -317,6 +317,12 @@ static void test_term(void **state)
 	report_term_scenario(f, &rr.v[0], false);
 	rr.v[0].expects[0].ref_step = -1;
 	report_term_scenario(f, &rr.v[0], false);
+	/* a late repair after the pull: the detection is measured across it */
+	rr.v[0].late[0] = (struct late_step){ "cable-plug", 1, 7 * NS_PER_S, 12 * NS_PER_MS, 0 };
+	rr.v[0].expects[1].ref_t_ns = 5 * NS_PER_S;
+	rr.v[0].expects[0].ref_t_ns = 8 * NS_PER_S;
+	rr.v[0].nlate = 1;
+	report_term_scenario(f, &rr.v[0], false);
 	report_term_totals(f, &rr, false);
 	fclose(f);
 	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
@@ -326,6 +332,8 @@ static void test_term(void **state)
 	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; "
 				     "that could have changed the verdict of line 19; "
 				     "not that of line 18 (904 ms from its bound)\n"));
+	assert_non_null(strstr(text, "        warning: step cable-plug ran 12 ms late and took 0 us to take effect; "
+				     "nothing is measured from it, but it could have changed what is measured across it: line 18\n"));
 	assert_non_null(strstr(text, "to take effect; no verdict measured from it lies that close to its bound: "
 				     "line 18 (904 ms from its bound)\n"));
 	assert_non_null(strstr(text, "  FAIL  tricky/<&\">"));
