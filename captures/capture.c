@@ -1,11 +1,16 @@
 #include "captures/capture.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "netns/netns.h"
 
@@ -17,12 +22,20 @@
 #define CAPTURE_WHOLE 262144
 #define CAPTURE_BUFFER (2 << 20)
 
+/* A capture is drained by a thread of its own, from its start to its
+ * stop: nothing else the runner does (writing events, sampling sockets,
+ * applying a fault) delays emptying its ring. Until capture_stop() joins
+ * it, only that thread touches pcap and dump. */
 struct capture {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;
 	char *path;
 	char where[64];		/* "eth0 of client", for errors */
 	int fd;
+	int stop;		/* eventfd: the drain thread is to end */
+	pthread_t drainer;
+	bool draining;		/* drainer runs */
+	char failed[PCAP_ERRBUF_SIZE];	/* why the drain thread gave up; "" */
 };
 
 /* The packet socket belongs to the namespace of the thread that creates it,
@@ -59,6 +72,63 @@ static int open_in(const struct capture_point *at, struct capture *c, struct dia
 	return 0;
 }
 
+/* Write every packet waiting to the file. Returns 0 or -EIO, with
+ * libpcap's reason in c->failed. */
+static int drain(struct capture *c)
+{
+	int n;
+
+	while ((n = pcap_dispatch(c->pcap, -1, pcap_dump, (u_char *)c->dump)) > 0)
+		;
+	if (n == PCAP_ERROR) {
+		snprintf(c->failed, sizeof(c->failed), "%s", pcap_geterr(c->pcap));
+		return -EIO;
+	}
+	return 0;
+}
+
+static void *drain_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN },
+			       { .fd = c->stop, .events = POLLIN } };
+
+	while (!p[1].revents) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			snprintf(c->failed, sizeof(c->failed), "poll: %s", strerror(errno));
+			break;
+		}
+		if (drain(c) < 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Start @c's drain thread with every signal blocked: the runner's signals
+ * (SIGCHLD, SIGTERM) must reach the thread that waits for them. */
+static int start_draining(struct capture *c, struct diag *d)
+{
+	sigset_t all, old;
+	int err;
+
+	c->stop = eventfd(0, EFD_CLOEXEC);
+	if (c->stop < 0) {
+		err = -errno;
+		diag_add(d, "capture on %s: eventfd: %s", c->where, strerror(-err));
+		return err;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&c->drainer, NULL, drain_thread, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		diag_add(d, "capture on %s: cannot start its thread: %s", c->where, strerror(err));
+		return -err;
+	}
+	c->draining = true;
+	return 0;
+}
+
 static int start(const struct capture_point *at, const char *path, bool append,
 		 struct capture **out, struct diag *d)
 {
@@ -71,6 +141,7 @@ static int start(const struct capture_point *at, const char *path, bool append,
 		free(c);
 		return -ENOMEM;
 	}
+	c->stop = -1;
 	snprintf(c->where, sizeof(c->where), "%s of %s", at->ifname, at->host);
 	err = open_in(at, c, d);
 	if (err)
@@ -82,9 +153,15 @@ static int start(const struct capture_point *at, const char *path, bool append,
 		err = -EIO;
 		goto fail;
 	}
+	if ((err = start_draining(c, d)))
+		goto fail;
 	*out = c;
 	return 0;
 fail:
+	if (c->stop >= 0)
+		close(c->stop);
+	if (c->dump)
+		pcap_dump_close(c->dump);
 	if (c->pcap)
 		pcap_close(c->pcap);
 	free(c->path);
@@ -104,25 +181,6 @@ int capture_resume(const struct capture_point *at, const char *path,
 	return start(at, path, true, out, d);
 }
 
-int capture_fd(const struct capture *c)
-{
-	return c->fd;
-}
-
-int capture_drain(struct capture *c, struct diag *d)
-{
-	int total = 0, n;
-
-	while ((n = pcap_dispatch(c->pcap, -1, pcap_dump, (u_char *)c->dump)) > 0)
-		total += n;
-	if (n == PCAP_ERROR) {
-		diag_add(d, "%s: capture on %s failed: %s", c->path, c->where,
-			 pcap_geterr(c->pcap));
-		return -EIO;
-	}
-	return total;
-}
-
 int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d)
 {
 	struct pcap_stat ps;
@@ -132,8 +190,18 @@ int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d)
 		*stats = (struct capture_stats){ 0 };
 	if (!c)
 		return 0;
-	if (capture_drain(c, d) < 0)
+	if (c->draining) {
+		eventfd_write(c->stop, 1);	/* a counter of 1 cannot overflow */
+		pthread_join(c->drainer, NULL);
+	}
+	close(c->stop);
+	/* what arrived since the thread's last look */
+	if (!c->failed[0])
+		drain(c);
+	if (c->failed[0]) {
+		diag_add(d, "%s: capture on %s failed: %s", c->path, c->where, c->failed);
 		ret = -EIO;
+	}
 	/* what the kernel could not hand over: a capture that lost packets
 	 * must not be judged as if it were whole */
 	if (stats && !pcap_stats(c->pcap, &ps))

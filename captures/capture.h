@@ -1,6 +1,6 @@
 /* Live capture with libpcap: one capture point per host interface, opened
  * inside the host's namespace, nanosecond timestamps, written to a pcap
- * file as packets arrive. */
+ * file as packets arrive by a thread of the capture's own. */
 #ifndef CAPTURES_CAPTURE_H
 #define CAPTURES_CAPTURE_H
 
@@ -24,7 +24,8 @@ struct capture_point {
  * VLAN tag, IPv6 with extension headers and TCP with options. */
 #define CAPTURE_HEADERS 256
 
-/* Start capturing at @at into @path. Returns 0 and a capture to end with
+/* Start capturing at @at into @path, drained on a thread of its own.
+ * Returns 0 and a capture to end with
  * capture_stop(), or -errno with libpcap's reason and the host in @d. */
 int capture_start(const struct capture_point *at, const char *path,
 		  struct capture **out, struct diag *d);
@@ -34,13 +35,6 @@ int capture_start(const struct capture_point *at, const char *path,
 int capture_resume(const struct capture_point *at, const char *path,
 		   struct capture **out, struct diag *d);
 
-/* A descriptor that polls readable when packets are waiting. */
-int capture_fd(const struct capture *c);
-
-/* Write every packet waiting to the file. Returns the number written or
- * -EIO (with the reason in @d). */
-int capture_drain(struct capture *c, struct diag *d);
-
 /* What libpcap says of a capture (pcap_stats): packets received, and
  * dropped — by the capture (its buffer was full) or by the interface. */
 struct capture_stats {
@@ -49,7 +43,8 @@ struct capture_stats {
 	unsigned ifdropped;
 };
 
-/* Drain, flush and close the file, release the capture; its statistics
+/* End the drain thread, drain what is left, flush and close the file,
+ * release the capture; its statistics
  * into *@stats (may be NULL). NULL is a no-op. Returns 0 or -EIO. */
 int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d);
 

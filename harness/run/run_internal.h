@@ -56,6 +56,10 @@ struct run {
 		int64_t requested_ns;	/* wall clock */
 		int64_t late_ns;
 	} *asked;
+	int64_t slip_ns;	/* the most any step took effect after its
+				 * time: the run's end moves back by as much,
+				 * since what is measured from a step counts
+				 * from when it took effect */
 	struct fault_ctx faults;
 };
 

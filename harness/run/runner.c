@@ -135,14 +135,6 @@ static int stop_capture(struct run *r, int host, struct diag *d)
 	return err_merge(err, r->events ? run_record(r, &e) : 0);
 }
 
-static int drain_captures(struct run *r)
-{
-	for (size_t i = 0; i < r->sc->nhosts; i++)
-		if (r->caps[i] && capture_drain(r->caps[i], r->d) < 0)
-			return -EIO;
-	return 0;
-}
-
 /* A change in a host's socket table, as an event. */
 static int record_socket(void *arg, int host, const struct sock_sample *s, bool gone)
 {
@@ -182,11 +174,8 @@ int run_wait(struct run *r, int64_t until)
 		ts.tv_sec = (wake - now) / NS_PER_S;
 		ts.tv_nsec = (wake - now) % NS_PER_S;
 	}
-	for (size_t i = 0; i < r->sc->nhosts; i++) {
+	for (size_t i = 0; i < r->sc->nhosts; i++)
 		n += endpoint_fds(r, (int)i, p + n);
-		if (r->caps[i])
-			p[n++] = (struct pollfd){ .fd = capture_fd(r->caps[i]), .events = POLLIN };
-	}
 	if (ppoll(p, n, &ts, NULL) < 0 && errno != EINTR) {
 		err = errno;
 		diag_add(r->d, "poll: %s", strerror(err));
@@ -195,8 +184,6 @@ int run_wait(struct run *r, int64_t until)
 	for (size_t i = 0; i < r->sc->nhosts; i++)
 		if ((err = endpoint_collect(r, (int)i)))
 			return err;
-	if ((err = drain_captures(r)))
-		return err;
 	if (clock_mono_ns() >= r->next_sample && (err = sample(r)))
 		return err;
 	return runner_stop ? -EINTR : 0;
@@ -283,6 +270,15 @@ static struct event step_event(const struct run *r, size_t step, int occurrence,
 	return e;
 }
 
+/* How long after its time step event @e took effect. */
+static void note_slip(struct run *r, const struct event *e)
+{
+	int64_t slip = e->late_ns + (e->requested_ns ? e->t_ns - e->requested_ns : 0);
+
+	if (slip > r->slip_ns)
+		r->slip_ns = slip;
+}
+
 int run_record_action_step(struct run *r, const struct event *action)
 {
 	struct event e;
@@ -293,6 +289,7 @@ int run_record_action_step(struct run *r, const struct event *action)
 	e.t_ns = action->t_ns;
 	e.requested_ns = r->asked[action->step].requested_ns;
 	e.late_ns = r->asked[action->step].late_ns;
+	note_slip(r, &e);
 	return run_record(r, &e);
 }
 
@@ -335,6 +332,7 @@ static int apply(struct run *r, const struct occurrence *o)
 		err = o->revert ? st->fault->ops->revert(st->fault, &r->faults, &why) :
 				  st->fault->ops->apply(st->fault, &r->faults, &why);
 		e.t_ns = r->faults.effective_ns ? r->faults.effective_ns : clock_wall_ns();
+		note_slip(r, &e);
 		if (!err)
 			err = run_record(r, &e);
 	}
@@ -347,9 +345,9 @@ static int apply(struct run *r, const struct occurrence *o)
 	return err;
 }
 
-/* Steps at their times until every expectation can be decided, and a
- * grace period after, so that what came with the last moment is in the
- * captures. Then, while a detect still waits for its host to notice, on
+/* Steps at their times until every expectation can be decided — later by
+ * as much as a step took effect after its time —, and a grace period
+ * after, so that what came with the last moment is in the captures. Then, while a detect still waits for its host to notice, on
  * — up to its observation bound — and a grace period after it noticed. */
 static int timeline(struct run *r)
 {
@@ -368,7 +366,7 @@ static int timeline(struct run *r)
 				break;
 		if (err)
 			break;
-		if (phase == RUNNING && next >= n && now >= end) {
+		if (phase == RUNNING && next >= n && now >= end + r->slip_ns) {
 			if (watch_done(&r->watch))
 				break;
 			phase = WATCHING;
@@ -376,12 +374,14 @@ static int timeline(struct run *r)
 		if (phase == WATCHING && watch_done(&r->watch)) {
 			phase = FINISHING;
 			end = now + RUNNER_GRACE_NS;
-		} else if (phase == WATCHING && now >= bound) {
+		} else if (phase == WATCHING && now >= bound + r->slip_ns) {
 			break;
 		}
 		if (phase == FINISHING && now >= end)
 			break;
-		wake = next < n ? r->t0 + v[next].at_ns : phase == WATCHING ? bound : end;
+		wake = next < n ? r->t0 + v[next].at_ns :
+		       phase == WATCHING ? bound + r->slip_ns :
+		       phase == RUNNING ? end + r->slip_ns : end;
 		err = run_wait(r, wake);
 	}
 	free(v);
