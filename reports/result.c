@@ -140,12 +140,17 @@ bool result_step_could_change(const struct expect_result *e, int64_t *margin)
 	return *margin <= doubt;
 }
 
+bool result_step_is_late(int64_t late_ns, int64_t took_ns)
+{
+	return late_ns > RESULT_LATE_NS || took_ns > RESULT_LATE_NS;
+}
+
 void result_note_late_step(struct scenario_result *r, int step, const char *name,
 			   int64_t t_ns, int64_t late_ns, int64_t took_ns)
 {
 	struct late_step *ls = NULL;
 
-	if (late_ns <= RESULT_LATE_NS && took_ns <= RESULT_LATE_NS)
+	if (!result_step_is_late(late_ns, took_ns))
 		return;
 	for (size_t i = 0; i < r->nexpects; i++)
 		if (r->expects[i].ref_step == step)

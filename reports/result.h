@@ -71,6 +71,10 @@ struct packet_ref {
 /* A step the runner set about later than this is reported: what was
  * measured from it may be off by as much. */
 #define RESULT_LATE_NS 5000000LL
+
+/* Whether a step @late_ns late that took @took_ns to take effect is to be
+ * reported: either past RESULT_LATE_NS. */
+bool result_step_is_late(int64_t late_ns, int64_t took_ns);
 #define RESULT_MAX_CALLS 16
 
 /* One send or recv action's result (calls): its return value or errno. */

@@ -331,8 +331,7 @@ const char *result_step_warning(const struct scenario_result *r, size_t first,
 	for (size_t k = 0; k < first; k++)
 		if (r->expects[k].ref_step == e->ref_step)
 			return NULL;
-	if (e->ref_step < 0 ||
-	    (e->ref_late_ns <= RESULT_LATE_NS && e->ref_took_ns <= RESULT_LATE_NS))
+	if (e->ref_step < 0 || !result_step_is_late(e->ref_late_ns, e->ref_took_ns))
 		return NULL;
 	n = lines_from(r, first, true, could, sizeof(could));
 	m = lines_from(r, first, false, couldnt, sizeof(couldnt));

@@ -85,7 +85,9 @@ void endpoint_stop(struct run *r, int host);
 bool endpoint_running(const struct run *r, int host);
 /* SIGSTOP / SIGCONT to everything of the host's endpoint. */
 int endpoint_signal(struct run *r, int host, int sig, struct diag *d);
-/* Its descriptors to wait on; returns how many were put in @p. */
+/* Its descriptors to wait on, at most ENDPOINT_MAX_FDS (a program's
+ * stdout, stderr and status); returns how many were put in @p. */
+#define ENDPOINT_MAX_FDS 3
 size_t endpoint_fds(const struct run *r, int host, struct pollfd *p);
 /* Take in what the endpoint said: peer events, program output and exit. */
 int endpoint_collect(struct run *r, int host);

@@ -164,7 +164,7 @@ static int sample(struct run *r)
 
 int run_wait(struct run *r, int64_t until)
 {
-	struct pollfd p[5 * SCENARIO_MAX_HOSTS];
+	struct pollfd p[ENDPOINT_MAX_FDS * SCENARIO_MAX_HOSTS];
 	int64_t now = clock_mono_ns(), wake = until < r->next_sample ? until : r->next_sample;
 	struct timespec ts = { 0, 0 };
 	nfds_t n = 0;
@@ -347,8 +347,9 @@ static int apply(struct run *r, const struct occurrence *o)
 
 /* Steps at their times until every expectation can be decided — later by
  * as much as a step took effect after its time —, and a grace period
- * after, so that what came with the last moment is in the captures. Then, while a detect still waits for its host to notice, on
- * — up to its observation bound — and a grace period after it noticed. */
+ * after, so that what came with the last moment is in the captures. Then,
+ * while a detect still waits for its host to notice, on — up to its
+ * observation bound — and a grace period after it noticed. */
 static int timeline(struct run *r)
 {
 	enum { RUNNING, WATCHING, FINISHING } phase = RUNNING;
