@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "netns/netns.h"
@@ -24,8 +26,19 @@
 
 /* A capture is drained by a thread of its own, from its start to its
  * stop: nothing else the runner does (writing events, sampling sockets,
- * applying a fault) delays emptying its ring. Until capture_stop() joins
- * it, only that thread touches pcap and dump. */
+ * applying a fault) delays emptying its ring. Once started, only that
+ * thread touches pcap and dump, and it frees the capture at its end. */
+/* What the drain thread hands back when it ends, on the stopping
+ * caller's stack: after setting @done it never touches this again. */
+struct ending {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool done;
+	int err;
+	struct capture_stats stats;
+	char why[PCAP_ERRBUF_SIZE + 128];
+};
+
 struct capture {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;
@@ -36,7 +49,35 @@ struct capture {
 	pthread_t drainer;
 	bool draining;		/* drainer runs */
 	char failed[PCAP_ERRBUF_SIZE];	/* why the drain thread gave up; "" */
+	struct ending *ending;	/* set by capture_stop() before it wakes the thread */
 };
+
+/* libpcap maps the socket's packet ring into our memory, and a fork()
+ * copies the mapping: a child (a peer, a program before its exec) then
+ * holds the socket open after pcap_close(), and the last to let go pays
+ * the two RCU grace periods of packet_release() (tens of milliseconds,
+ * measured on 6.18) in its exit, which the harness waits for. The ring is
+ * the mapping of this socket's inode, which /proc/self/maps names. */
+static void keep_ring_from_children(struct capture *c)
+{
+	char want[48], line[512];
+	struct stat st;
+	FILE *maps;
+
+	if (fstat(pcap_fileno(c->pcap), &st) < 0)
+		return;
+	snprintf(want, sizeof(want), "socket:[%lu]", (unsigned long)st.st_ino);
+	maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return;
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long lo, hi;
+
+		if (strstr(line, want) && sscanf(line, "%lx-%lx", &lo, &hi) == 2)
+			madvise((void *)lo, hi - lo, MADV_DONTFORK);
+	}
+	fclose(maps);
+}
 
 /* The packet socket belongs to the namespace of the thread that creates it,
  * which pcap_activate() does: so activate inside the host's namespace. */
@@ -69,6 +110,7 @@ static int open_in(const struct capture_point *at, struct capture *c, struct dia
 		return -EIO;
 	}
 	c->fd = pcap_get_selectable_fd(c->pcap);
+	keep_ring_from_children(c);
 	return 0;
 }
 
@@ -87,11 +129,48 @@ static int drain(struct capture *c)
 	return 0;
 }
 
+/* The file made whole: what is left in the ring, libpcap's statistics,
+ * flushed and closed. */
+static void finish(struct capture *c, struct ending *e)
+{
+	struct pcap_stat ps;
+
+	/* what arrived since the thread's last look */
+	if (!c->failed[0])
+		drain(c);
+	if (c->failed[0]) {
+		snprintf(e->why, sizeof(e->why), "%s: capture on %s failed: %s", c->path,
+			 c->where, c->failed);
+		e->err = -EIO;
+	}
+	/* what the kernel could not hand over: a capture that lost packets
+	 * must not be judged as if it were whole */
+	if (!pcap_stats(c->pcap, &ps))
+		e->stats = (struct capture_stats){ ps.ps_recv, ps.ps_drop, ps.ps_ifdrop };
+	if (pcap_dump_flush(c->dump) < 0 && !e->err) {
+		snprintf(e->why, sizeof(e->why), "%s: cannot write the capture of %s: %s",
+			 c->path, c->where, strerror(errno));
+		e->err = -EIO;
+	}
+	pcap_dump_close(c->dump);
+}
+
+/* Give the packet socket back to the kernel, which costs it two RCU grace
+ * periods (packet_release() on 6.18: tens of milliseconds). */
+static void release(struct capture *c)
+{
+	close(c->stop);
+	pcap_close(c->pcap);
+	free(c->path);
+	free(c);
+}
+
 static void *drain_thread(void *arg)
 {
 	struct capture *c = arg;
 	struct pollfd p[2] = { { .fd = c->fd, .events = POLLIN },
 			       { .fd = c->stop, .events = POLLIN } };
+	struct ending *e;
 
 	while (!p[1].revents) {
 		if (poll(p, 2, -1) < 0 && errno != EINTR) {
@@ -101,6 +180,19 @@ static void *drain_thread(void *arg)
 		if (drain(c) < 0)
 			break;
 	}
+	/* a capture that failed still waits to be stopped */
+	while (!p[1].revents)
+		if (poll(&p[1], 1, -1) < 0 && errno != EINTR)
+			break;
+	e = c->ending;
+	finish(c, e);
+	pthread_mutex_lock(&e->lock);
+	e->done = true;
+	pthread_cond_signal(&e->cond);
+	pthread_mutex_unlock(&e->lock);
+	/* the file is whole and the caller has gone on: the kernel's release
+	 * of the socket need not hold up anything but the process's exit */
+	release(c);
 	return NULL;
 }
 
@@ -125,6 +217,7 @@ static int start_draining(struct capture *c, struct diag *d)
 		diag_add(d, "capture on %s: cannot start its thread: %s", c->where, strerror(err));
 		return -err;
 	}
+	pthread_detach(c->drainer);
 	c->draining = true;
 	return 0;
 }
@@ -183,37 +276,29 @@ int capture_resume(const struct capture_point *at, const char *path,
 
 int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d)
 {
-	struct pcap_stat ps;
-	int ret = 0;
+	struct ending e = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			    .cond = PTHREAD_COND_INITIALIZER };
 
 	if (stats)
 		*stats = (struct capture_stats){ 0 };
 	if (!c)
 		return 0;
 	if (c->draining) {
+		c->ending = &e;
 		eventfd_write(c->stop, 1);	/* a counter of 1 cannot overflow */
-		pthread_join(c->drainer, NULL);
+		pthread_mutex_lock(&e.lock);
+		while (!e.done)
+			pthread_cond_wait(&e.cond, &e.lock);
+		pthread_mutex_unlock(&e.lock);
+	} else {
+		finish(c, &e);
+		release(c);
 	}
-	close(c->stop);
-	/* what arrived since the thread's last look */
-	if (!c->failed[0])
-		drain(c);
-	if (c->failed[0]) {
-		diag_add(d, "%s: capture on %s failed: %s", c->path, c->where, c->failed);
-		ret = -EIO;
-	}
-	/* what the kernel could not hand over: a capture that lost packets
-	 * must not be judged as if it were whole */
-	if (stats && !pcap_stats(c->pcap, &ps))
-		*stats = (struct capture_stats){ ps.ps_recv, ps.ps_drop, ps.ps_ifdrop };
-	if (pcap_dump_flush(c->dump) < 0) {
-		diag_add(d, "%s: cannot write the capture of %s: %s", c->path, c->where,
-			 strerror(errno));
-		ret = -EIO;
-	}
-	pcap_dump_close(c->dump);
-	pcap_close(c->pcap);
-	free(c->path);
-	free(c);
-	return ret;
+	pthread_cond_destroy(&e.cond);
+	pthread_mutex_destroy(&e.lock);
+	if (e.err)
+		diag_add(d, "%s", e.why);
+	if (stats)
+		*stats = e.stats;
+	return e.err;
 }

@@ -43,9 +43,11 @@ struct capture_stats {
 	unsigned ifdropped;
 };
 
-/* End the drain thread, drain what is left, flush and close the file,
- * release the capture; its statistics
- * into *@stats (may be NULL). NULL is a no-op. Returns 0 or -EIO. */
+/* End the capture: drain what is left, flush and close the file, its
+ * statistics into *@stats (may be NULL); @c is gone after. Returns once
+ * the file is whole; the packet socket is released on the capture's own
+ * thread after (the kernel's two RCU grace periods), which the process's
+ * exit waits for and nothing else. NULL is a no-op. Returns 0 or -EIO. */
 int capture_stop(struct capture *c, struct capture_stats *stats, struct diag *d);
 
 #endif

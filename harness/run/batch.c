@@ -26,8 +26,11 @@ struct child {
 	int64_t start;
 };
 
-/* The child: run one scenario, say why it failed on @fd, exit with the
- * error's number (0: it ran to its end). */
+/* The child: run one scenario, say why it failed on @fd and end what it
+ * says with a NUL and the error's number (0: it ran to its end), which is
+ * also its exit status. The run directory is whole when it says so; its
+ * exit can take longer (the kernel releasing its packet sockets), which
+ * nobody need wait for but the batch's own end. */
 static void child_main(const struct batch_job *j, int fd, pid_t parent)
 {
 	struct diag d;
@@ -41,6 +44,8 @@ static void child_main(const struct batch_job *j, int fd, pid_t parent)
 		if (dprintf(fd, "%s\n", d.msgs[i]) < 0)
 			break;
 	diag_clear(&d);
+	dprintf(fd, "%c%d", '\0', err < 0 ? -err : 0);
+	close(fd);
 	_exit(err < 0 ? -err : 0);
 }
 
@@ -91,9 +96,14 @@ static bool hear(struct child *c, struct batch_job *v)
 	if (n < 0 && errno == EINTR)
 		return false;
 	close(c->fd);
-	while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	v[c->job].err = WIFEXITED(st) ? -WEXITSTATUS(st) : -EINTR;
+	/* its word if it finished; otherwise how it died */
+	if (c->text && strlen(c->text) < c->len) {
+		v[c->job].err = -atoi(c->text + strlen(c->text) + 1);
+	} else {
+		while (waitpid(c->pid, &st, 0) < 0 && errno == EINTR)
+			;
+		v[c->job].err = WIFEXITED(st) ? -WEXITSTATUS(st) : -EINTR;
+	}
 	v[c->job].why = c->text;
 	v[c->job].duration_ns = clock_mono_ns() - c->start;
 	return true;
