@@ -4,6 +4,7 @@
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/duration.h"
 
@@ -47,48 +48,106 @@ static int outcome(xmlTextWriterPtr w, const char *tag, const char *message,
 	return bad;
 }
 
-static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r,
-			const struct expect_result *e)
+/* "detect server", "packets server to client", then "detect server #2"
+ * for the next of the same kind about the same hosts: a name that does
+ * not change with the budget. */
+static void case_name(const struct scenario_result *r, size_t i, char *buf, size_t len)
 {
-	char *text = NULL, measured[512];
+	const struct expect_result *e = &r->expects[i];
+	size_t same = 0, used;
+
+	for (size_t k = 0; k <= i; k++)
+		same += !strcmp(r->expects[k].kind, e->kind) &&
+			!strcmp(r->expects[k].host, e->host) && !strcmp(r->expects[k].peer, e->peer);
+	used = (size_t)snprintf(buf, len, "%s%s%s%s%s", e->kind, e->host[0] ? " " : "", e->host,
+				e->peer[0] ? " to " : "", e->peer);
+	if (same > 1 && used < len)
+		snprintf(buf + used, len - used, " #%zu", same);
+}
+
+/* With --repeat: "failed in runs 2 and 4 of 5; min 1 s, median ..." */
+static void runs_text(const struct expect_result *e, char *buf, size_t len)
+{
+	struct run_stats st = result_run_stats(e);
+	size_t used = 0, failed = 0;
+	char a[32], b[32], c[32], d[32];
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < e->nruns && used < len; k++)
+		if (e->runs[k].verdict != VERDICT_PASS)
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+						 failed++ ? ", " : "failed in run ", k + 1);
+	if (used < len)
+		used += (size_t)snprintf(buf + used, len - used, "%s%zu run%s", failed ? " of " : "passed in all ",
+					 e->nruns, e->nruns == 1 ? "" : "s");
+	if (st.n && used < len && e->unit == UNIT_NS)
+		snprintf(buf + used, len - used, "; min %s, median %s, p99 %s, max %s",
+			 duration_str(st.min, a, sizeof(a)), duration_str(st.median, b, sizeof(b)),
+			 duration_str(st.p99, c, sizeof(c)), duration_str(st.max, d, sizeof(d)));
+	else if (st.n && used < len)
+		snprintf(buf + used, len - used, "; min %lld, median %lld, p99 %lld, max %lld %s",
+			 (long long)st.min, (long long)st.median, (long long)st.p99,
+			 (long long)st.max, unit_name(e->unit));
+}
+
+static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r, size_t i)
+{
+	const struct expect_result *e = &r->expects[i];
+	char *text = NULL, measured[512], name[64], brief[600], runs[512] = "";
 	int bad = 0;
 
 	result_measured_str(e, measured, sizeof(measured));
+	case_name(r, i, name, sizeof(name));
+	if (e->nruns)
+		runs_text(e, runs, sizeof(runs));
 	bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;
+	bad |= attr(w, "name", name);
 	bad |= attr(w, "classname", r->id);
-	bad |= attr(w, "name", e->expected);
-	bad |= xmlTextWriterWriteFormatAttribute(w, X("file"), "%s", r->file) < 0;
+	/* a latency's test time is the latency: CI's duration trends then
+	 * chart detection time */
+	bad |= attr_secs(w, result_is_latency(e) ? e->measured : 0);
+	bad |= attr(w, "file", r->file);
 	bad |= xmlTextWriterWriteFormatAttribute(w, X("line"), "%d", e->at.line) < 0;
-	if (e->verdict == VERDICT_FAIL) {
-		if (asprintf(&text, "%s:%d:%d: expected %s; measured %s", r->file,
-			     e->at.line, e->at.col, e->expected, measured) < 0)
-			text = NULL;
-		bad |= outcome(w, "failure", measured, text);
-		free(text);
-	}
-	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(measured)) < 0;
+	if (asprintf(&text, "%s:%d:%d: expected %s\nmeasured %s\n%s%srun directory: %s\n",
+		     r->file ? r->file : "", e->at.line, e->at.col, e->expected ? e->expected : "",
+		     measured, runs, runs[0] ? "\n" : "", r->run_dir ? r->run_dir : "-") < 0)
+		text = NULL;
+	if (e->verdict == VERDICT_FAIL)
+		bad |= outcome(w, "failure", result_short_str(e, brief, sizeof(brief)), text);
+	else if (e->verdict == VERDICT_ERROR || e->verdict == VERDICT_INTERRUPTED)
+		bad |= outcome(w, "error", result_short_str(e, brief, sizeof(brief)), text);
+	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(text ? text : measured)) < 0;
+	free(text);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	return bad;
+}
+
+static bool is_error(enum verdict v)
+{
+	return v == VERDICT_ERROR || v == VERDICT_INTERRUPTED;
 }
 
 static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 {
 	char warning[640];
-	size_t failures = 0;
+	size_t failures = 0, errors = is_error(r->verdict) && !r->nexpects;
 	int bad = 0;
 
-	for (size_t i = 0; i < r->nexpects; i++)
+	for (size_t i = 0; i < r->nexpects; i++) {
 		failures += r->expects[i].verdict == VERDICT_FAIL;
+		errors += is_error(r->expects[i].verdict);
+	}
 	bad |= xmlTextWriterStartElement(w, X("testsuite")) < 0;
 	bad |= attr(w, "name", r->id);
 	bad |= attr_n(w, "tests", r->nexpects ? r->nexpects : 1);
 	bad |= attr_n(w, "failures", failures);
-	bad |= attr_n(w, "errors", r->verdict == VERDICT_ERROR);
+	bad |= attr_n(w, "errors", errors);
 	bad |= attr_n(w, "skipped", r->verdict == VERDICT_SKIP);
 	bad |= attr_secs(w, r->duration_ns);
+	bad |= attr(w, "file", r->file);
 	bad |= xmlTextWriterStartElement(w, X("properties")) < 0;
 	const char *props[][2] = { { "scenario", r->name }, { "file", r->file },
-				   { "run_dir", r->run_dir } };
+				   { "run_dir", r->run_dir }, { "verdict", verdict_id(r->verdict) } };
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
 		if (props[i][1])
 			bad |= property(w, props[i][0], props[i][1]);
@@ -100,50 +159,71 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 	for (size_t k = 0; k < r->nlate; k++)
 		bad |= property(w, "warning", result_late_step_warning(r, k, warning, sizeof(warning)));
 	bad |= xmlTextWriterEndElement(w) < 0;
-	if (r->verdict == VERDICT_ERROR || r->verdict == VERDICT_SKIP) {
+	if (!r->nexpects) {
+		/* nothing was judged: the scenario itself is the one test */
 		bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;
-		bad |= attr(w, "classname", r->id) | attr(w, "name", "run");
-		bad |= outcome(w, r->verdict == VERDICT_SKIP ? "skipped" : "error",
-			       r->reason, r->reason);
+		bad |= attr(w, "name", "scenario") | attr(w, "classname", r->id);
+		bad |= attr_secs(w, r->duration_ns);
+		bad |= attr(w, "file", r->file);
+		bad |= xmlTextWriterWriteAttribute(w, X("line"), X("1")) < 0;
+		if (r->verdict != VERDICT_PASS && r->verdict != VERDICT_FAIL)
+			bad |= outcome(w, r->verdict == VERDICT_SKIP ? "skipped" : "error",
+				       r->reason ? r->reason : verdict_id(r->verdict), r->reason);
 		bad |= xmlTextWriterEndElement(w) < 0;
 	}
 	for (size_t i = 0; i < r->nexpects; i++)
-		bad |= write_expect(w, r, &r->expects[i]);
+		bad |= write_expect(w, r, i);
+	if (r->run_dir)
+		bad |= xmlTextWriterWriteFormatElement(w, X("system-out"), "run directory: %s\n",
+						       r->run_dir) < 0;
 	bad |= xmlTextWriterEndElement(w) < 0;
 	return bad;
+}
+
+static void quiet(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
 }
 
 int report_junit_write(const char *path, const struct run_result *rr,
 		       struct diag *d)
 {
 	xmlTextWriterPtr w;
-	size_t n[4], tests = 0, failures = 0;
+	size_t tests = 0, failures = 0, errors = 0;
 	int bad = 0;
 
+	/* libxml2 would print its own account of an I/O error: ours is in @d */
+	xmlSetGenericErrorFunc(NULL, quiet);
+	errno = 0;
 	w = xmlNewTextWriterFilename(path, 0);
 	if (!w) {
-		diag_add(d, "%s: cannot write JUnit report", path);
+		diag_add(d, "%s: cannot write the JUnit report: %s", path, strerror(errno ? errno : EIO));
 		return -EIO;
 	}
-	result_count(rr, n);
 	for (size_t i = 0; i < rr->n; i++) {
-		tests += rr->v[i].nexpects ? rr->v[i].nexpects : 1;
-		for (size_t k = 0; k < rr->v[i].nexpects; k++)
-			failures += rr->v[i].expects[k].verdict == VERDICT_FAIL;
+		const struct scenario_result *r = &rr->v[i];
+
+		tests += r->nexpects ? r->nexpects : 1;
+		errors += is_error(r->verdict) && !r->nexpects;
+		for (size_t k = 0; k < r->nexpects; k++) {
+			failures += r->expects[k].verdict == VERDICT_FAIL;
+			errors += is_error(r->expects[k].verdict);
+		}
 	}
 	xmlTextWriterSetIndent(w, 1);
 	bad |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
 	bad |= xmlTextWriterStartElement(w, X("testsuites")) < 0;
 	bad |= attr(w, "name", "unplug");
 	bad |= attr_n(w, "tests", tests) | attr_n(w, "failures", failures);
-	bad |= attr_n(w, "errors", n[VERDICT_ERROR]) | attr_n(w, "skipped", n[VERDICT_SKIP]);
+	bad |= attr_n(w, "errors", errors);
 	bad |= attr_secs(w, rr->duration_ns);
 	for (size_t i = 0; i < rr->n; i++)
 		bad |= write_scenario(w, &rr->v[i]);
 	bad |= xmlTextWriterEndDocument(w) < 0;
 	xmlFreeTextWriter(w);
 	if (bad) {
-		diag_add(d, "%s: cannot write JUnit report", path);
+		diag_add(d, "%s: cannot write the JUnit report: %s", path, strerror(errno ? errno : EIO));
 		return -EIO;
 	}
 	return 0;

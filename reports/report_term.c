@@ -42,22 +42,54 @@ static void warn_steps(FILE *f, const struct scenario_result *r)
 		fprintf(f, "        warning: %s\n", result_late_step_warning(r, k, text, sizeof(text)));
 }
 
-void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
+/* With --repeat: "5 runs, failed in 2 and 4; median 5.003 s, p99 5.1 s" */
+static void runs_line(FILE *f, const struct expect_result *e)
 {
-	const char *on = color ? colour_of(r->verdict) : "", *off = color ? "\033[0m" : "";
+	struct run_stats st = result_run_stats(e);
+	size_t failed = 0;
+	char a[32], b[32], c[32], d[32];
+
+	fprintf(f, "          %zu runs", e->nruns);
+	for (size_t k = 0; k < e->nruns; k++)
+		if (e->runs[k].verdict != VERDICT_PASS)
+			fprintf(f, "%s%zu", failed++ ? ", " : ", failed in run ", k + 1);
+	if (st.n && e->unit == UNIT_NS)
+		fprintf(f, "; min %s, median %s, p99 %s, max %s", duration_str(st.min, a, sizeof(a)),
+			duration_str(st.median, b, sizeof(b)), duration_str(st.p99, c, sizeof(c)),
+			duration_str(st.max, d, sizeof(d)));
+	else if (st.n)
+		fprintf(f, "; min %lld, median %lld, max %lld %s", (long long)st.min,
+			(long long)st.median, (long long)st.max, unit_name(e->unit));
+	fprintf(f, "\n");
+}
+
+void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s)
+{
+	const char *on = s->color ? colour_of(r->verdict) : "", *off = s->color ? "\033[0m" : "";
+	bool bad = r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR ||
+		   r->verdict == VERDICT_INTERRUPTED;
 	char text[512];
 
+	if (s->quiet && !bad)
+		return;
 	fprintf(f, "  %s%-5s%s %-34s %s\n", on, verdict_name(r->verdict), off, r->id,
 		headline(r, text, sizeof(text)));
-	for (size_t i = 0; r->verdict == VERDICT_FAIL && i < r->nexpects; i++) {
+	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct expect_result *e = &r->expects[i];
 
-		if (e->verdict == VERDICT_PASS)
+		if (e->verdict == VERDICT_PASS && !s->verbose)
 			continue;
-		fprintf(f, "        %s:%d:%d: expected %s\n", r->file, e->at.line, e->at.col,
-			e->expected);
+		fprintf(f, "        %s%s%s:%d:%d: expected %s\n", s->verbose ? verdict_name(e->verdict) : "",
+			s->verbose ? " " : "", r->file, e->at.line, e->at.col, e->expected);
 		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
+		if (e->nruns)
+			runs_line(f, e);
 	}
+	for (size_t k = 0; s->verbose && k < r->nruns; k++)
+		fprintf(f, "        run %zu: %s in %s%s%s  %s\n", k + 1, verdict_name(r->runs[k].verdict),
+			duration_str(r->runs[k].duration_ns, text, sizeof(text)),
+			r->runs[k].reason ? ": " : "", r->runs[k].reason ? r->runs[k].reason : "",
+			r->runs[k].run_dir ? r->runs[k].run_dir : "");
 	warn_steps(f, r);
 	/* what the programs said is where to look next */
 	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)
@@ -67,7 +99,7 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, bool color)
 
 void report_term_totals(FILE *f, const struct run_result *rr, bool color)
 {
-	size_t n[4];
+	size_t n[VERDICT_COUNT];
 	char took[32];
 
 	result_count(rr, n);
@@ -76,6 +108,9 @@ void report_term_totals(FILE *f, const struct run_result *rr, bool color)
 	if (n[VERDICT_ERROR])
 		fprintf(f, ", %s%zu could not run%s", color ? colour_of(VERDICT_ERROR) : "",
 			n[VERDICT_ERROR], color ? "\033[0m" : "");
+	if (n[VERDICT_INTERRUPTED] || rr->interrupted)
+		fprintf(f, ", %s%zu interrupted%s", color ? colour_of(VERDICT_INTERRUPTED) : "",
+			n[VERDICT_INTERRUPTED], color ? "\033[0m" : "");
 	fprintf(f, " in %s", duration_str(rr->duration_ns, took, sizeof(took)));
 	if (rr->root)
 		fprintf(f, "   →  %s/", rr->root);

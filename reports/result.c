@@ -69,18 +69,54 @@ struct scenario_result *result_new_scenario(struct run_result *rr)
 	return vec_grow(&rr->v, &rr->n, &rr->cap, sizeof(*rr->v));
 }
 
-void result_count(const struct run_result *rr, size_t counts[4])
+void result_count(const struct run_result *rr, size_t counts[VERDICT_COUNT])
 {
-	memset(counts, 0, 4 * sizeof(counts[0]));
+	memset(counts, 0, VERDICT_COUNT * sizeof(counts[0]));
 	for (size_t i = 0; i < rr->n; i++)
 		counts[rr->v[i].verdict]++;
 }
 
+int result_exit_status(const struct run_result *rr)
+{
+	size_t n[VERDICT_COUNT];
+
+	result_count(rr, n);
+	if (rr->interrupted && rr->signal)
+		return 128 + rr->signal;
+	if (rr->interrupted || n[VERDICT_FAIL] || n[VERDICT_ERROR] || n[VERDICT_INTERRUPTED] ||
+	    (rr->fail_on_skip && n[VERDICT_SKIP]))
+		return 1;
+	return 0;
+}
+
+static const char *const verdict_ids[] = { "pass", "fail", "skip", "error", "interrupted" };
+
 const char *verdict_name(enum verdict v)
 {
-	static const char *const names[] = { "PASS", "FAIL", "SKIP", "ERROR" };
+	static const char *const names[] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
 
 	return names[v];
+}
+
+const char *verdict_id(enum verdict v)
+{
+	return verdict_ids[v];
+}
+
+int verdict_of_id(const char *s)
+{
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		if (!strcmp(s, verdict_ids[v]))
+			return v;
+	return -1;
+}
+
+int outcome_of_name(const char *s)
+{
+	for (int o = 0; o <= OUTCOME_CAPTURE_INCOMPLETE; o++)
+		if (!strcmp(s, outcome_name((enum outcome)o)))
+			return o;
+	return -1;
 }
 
 const char *outcome_name(enum outcome o)
@@ -120,6 +156,34 @@ bool result_is_latency(const struct expect_result *e)
 {
 	return (e->outcome == OUTCOME_DETECTED && e->measured >= 0) ||
 	       e->outcome == OUTCOME_MATCHED;
+}
+
+bool result_has_value(const struct expect_result *e)
+{
+	switch (e->outcome) {
+	case OUTCOME_COUNTED:
+	case OUTCOME_DELIVERED:
+	case OUTCOME_SOCKETS_AT:
+	case OUTCOME_SOCKETS_BY:
+	case OUTCOME_SOCKETS_FOR:
+	case OUTCOME_SOCKETS_MAX:
+		return true;
+	default:
+		return result_is_latency(e);
+	}
+}
+
+bool result_budget(const struct expect_result *e, int64_t *budget, int64_t *margin)
+{
+	bool timed = e->outcome == OUTCOME_NOTHING_DETECTED ||
+		     (e->outcome == OUTCOME_DETECTED && e->measured >= 0) ||
+		     e->outcome == OUTCOME_MATCHED;
+
+	if (!timed || e->unit != UNIT_NS || e->hi == INT64_MAX)
+		return false;
+	*budget = e->hi;
+	*margin = e->hi - e->measured;
+	return true;
 }
 
 static int64_t distance(int64_t a, int64_t b)
@@ -174,8 +238,13 @@ void result_note_late_step(struct scenario_result *r, int step, const char *name
 
 void result_scenario_free(struct scenario_result *r)
 {
-	for (size_t i = 0; i < r->nexpects; i++)
+	for (size_t i = 0; i < r->nruns; i++)
+		result_scenario_free(&r->runs[i]);
+	free(r->runs);
+	for (size_t i = 0; i < r->nexpects; i++) {
 		free(r->expects[i].expected);
+		free(r->expects[i].runs);
+	}
 	free(r->expects);
 	free(r->id);
 	free(r->name);

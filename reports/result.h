@@ -18,6 +18,8 @@ enum verdict {
 	VERDICT_FAIL,
 	VERDICT_SKIP,
 	VERDICT_ERROR,		/* the scenario could not be run or judged */
+	VERDICT_INTERRUPTED,	/* a signal stopped the run before it ended */
+	VERDICT_COUNT,
 };
 
 /* What the measured value counts. */
@@ -77,6 +79,19 @@ struct packet_ref {
 bool result_step_is_late(int64_t late_ns, int64_t took_ns);
 #define RESULT_MAX_CALLS 16
 
+/* One run's outcome of an expectation, when a scenario is repeated. */
+struct run_value {
+	enum verdict verdict;
+	bool valued;		/* @measured is a value (result_has_value()) */
+	int64_t measured;
+};
+
+/* Summary statistics over the runs whose value is valued. */
+struct run_stats {
+	size_t n;
+	int64_t min, median, p99, max;
+};
+
 /* One send or recv action's result (calls): its return value or errno. */
 struct call_result {
 	char call[8];		/* "send", "recv" */
@@ -88,7 +103,7 @@ struct call_result {
 struct expect_result {
 	enum verdict verdict;
 	enum outcome outcome;
-	const char *kind;	/* static: the expectation kind, "detect" */
+	char kind[16];		/* the expectation kind, "detect" */
 	struct pos at;		/* the expectation in the scenario file */
 	char host[16];		/* whose application, capture or packets; "" */
 	char peer[16];		/* the other end (packets to, delivered to); "" */
@@ -137,6 +152,8 @@ struct expect_result {
 	size_t npackets;
 	char *expected;		/* the expectation in words (its kind's
 				 * describe); owned */
+	struct run_value *runs;	/* with --repeat: each run's, in order; owned */
+	size_t nruns;
 };
 
 /* A step nothing is measured from that ran more than RESULT_LATE_NS late
@@ -167,6 +184,9 @@ struct scenario_result {
 	int64_t duration_ns;	/* wall time, set-up to teardown */
 	struct late_step late[RESULT_MAX_LATE_STEPS];	/* beyond, the first */
 	size_t nlate;
+	struct scenario_result *runs;	/* with --repeat: each run's result,
+					 * in order; owned */
+	size_t nruns;
 };
 
 struct run_result {
@@ -175,6 +195,12 @@ struct run_result {
 	size_t cap;
 	char *root;		/* the run root, e.g. unplug-out/2026-... */
 	int64_t duration_ns;
+	int64_t started_ns;	/* wall clock, when the invocation began */
+	int shard, shards;	/* --shard K/N; 0, 0: the whole set */
+	int repeat;		/* --repeat N; 1: once */
+	bool interrupted;	/* a signal stopped it */
+	int signal;		/* which: SIGINT, SIGTERM; 0 */
+	bool fail_on_skip;
 };
 
 /* A new expectation result in @r, zeroed but for cause, offset,
@@ -200,9 +226,21 @@ struct scenario_result *result_new_scenario(struct run_result *rr);
 int result_add_output(struct scenario_result *r, const char *path);
 
 /* Counts of each verdict. */
-void result_count(const struct run_result *rr, size_t counts[4]);
+void result_count(const struct run_result *rr, size_t counts[VERDICT_COUNT]);
 
+/* The exit status @rr calls for: 0 all passed, 1 a failure, an error, an
+ * interruption without its signal, or (fail_on_skip) a skip; 128 + the
+ * signal when interrupted by one. */
+int result_exit_status(const struct run_result *rr);
+
+/* "PASS", "FAIL", "SKIP", "ERROR", "INTR": the terminal's. */
 const char *verdict_name(enum verdict v);
+/* "pass", "fail", "skip", "error", "interrupted": JSON's and JUnit's. */
+const char *verdict_id(enum verdict v);
+/* The verdict of id @s; -1 when none. */
+int verdict_of_id(const char *s);
+/* The outcome named @s (outcome_name()); -1 when none. */
+int outcome_of_name(const char *s);
 const char *outcome_name(enum outcome o);
 const char *unit_name(enum result_unit u);
 
@@ -240,6 +278,31 @@ void result_note_late_step(struct scenario_result *r, int step, const char *name
  * it (from before it took effect) could have changed. */
 const char *result_late_step_warning(const struct scenario_result *r, size_t k,
 				     char *buf, size_t len);
+
+/* Whether @e's measured is a value worth summing up over runs: a latency
+ * (result_is_latency()) or a count of packets, bytes or sockets. */
+bool result_has_value(const struct expect_result *e);
+
+/* The detection-time budget @e is judged against — the upper bound of a
+ * latency window — into *@budget, and how far under it the measured time
+ * is into *@margin (negative: over; when nothing was detected, the time
+ * waited past it). False when @e has no budget. */
+bool result_budget(const struct expect_result *e, int64_t *budget, int64_t *margin);
+
+/* The failure in a few words: "measured 7.1 s, budget 3 s" for a blown
+ * budget, else "measured " and result_measured_str(). */
+const char *result_short_str(const struct expect_result *e, char *buf, size_t len);
+
+/* Fold the @n results of one scenario's repeated runs (taken: @runs
+ * becomes into->runs) into @into: each expectation failed if it failed
+ * in any run, with the values of the first run it failed in (else the
+ * first run's), and every run's value in its runs[]; the scenario's
+ * verdict the worst of its runs'. Returns 0 or -ENOMEM. */
+int result_fold_runs(struct scenario_result *into, struct scenario_result *runs, size_t n);
+
+/* Statistics over @e's runs' values (min, median, p99 by nearest rank,
+ * max). n = 0 when none is valued. */
+struct run_stats result_run_stats(const struct expect_result *e);
 
 void result_scenario_free(struct scenario_result *r);
 void result_free(struct run_result *rr);

@@ -130,7 +130,7 @@ static const char *who_str(const struct expect_result *e, char *buf, size_t len)
 
 static void detected(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], lo[32], hi[32], causes[128], what[256], off[64] = "", by[32];
+	char lat[32], lo[32], hi[32], causes[128], what[256], off[64] = "", by[32], win[80];
 
 	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0) {
@@ -144,9 +144,18 @@ static void detected(const struct expect_result *e, char *buf, size_t len)
 	else if (e->measured < e->lo)
 		snprintf(off, sizeof(off), ": %s too early",
 			 duration_str(e->lo - e->measured, by, sizeof(by)));
-	snprintf(buf, len, "%s %s after %s (window %s–%s s%s)%s%s", e->host, what,
-		 duration_str(e->measured, lat, sizeof(lat)),
-		 duration_secs(e->lo, lo, sizeof(lo)), duration_secs(e->hi, hi, sizeof(hi)), off,
+	else if (e->hi != INT64_MAX)
+		snprintf(off, sizeof(off), ", margin %s",
+			 duration_str(e->hi - e->measured, by, sizeof(by)));
+	/* the upper bound is the budget CI gates on: say so when it is all
+	 * the window says */
+	if (e->lo > 0 || e->hi == INT64_MAX)
+		snprintf(win, sizeof(win), "window %s–%s s", duration_secs(e->lo, lo, sizeof(lo)),
+			 e->hi == INT64_MAX ? "" : duration_secs(e->hi, hi, sizeof(hi)));
+	else
+		snprintf(win, sizeof(win), "budget %s s", duration_secs(e->hi, hi, sizeof(hi)));
+	snprintf(buf, len, "%s %s after %s (%s%s)%s%s", e->host, what,
+		 duration_str(e->measured, lat, sizeof(lat)), win, off,
 		 cause_accepted(e) ? "" : "; expected ",
 		 cause_accepted(e) ? "" : causes_str(e, causes, sizeof(causes)));
 }
@@ -365,5 +374,20 @@ const char *result_late_step_warning(const struct scenario_result *r, size_t k,
 		 duration_str(ls->took_ns, took, sizeof(took)),
 		 n ? "but it could have changed what is measured across it: line" : "nor across it",
 		 n > 1 ? "s " : n ? " " : "", lines);
+	return buf;
+}
+
+const char *result_short_str(const struct expect_result *e, char *buf, size_t len)
+{
+	char m[32], b[32], text[512];
+	int64_t budget, margin;
+
+	if (result_budget(e, &budget, &margin) && margin < 0) {
+		snprintf(buf, len, "%s %s, budget %s s",
+			 e->outcome == OUTCOME_NOTHING_DETECTED ? "nothing detected in" : "measured",
+			 duration_str(e->measured, m, sizeof(m)), duration_secs(budget, b, sizeof(b)));
+		return buf;
+	}
+	snprintf(buf, len, "measured %s", result_measured_str(e, text, sizeof(text)));
 	return buf;
 }

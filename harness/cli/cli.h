@@ -16,6 +16,8 @@ extern const char *program_name;
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Print "usage: unplug NAME ARGS" and the command's help to @f. */
 void cli_usage(FILE *f, const char *name);

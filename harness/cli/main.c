@@ -9,21 +9,42 @@
 
 const char *program_name = "unplug";
 
+static int cmd_help(int argc, char **argv);
+static void usage(FILE *f);
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *args;
 	const char *help;
 } commands[] = {
-	{ "run", cmd_run, "[FILE|DIR]... [-j N] [--out DIR] [--junit FILE] [--no-exec]",
+	{ "run", cmd_run,
+	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root)" },
 	{ "validate", cmd_validate, "FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
+	{ "list", cmd_list, "[FILE|DIR]... [-k PATTERN]",
+	  "the scenarios: id, the claims they measure, what they do" },
 	{ "check", cmd_check, "",
 	  "what this machine can do: namespaces, veth/bridge, nftables, capture, netem" },
+	{ "merge", cmd_merge, "[--json FILE] [--junit FILE] [-q] JSON...",
+	  "combine the --json results of shards (run --shard K/N) into one report" },
+	{ "help", cmd_help, "[COMMAND]", "this help, or a command's" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* "run, validate, ...", for one-line answers. */
+static const char *command_names(void)
+{
+	static char buf[128];
+	size_t used = 0;
+
+	for (size_t i = 0; i < NCOMMANDS && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "",
+					 commands[i].name);
+	return buf;
+}
 
 void cli_usage(FILE *f, const char *name)
 {
@@ -49,8 +70,28 @@ static void usage(FILE *f)
 		fprintf(f, "  %-9s %s\n            %s %s %s\n", commands[i].name,
 			commands[i].help, program_name, commands[i].name, commands[i].args);
 	fprintf(f, "\nexit status: 0 all passed, 1 an expectation failed, 2 bad usage or\n"
-		   "scenario, 3 the machine cannot run what was asked.\n"
-		   "'%s COMMAND --help' for a command's options.\n", program_name);
+		   "scenario, 3 the machine cannot run what was asked, 130/143 interrupted.\n"
+		   "'%s help COMMAND' for a command's options; '%s -V' for the version.\n",
+		program_name, program_name);
+}
+
+/* unplug help [COMMAND]: a command's own --help. */
+static int cmd_help(int argc, char **argv)
+{
+	char *help[] = { argv[argc > 1], "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_PASS;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(argv[1], commands[i].name) && commands[i].fn != cmd_help) {
+			optind = 1;
+			return commands[i].fn(2, help);
+		}
+	fprintf(stderr, "%s: no command \"%s\"; the commands: %s\n", program_name, argv[1],
+		command_names());
+	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -59,18 +100,18 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return EXIT_PASS;
 	}
-	if (!strcmp(argv[1], "--version")) {
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("unplug %s\n", UNPLUG_VERSION);
 		return EXIT_PASS;
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "%s: unknown command \"%s\"\n\n", program_name, argv[1]);
-	usage(stderr);
+	fprintf(stderr, "%s: unknown command \"%s\" (the commands: %s; '%s help')\n",
+		program_name, argv[1], command_names(), program_name);
 	return EXIT_USAGE;
 }

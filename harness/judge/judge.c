@@ -207,7 +207,7 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 
 	if (!r)
 		return -ENOMEM;
-	r->kind = x->ops->name;
+	snprintf(r->kind, sizeof(r->kind), "%s", x->ops->name);
 	r->at = x->at;
 	if ((err = x->ops->judge(x, ev, r)))
 		return err;

@@ -132,7 +132,7 @@ static void reap_orphans(const struct child *kids, size_t running, bool all)
 }
 
 int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
-	      void (*done)(void *arg, size_t i), void *arg)
+	      const struct batch_hooks *h)
 {
 	struct child kids[BATCH_MAX];
 	size_t next = 0, running = 0;
@@ -150,8 +150,11 @@ int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 		struct pollfd p[BATCH_MAX];
 
 		while (!err && !runner_stop && next < n && running < (size_t)jobs)
-			if (!(err = start(&kids[running], v, order[next])))
+			if (!(err = start(&kids[running], v, order[next]))) {
+				if (h->started)
+					h->started(h->arg, order[next]);
 				running++, next++;
+			}
 		if (!running)
 			break;
 		if (runner_stop && !stopping) {
@@ -161,14 +164,17 @@ int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 		}
 		for (size_t i = 0; i < running; i++)
 			p[i] = (struct pollfd){ .fd = kids[i].fd, .events = POLLIN };
-		if (poll(p, running, -1) < 0 && errno != EINTR)
+		if (poll(p, running, h->tick && h->tick_ms ? h->tick_ms : -1) < 0 && errno != EINTR)
 			return -errno;
+		if (h->tick)
+			h->tick(h->arg);
 		for (size_t i = 0; i < running;) {
 			if (!p[i].revents || !hear(&kids[i], v)) {
 				i++;
 				continue;
 			}
-			done(arg, kids[i].job);
+			if (h->done)
+				h->done(h->arg, kids[i].job);
 			kids[i] = kids[--running];
 			p[i] = p[running];
 		}

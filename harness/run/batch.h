@@ -21,13 +21,22 @@ struct batch_job {
 	int64_t duration_ns;
 };
 
-/* Run the jobs @order lists (indexes into @v), at most @jobs at a time;
- * call @done(@arg, index) in the parent as each one ends. A signal that
- * sets runner_stop stops the running ones and starts no more. Returns 0,
- * or -errno when a child cannot be started (the jobs already done stay
- * done). */
+/* What the caller hears of a batch, in the parent: a job started, a job
+ * ended, and every @tick_ms while any runs (0: never). Any may be NULL. */
+struct batch_hooks {
+	void (*started)(void *arg, size_t i);
+	void (*done)(void *arg, size_t i);
+	void (*tick)(void *arg);
+	int tick_ms;
+	void *arg;
+};
+
+/* Run the jobs @order lists (indexes into @v), at most @jobs at a time,
+ * telling @h. A signal that sets runner_stop stops the running ones and
+ * starts no more. Returns 0, or -errno when a child cannot be started
+ * (the jobs already done stay done). */
 int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
-	      void (*done)(void *arg, size_t i), void *arg);
+	      const struct batch_hooks *h);
 
 void batch_job_clear(struct batch_job *j);
 

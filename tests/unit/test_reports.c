@@ -47,14 +47,14 @@ static void build(struct run_result *rr)
 	r->run_dir = strdup("unplug-out/x/keepalive/pulled-cable");
 	/* the packets first: the headline is still the detection */
 	e = add(r, VERDICT_PASS, 19, 5, "server sent 3 keepalive-probe");
-	e->kind = "packets";
+	snprintf(e->kind, sizeof(e->kind), "packets");
 	e->outcome = OUTCOME_COUNTED;
 	e->unit = UNIT_PACKETS;
 	strcpy(e->host, "server");
 	strcpy(e->what, "keepalive-probe");
 	e->measured = e->lo = e->hi = 3;
 	e = add(r, VERDICT_PASS, 18, 5, "server ETIMEDOUT within 4.5..4.8 s of cable-pull");
-	e->kind = "detect";
+	snprintf(e->kind, sizeof(e->kind), "detect");
 	e->outcome = OUTCOME_DETECTED;
 	e->unit = UNIT_NS;
 	strcpy(e->host, "server");
@@ -73,10 +73,12 @@ static void build(struct run_result *rr)
 	r->file = strdup("t.yaml");
 	r->name = strdup("escaping <&>");
 	e = add(r, VERDICT_PASS, 3, 5, "a");
+	snprintf(e->kind, sizeof(e->kind), "no-detect");
 	e->outcome = OUTCOME_QUIET;
 	strcpy(e->host, "client");
 	e->hi = 2 * NS_PER_S;
 	e = add(r, VERDICT_FAIL, 4, 7, "server sent 0 RST");
+	snprintf(e->kind, sizeof(e->kind), "packets");
 	e->outcome = OUTCOME_COUNTED;
 	strcpy(e->host, "server");
 	strcpy(e->what, "RST & <more>");
@@ -114,12 +116,12 @@ static void test_words(void **state)
 	e->measured = 5003 * NS_PER_MS;
 	e->lo = 4500 * NS_PER_MS;
 	e->hi = 5600 * NS_PER_MS;
-	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s)");
+	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s, margin 597 ms)");
 	assert_true(result_is_latency(e));
 	e->causes[0] = ECONNRESET;
 	e->causes[1] = ERRNAME_EOF;
 	e->ncauses = 2;
-	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s); expected ECONNRESET or EOF");
+	assert_words(e, "server ETIMEDOUT after 5.003 s (window 4.5–5.6 s, margin 597 ms); expected ECONNRESET or EOF");
 	e->measured = -250 * NS_PER_MS;
 	assert_words(e, "server ETIMEDOUT 250 ms before cable-pull");
 	assert_false(result_is_latency(e));
@@ -198,23 +200,23 @@ static void test_words_by(void **state)
 	e->hi = 2700 * NS_PER_MS;
 	strcpy(e->by, "close");
 	strcpy(e->via, "FIN");
-	assert_words(e, "server closed (it sent a FIN) after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server closed (it sent a FIN) after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	strcpy(e->via, "orphaned");
-	assert_words(e, "server closed (its program let go of its socket) after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server closed (its program let go of its socket) after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	strcpy(e->via, "vanished");
-	assert_words(e, "server closed (its socket left the table) after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server closed (its socket left the table) after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	strcpy(e->by, "exit");
 	e->exit_status = 3;
-	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	e->want_status = 4;
-	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s); expected status 4");
+	assert_words(e, "server exited (status 3) after 2.498 s (window 2.4–2.7 s, margin 202 ms); expected status 4");
 	e->exit_signal = 9;
 	e->exit_status = -1;
 	e->want_status = -1;
-	assert_words(e, "server exited (killed by SIGKILL) after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server exited (killed by SIGKILL) after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	strcpy(e->by, "log");
 	strcpy(e->log, "client gone");
-	assert_words(e, "server logged \"client gone\" after 2.498 s (window 2.4–2.7 s)");
+	assert_words(e, "server logged \"client gone\" after 2.498 s (window 2.4–2.7 s, margin 202 ms)");
 	e->outcome = OUTCOME_QUIET;
 	e->hi = 8 * NS_PER_S;
 	strcpy(e->by, "close");
@@ -297,6 +299,7 @@ static void test_step_could_change(void **state)
 
 static void test_term(void **state)
 {
+	const struct term_style plain = { 0 };
 	struct run_result rr;
 	char *text = NULL;
 	size_t len = 0;
@@ -310,22 +313,22 @@ static void test_term(void **state)
 	rr.v[0].expects[0].ref_late_ns = rr.v[0].expects[1].ref_late_ns;
 	rr.v[0].expects[0].ref_took_ns = rr.v[0].expects[1].ref_took_ns;
 	for (size_t i = 0; i < rr.n; i++)
-		report_term_scenario(f, &rr.v[i], false);
+		report_term_scenario(f, &rr.v[i], &plain);
 	/* a window wide enough: that verdict stands */
 	rr.v[0].expects[1].lo = 3500 * NS_PER_MS;
 	rr.v[0].expects[1].hi = 5500 * NS_PER_MS;
-	report_term_scenario(f, &rr.v[0], false);
+	report_term_scenario(f, &rr.v[0], &plain);
 	rr.v[0].expects[0].ref_step = -1;
-	report_term_scenario(f, &rr.v[0], false);
+	report_term_scenario(f, &rr.v[0], &plain);
 	/* a late repair after the pull: the detection is measured across it */
 	rr.v[0].late[0] = (struct late_step){ "cable-plug", 1, 7 * NS_PER_S, 12 * NS_PER_MS, 0 };
 	rr.v[0].expects[1].ref_t_ns = 5 * NS_PER_S;
 	rr.v[0].expects[0].ref_t_ns = 8 * NS_PER_S;
 	rr.v[0].nlate = 1;
-	report_term_scenario(f, &rr.v[0], false);
+	report_term_scenario(f, &rr.v[0], &plain);
 	report_term_totals(f, &rr, false);
 	fclose(f);
-	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s)\n"));
+	assert_non_null(strstr(text, "  PASS  keepalive/pulled-cable             server ETIMEDOUT after 4.596 s (window 4.5–4.8 s, margin 204 ms)\n"));
 	assert_non_null(strstr(text, "        warning: step cable-pull ran 22 ms late and took 178 ms to take effect; "
 				     "that could have changed the verdict of lines 19, 18 (96 ms from its bound)\n"
 				     "  FAIL"));
@@ -378,9 +381,9 @@ static void test_junit(void **state)
 	assert_int_equal(xpath_count(doc, "/testsuites[@tests='5'][@failures='1'][@errors='1']"), 1);
 	assert_int_equal(xpath_count(doc, "//testsuite"), 3);
 	assert_int_equal(xpath_count(doc, "//testsuite[@name='keepalive/pulled-cable']/testcase"), 2);
-	assert_int_equal(xpath_count(doc, "//testcase[@name='server ETIMEDOUT within 4.5..4.8 s of cable-pull'][@line='18']"), 1);
-	assert_int_equal(xpath_count(doc, "//testsuite[@name='tricky/<&\">']/testcase/failure[@message='server sent 1 RST & <more>']"), 1);
-	assert_int_equal(xpath_count(doc, "//failure[contains(., 't.yaml:4:7: expected server sent 0 RST; measured server sent 1 RST')]"), 1);
+	assert_int_equal(xpath_count(doc, "//testcase[@name='detect server'][@line='18'][@time='4.596']"), 1);
+	assert_int_equal(xpath_count(doc, "//testsuite[@name='tricky/<&\">']/testcase[@name='packets server']/failure[@message='measured server sent 1 RST & <more>']"), 1);
+	assert_int_equal(xpath_count(doc, "//failure[contains(., 't.yaml:4:7: expected server sent 0 RST\nmeasured server sent 1 RST')]"), 1);
 	assert_int_equal(xpath_count(doc, "//testsuite[@name='broken'][@errors='1']/testcase/error"), 1);
 	assert_int_equal(xpath_count(doc, "//property[@name='run_dir'][@value='unplug-out/x/keepalive/pulled-cable']"), 1);
 	assert_int_equal(xpath_count(doc, "//property[@name='output'][@value='unplug-out/x/tricky/server.stdout']"), 1);
@@ -406,6 +409,113 @@ static void test_junit_unwritable(void **state)
 	result_free(&rr);
 }
 
+/* What --json writes, merge reads back: every value the reports are
+ * rendered from, so the words come out the same. */
+static void test_json_round_trip(void **state)
+{
+	char path[] = "/tmp/unplug-json-XXXXXX", a[512], b[512];
+	struct run_result rr, back = { 0 };
+	struct diag d;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	build(&rr);
+	rr.shard = 2;
+	rr.shards = 3;
+	diag_init(&d, NULL);
+	assert_int_equal(report_json_write(path, &rr, &d), 0);
+	assert_int_equal(result_json_read(path, &back, &d), 0);
+	assert_int_equal(back.n, rr.n);
+	assert_int_equal(back.shard, 2);
+	assert_int_equal(back.duration_ns, rr.duration_ns);
+	for (size_t i = 0; i < rr.n; i++) {
+		assert_string_equal(back.v[i].id, rr.v[i].id);
+		assert_int_equal(back.v[i].verdict, rr.v[i].verdict);
+		assert_int_equal(back.v[i].nexpects, rr.v[i].nexpects);
+		for (size_t k = 0; k < rr.v[i].nexpects; k++) {
+			const struct expect_result *x = &rr.v[i].expects[k], *y = &back.v[i].expects[k];
+
+			assert_string_equal(result_measured_str(y, b, sizeof(b)),
+					    result_measured_str(x, a, sizeof(a)));
+			assert_int_equal(y->measured, x->measured);
+			assert_int_equal(y->hi, x->hi);
+			assert_int_equal(y->at.line, x->at.line);
+			assert_string_equal(y->kind, x->kind);
+		}
+	}
+	assert_string_equal(back.v[2].reason, "create a network namespace: Operation not permitted");
+	assert_int_equal(result_exit_status(&back), 1);
+	result_free(&back);
+	/* not ours */
+	assert_int_equal(result_json_read("/etc/hostname", &back, &d), -EINVAL);
+	assert_non_null(strstr(diag_last(&d), "/etc/hostname: not"));
+	result_free(&back);
+	unlink(path);
+	diag_clear(&d);
+	result_free(&rr);
+}
+
+/* A blown budget: "measured 7.1 s, budget 3 s", and a negative margin. */
+static void test_budget(void **state)
+{
+	struct expect_result e = { .outcome = OUTCOME_DETECTED, .unit = UNIT_NS,
+				   .measured = 7100 * NS_PER_MS, .hi = 3 * NS_PER_S };
+	int64_t budget, margin;
+	char buf[256];
+
+	(void)state;
+	assert_true(result_budget(&e, &budget, &margin));
+	assert_int_equal(budget, 3 * NS_PER_S);
+	assert_int_equal(margin, -4100 * NS_PER_MS);
+	assert_string_equal(result_short_str(&e, buf, sizeof(buf)), "measured 7.100 s, budget 3 s");
+	e.outcome = OUTCOME_QUIET;
+	assert_false(result_budget(&e, &budget, &margin));
+	e.outcome = OUTCOME_DETECTED;
+	e.hi = INT64_MAX;
+	assert_false(result_budget(&e, &budget, &margin));
+}
+
+/* Three runs of one scenario: the second failed; the folded expectation
+ * failed with its values, and the statistics cover all three. */
+static void test_fold_runs(void **state)
+{
+	const int64_t ms[] = { 4600, 5900, 4700 };
+	struct scenario_result *runs = calloc(3, sizeof(*runs)), into = { 0 };
+	struct run_stats st;
+
+	(void)state;
+	for (int k = 0; k < 3; k++) {
+		struct expect_result *e = add(&runs[k], ms[k] > 5600 ? VERDICT_FAIL : VERDICT_PASS,
+					      18, 5, "server ETIMEDOUT within 4.5..5.6 s");
+
+		e->outcome = OUTCOME_DETECTED;
+		e->unit = UNIT_NS;
+		e->measured = ms[k] * NS_PER_MS;
+		e->lo = 4500 * NS_PER_MS;
+		e->hi = 5600 * NS_PER_MS;
+		runs[k].verdict = result_fold(&runs[k]);
+		runs[k].duration_ns = NS_PER_S;
+	}
+	assert_int_equal(result_fold_runs(&into, runs, 3), 0);
+	assert_int_equal(into.verdict, VERDICT_FAIL);
+	assert_int_equal(into.duration_ns, 3 * NS_PER_S);
+	assert_int_equal(into.nexpects, 1);
+	assert_int_equal(into.expects[0].verdict, VERDICT_FAIL);
+	assert_int_equal(into.expects[0].measured, 5900 * NS_PER_MS);
+	assert_int_equal(into.expects[0].nruns, 3);
+	assert_int_equal(into.expects[0].runs[1].verdict, VERDICT_FAIL);
+	assert_int_equal(into.expects[0].runs[2].verdict, VERDICT_PASS);
+	st = result_run_stats(&into.expects[0]);
+	assert_int_equal(st.n, 3);
+	assert_int_equal(st.min, 4600 * NS_PER_MS);
+	assert_int_equal(st.median, 4700 * NS_PER_MS);
+	assert_int_equal(st.p99, 5900 * NS_PER_MS);
+	assert_int_equal(st.max, 5900 * NS_PER_MS);
+	result_scenario_free(&into);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +526,9 @@ int main(void)
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_junit_unwritable),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_fold_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

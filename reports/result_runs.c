@@ -1,0 +1,129 @@
+/* A scenario run N times (--repeat): its runs' results folded into one,
+ * and statistics over each expectation's values. */
+#include "reports/result.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How bad a verdict is, for the worst of several runs: an error hides
+ * everything, an interruption a failure, a failure a pass; a skip only
+ * stands when every run skipped. */
+static int severity(enum verdict v)
+{
+	static const int rank[] = { [VERDICT_SKIP] = 0, [VERDICT_PASS] = 1,
+				    [VERDICT_FAIL] = 2, [VERDICT_INTERRUPTED] = 3,
+				    [VERDICT_ERROR] = 4 };
+
+	return rank[v];
+}
+
+/* The run whose expectations give the folded ones their shape: the first
+ * that was judged. */
+static const struct scenario_result *judged_run(const struct scenario_result *runs, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (runs[k].nexpects)
+			return &runs[k];
+	return NULL;
+}
+
+/* Expectation @i folded over the runs: the values of the first run it
+ * did not pass in, else @shape's; every run's verdict and value. */
+static int fold_expect(struct expect_result *into, const struct scenario_result *runs,
+		       size_t n, const struct scenario_result *shape, size_t i)
+{
+	const struct expect_result *pick = &shape->expects[i];
+
+	for (size_t k = 0; k < n; k++)
+		if (runs[k].nexpects == shape->nexpects &&
+		    runs[k].expects[i].verdict != VERDICT_PASS) {
+			pick = &runs[k].expects[i];
+			break;
+		}
+	*into = *pick;
+	into->expected = pick->expected ? strdup(pick->expected) : NULL;
+	into->runs = calloc(n, sizeof(*into->runs));
+	into->nruns = n;
+	if ((pick->expected && !into->expected) || !into->runs)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		struct run_value *v = &into->runs[k];
+
+		if (runs[k].nexpects != shape->nexpects) {
+			/* this run was not judged: its verdict stands for all */
+			*v = (struct run_value){ .verdict = runs[k].verdict };
+			if (severity(v->verdict) > severity(into->verdict))
+				into->verdict = v->verdict;
+			continue;
+		}
+		*v = (struct run_value){ .verdict = runs[k].expects[i].verdict,
+					 .valued = result_has_value(&runs[k].expects[i]),
+					 .measured = runs[k].expects[i].measured };
+	}
+	return 0;
+}
+
+int result_fold_runs(struct scenario_result *into, struct scenario_result *runs, size_t n)
+{
+	const struct scenario_result *shape = judged_run(runs, n);
+
+	into->runs = runs;
+	into->nruns = n;
+	into->verdict = n ? runs[0].verdict : VERDICT_SKIP;
+	into->duration_ns = 0;
+	for (size_t k = 0; k < n; k++) {
+		if (severity(runs[k].verdict) > severity(into->verdict))
+			into->verdict = runs[k].verdict;
+		into->duration_ns += runs[k].duration_ns;
+		if (!into->reason && runs[k].reason && !(into->reason = strdup(runs[k].reason)))
+			return -ENOMEM;
+		if (!into->nlate && runs[k].nlate) {
+			memcpy(into->late, runs[k].late, sizeof(into->late));
+			into->nlate = runs[k].nlate;
+		}
+	}
+	for (size_t i = 0; shape && i < shape->nexpects; i++) {
+		struct expect_result *e = result_add_expect(into);
+
+		if (!e || fold_expect(e, runs, n, shape, i))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank @pct percentile of @n sorted values. */
+static int64_t rank(const int64_t *v, size_t n, unsigned pct)
+{
+	size_t r = (n * pct + 99) / 100;
+
+	return v[r ? r - 1 : 0];
+}
+
+struct run_stats result_run_stats(const struct expect_result *e)
+{
+	struct run_stats s = { 0 };
+	int64_t *v = calloc(e->nruns + 1, sizeof(*v));
+
+	if (!v)
+		return s;
+	for (size_t k = 0; k < e->nruns; k++)
+		if (e->runs[k].valued)
+			v[s.n++] = e->runs[k].measured;
+	if (s.n) {
+		qsort(v, s.n, sizeof(*v), by_value);
+		s.min = v[0];
+		s.median = rank(v, s.n, 50);
+		s.p99 = rank(v, s.n, 99);
+		s.max = v[s.n - 1];
+	}
+	free(v);
+	return s;
+}
