@@ -26,6 +26,7 @@ cat "$TMP/rep.out"
 [ "$status" -eq 1 ] || fail "a failing repeat exits 1, got $status"
 check_json "$TMP/rep.json" || fail "repeat JSON does not match the schema"
 check_junit "$TMP/rep.xml"
+grep -q '^  RUN   calls/send-after-fin (run 2 of 2)$' "$TMP/rep.out" || fail "off a terminal, a line as each run starts"
 grep -q '2 runs, failed in run 1, 2; min' "$TMP/rep.out" || fail "the terminal names the failing runs and their statistics"
 [ -d "$TMP/rep/calls/send-after-fin/run-1" ] && [ -d "$TMP/rep/calls/send-after-fin/run-2" ] ||
 	fail "each run has a run directory of its own"
@@ -98,6 +99,13 @@ assert r["interrupted"] and r["signal"] == "SIGINT" and r["exit_status"] == 130,
 assert v["keepalive/pulled-cable"] == "interrupted" and v["calls/send-after-fin"] == "pass", v
 PY
 grep -q '<error message="interrupted"' "$TMP/int.xml" || fail "JUnit marks the interrupted scenario as an error"
+
+# help: -V, help COMMAND, an unknown command in one line
+"$UNPLUG" -V | grep -qE '^unplug [0-9]' || fail "-V prints the version"
+"$UNPLUG" help merge | grep -q -- '--junit FILE' || fail "help COMMAND prints the command's options"
+status=0
+"$UNPLUG" rnu >"$TMP/unknown.out" 2>&1 || status=$?
+[ "$status" -eq 2 ] && [ "$(wc -l <"$TMP/unknown.out")" -eq 1 ] || fail "an unknown command is one line and exit 2"
 
 # unwritable outputs: exit 2, nothing run, no run directory
 for opt in --junit --json; do

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -477,6 +478,30 @@ static void test_budget(void **state)
 	assert_false(result_budget(&e, &budget, &margin));
 }
 
+/* The exit status the results call for. */
+static void test_exit_status(void **state)
+{
+	struct scenario_result v[2] = { { .verdict = VERDICT_PASS }, { .verdict = VERDICT_SKIP } };
+	struct run_result rr = { .v = v, .n = 2 };
+
+	(void)state;
+	assert_int_equal(result_exit_status(&rr), 0);
+	rr.fail_on_skip = true;
+	assert_int_equal(result_exit_status(&rr), 1);
+	rr.fail_on_skip = false;
+	v[1].verdict = VERDICT_INTERRUPTED;
+	assert_int_equal(result_exit_status(&rr), 1);
+	rr.interrupted = true;
+	rr.signal = SIGTERM;
+	assert_int_equal(result_exit_status(&rr), 143);
+	rr.signal = SIGINT;
+	assert_int_equal(result_exit_status(&rr), 130);
+	rr.interrupted = false;
+	rr.signal = 0;
+	v[1].verdict = VERDICT_FAIL;
+	assert_int_equal(result_exit_status(&rr), 1);
+}
+
 /* Three runs of one scenario: the second failed; the folded expectation
  * failed with its values, and the statistics cover all three. */
 static void test_fold_runs(void **state)
@@ -529,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fold_runs),
+		cmocka_unit_test(test_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,324 @@
+/* The scenarios of one `unplug run`, run: each as many times as asked,
+ * several at a time, judged from its run directory as it ends, folded
+ * over its repeats and reported. */
+#include "harness/cli/run_jobs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness/cli/cli.h"
+#include "harness/cli/progress.h"
+#include "harness/judge/judge.h"
+#include "harness/model/fault.h"
+#include "harness/model/program.h"
+#include "harness/run/batch.h"
+#include "harness/run/rundir.h"
+#include "harness/run/runner.h"
+#include "harness/run/watch.h"
+#include "netns/probe.h"
+
+/* Kernel features probed at most once per invocation, when a scenario
+ * first needs them. */
+struct features {
+	bool probed[PROBE_NFEATURES];
+	struct probe_result result[PROBE_NFEATURES];
+};
+
+/* Whether @feature is missing; if so, why, into @why. */
+static bool lacks(struct features *f, enum probe_feature feature, const char *what,
+		  char *why, size_t len)
+{
+	if (!f->probed[feature]) {
+		probe_feature(feature, &f->result[feature]);
+		f->probed[feature] = true;
+	}
+	if (f->result[feature].ok)
+		return false;
+	snprintf(why, len, "needs %s: %s", what, f->result[feature].why);
+	return true;
+}
+
+/* Why @sc cannot run on this kernel (written to @why), or false when it
+ * can: a scenario that needs a missing feature is skipped, not failed. */
+static bool missing_feature(const struct scenario *sc, struct features *f,
+			    char *why, size_t len)
+{
+	unsigned needs = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].fault)
+			needs |= sc->steps[i].fault->ops->needs;
+	return ((needs & FAULT_NEEDS_NETEM) && lacks(f, PROBE_NETEM, "netem", why, len)) ||
+	       (sc->net.family == AF_INET6 && lacks(f, PROBE_IPV6, "IPv6", why, len)) ||
+	       (sc->net.nat && lacks(f, PROBE_ROUTED_NAT, "a NAT router", why, len));
+}
+
+/* The files a scenario's programs printed to, for the reports. */
+static void name_outputs(const struct scenario *sc, struct scenario_result *r)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+
+	for (size_t i = 0; i < sc->nhosts; i++)
+		for (size_t k = 0; sc->hosts[i].program && k < 2; k++) {
+			char *path;
+
+			if (asprintf(&path, "%s/%s.%s", r->run_dir, sc->hosts[i].name, streams[k]) < 0)
+				return;
+			if (!access(path, F_OK))
+				result_add_output(r, path);
+			free(path);
+		}
+}
+
+/* Everything one invocation of `unplug run` runs and reports. Job j is
+ * run j % repeat of scenario j / repeat. */
+struct invocation {
+	const struct catalogue *cat;
+	struct scenario **scs;
+	const struct run_plan *o;
+	struct run_result *rr;
+	struct batch_job *jobs;
+	struct scenario_result *runs;	/* per job, with --repeat */
+	size_t *left;			/* per scenario: runs not yet ended */
+	struct progress progress;
+	size_t cannot;		/* scenarios the machine could not run */
+};
+
+/* Judge the finished job @j into @r. */
+static void judge_job(struct invocation *in, size_t i, struct batch_job *j,
+		      struct scenario_result *r)
+{
+	struct diag d;
+	const char *last = NULL;
+
+	diag_init(&d, in->cat->v[i].path);
+	if (!j->err && judge_run_dir(r->run_dir, r, &d))
+		r->verdict = VERDICT_ERROR;
+	name_outputs(in->scs[i], r);
+	for (char *line = j->why, *end; line && *line; line = end + 1) {
+		end = strchr(line, '\n');
+		if (!end)
+			break;
+		*end = '\0';
+		if (j->err != -EINTR)
+			fprintf(stderr, "%s\n", line);
+		last = line;
+	}
+	if (j->err == -EINTR || (j->err && runner_stop)) {
+		r->verdict = VERDICT_INTERRUPTED;
+		r->reason = strdup("interrupted");
+	} else if (j->err) {
+		r->verdict = VERDICT_ERROR;
+		r->reason = strdup(last ? last : strerror(-j->err));
+	} else if (r->verdict == VERDICT_ERROR && !r->reason && d.count) {
+		r->reason = strdup(diag_last(&d));
+	}
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	in->cannot += j->err == -EPERM;
+	r->duration_ns = j->duration_ns;
+}
+
+static void report(struct invocation *in, const struct scenario_result *r)
+{
+	progress_clear(&in->progress);
+	report_term_scenario(stdout, r, &in->o->style);
+	fflush(stdout);
+	progress_draw(&in->progress);
+}
+
+static void started(void *arg, size_t j)
+{
+	struct invocation *in = arg;
+	size_t i = j / (size_t)in->o->repeat;
+
+	progress_clear(&in->progress);
+	progress_started(&in->progress, in->cat->v[i].id, (int)(j % (size_t)in->o->repeat) + 1,
+			 in->o->repeat, watch_bound_ns(in->scs[i]));
+	progress_draw(&in->progress);
+}
+
+static void tick(void *arg)
+{
+	struct invocation *in = arg;
+
+	progress_draw(&in->progress);
+}
+
+/* Scenario @i's runs, done, into its result, which takes them over. */
+static void fold(struct invocation *in, size_t i)
+{
+	size_t repeat = (size_t)in->o->repeat;
+	struct scenario_result *r = &in->rr->v[i], *runs = calloc(repeat, sizeof(*runs));
+
+	if (runs) {
+		memcpy(runs, &in->runs[i * repeat], repeat * sizeof(*runs));
+		memset(&in->runs[i * repeat], 0, repeat * sizeof(*runs));
+	}
+	if (!runs || result_fold_runs(r, runs, repeat)) {
+		r->verdict = VERDICT_ERROR;
+		free(r->reason);
+		r->reason = strdup("out of memory folding the runs");
+		if (!r->runs)
+			free(runs);
+	}
+}
+
+/* A job ended: judge it; when it was its scenario's last run, fold the
+ * runs and report the scenario. */
+static void finish(void *arg, size_t j)
+{
+	struct invocation *in = arg;
+	size_t repeat = (size_t)in->o->repeat, i = j / repeat;
+	struct scenario_result *r = &in->rr->v[i];
+
+	progress_ended(&in->progress, in->cat->v[i].id, (int)(j % repeat) + 1);
+	in->left[i]--;
+	if (repeat == 1) {
+		judge_job(in, i, &in->jobs[j], r);
+		report(in, r);
+		return;
+	}
+	judge_job(in, i, &in->jobs[j], &in->runs[j]);
+	if (in->left[i])
+		return;
+	fold(in, i);
+	report(in, r);
+}
+
+/* Longest first: with several at a time, the run ends soonest. */
+static int longest_first(const void *a, const void *b, void *arg)
+{
+	const struct invocation *in = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int64_t wx = watch_bound_ns(in->scs[x / (size_t)in->o->repeat]),
+		wy = watch_bound_ns(in->scs[y / (size_t)in->o->repeat]);
+
+	return wx < wy ? 1 : wx > wy ? -1 : (x > y) - (x < y);
+}
+
+/* Make the run directory of job @j. */
+static int make_dir(struct invocation *in, size_t j, char **dir, struct diag *d)
+{
+	size_t i = j / (size_t)in->o->repeat;
+	char *id = NULL;
+	int err;
+
+	if (in->o->repeat == 1)
+		return rundir_make(in->rr->root, in->cat->v[i].id, in->cat->v[i].path, dir, d);
+	if (asprintf(&id, "%s/run-%zu", in->cat->v[i].id, j % (size_t)in->o->repeat + 1) < 0)
+		return -ENOMEM;
+	err = rundir_make(in->rr->root, id, in->cat->v[i].path, dir, d);
+	free(id);
+	return err;
+}
+
+/* Run every scenario that can run, each o->repeat times, o->jobs at a
+ * time; report each as it ends. Returns 0, or -errno when they could not
+ * be started. */
+static int run_all(struct invocation *in, struct features *f, struct diag *d)
+{
+	const struct run_plan *o = in->o;
+	size_t n = in->cat->n, repeat = (size_t)o->repeat, njobs = n * repeat, nrun = 0;
+	size_t *order = calloc(njobs + 1, sizeof(*order));
+	struct batch_hooks hooks = { .started = started, .done = finish, .tick = tick,
+				     .tick_ms = 250, .arg = in };
+	int err = 0;
+
+	in->jobs = calloc(njobs + 1, sizeof(*in->jobs));
+	in->runs = calloc(njobs + 1, sizeof(*in->runs));
+	in->left = calloc(n + 1, sizeof(*in->left));
+	if (!order || !in->jobs || !in->runs || !in->left) {
+		free(order);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		struct scenario_result *r = &in->rr->v[i];
+		char why[320];
+
+		r->id = strdup(in->cat->v[i].id);
+		r->file = strdup(in->cat->v[i].path);
+		r->name = strdup(in->scs[i]->name);
+		if (missing_feature(in->scs[i], f, why, sizeof(why))) {
+			r->verdict = VERDICT_SKIP;
+			r->reason = strdup(why);
+			in->cannot++;
+			report(in, r);
+			continue;
+		}
+		if (repeat > 1 && asprintf(&r->run_dir, "%s/%s", in->rr->root, in->cat->v[i].id) < 0)
+			r->run_dir = NULL;
+		for (size_t k = 0; k < repeat && !err; k++) {
+			size_t j = i * repeat + k;
+			struct scenario_result *into = repeat == 1 ? r : &in->runs[j];
+
+			if (repeat > 1) {
+				into->id = strdup(in->cat->v[i].id);
+				into->file = strdup(in->cat->v[i].path);
+				into->name = strdup(in->scs[i]->name);
+			}
+			err = make_dir(in, j, &into->run_dir, d);
+			in->jobs[j] = (struct batch_job){ .sc = in->scs[i], .dir = into->run_dir };
+			order[nrun++] = j;
+		}
+		in->left[i] = repeat;
+	}
+	progress_init(&in->progress, stdout, nrun, cli_color(stdout) && !o->style.quiet,
+		      o->style.quiet);
+	if (!err && o->jobs > 1)
+		qsort_r(order, nrun, sizeof(*order), longest_first, in);
+	if (!err)
+		err = batch_run(in->jobs, order, nrun, o->jobs, &hooks);
+	progress_clear(&in->progress);
+	/* what a signal kept from running */
+	for (size_t i = 0; i < n; i++) {
+		struct scenario_result *r = &in->rr->v[i];
+
+		if (!in->left[i] || r->verdict == VERDICT_SKIP)
+			continue;
+		if (repeat > 1 && in->left[i] < repeat) {
+			for (size_t k = 0; k < repeat; k++) {
+				struct scenario_result *run = &in->runs[i * repeat + k];
+
+				if (!in->jobs[i * repeat + k].duration_ns && !run->reason) {
+					run->verdict = VERDICT_INTERRUPTED;
+					run->reason = strdup("not run: interrupted");
+				}
+			}
+			fold(in, i);
+		} else {
+			r->verdict = VERDICT_INTERRUPTED;
+			free(r->reason);
+			r->reason = strdup("not run: interrupted");
+		}
+		in->left[i] = 0;
+	}
+	for (size_t j = 0; j < njobs; j++) {
+		batch_job_clear(&in->jobs[j]);
+		result_scenario_free(&in->runs[j]);
+	}
+	free(in->jobs);
+	free(in->runs);
+	free(in->left);
+	free(order);
+	return err;
+}
+
+int run_jobs(const struct catalogue *cat, struct scenario **scs, const struct run_plan *plan,
+	     struct run_result *rr, size_t *cannot, struct diag *d)
+{
+	struct invocation in = { .cat = cat, .scs = scs, .o = plan, .rr = rr };
+	struct features features = { 0 };
+	int err;
+
+	for (size_t i = 0; i < cat->n; i++)
+		if (!result_new_scenario(rr))
+			return -ENOMEM;
+	err = run_all(&in, &features, d);
+	*cannot = in.cannot;
+	return err;
+}
