@@ -65,31 +65,6 @@ static void case_name(const struct scenario_result *r, size_t i, char *buf, size
 		snprintf(buf + used, len - used, " #%zu", same);
 }
 
-/* With --repeat: "failed in runs 2 and 4 of 5; min 1 s, median ..." */
-static void runs_text(const struct expect_result *e, char *buf, size_t len)
-{
-	struct run_stats st = result_run_stats(e);
-	size_t used = 0, failed = 0;
-	char a[32], b[32], c[32], d[32];
-
-	buf[0] = '\0';
-	for (size_t k = 0; k < e->nruns && used < len; k++)
-		if (e->runs[k].verdict != VERDICT_PASS)
-			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
-						 failed++ ? ", " : "failed in run ", k + 1);
-	if (used < len)
-		used += (size_t)snprintf(buf + used, len - used, "%s%zu run%s", failed ? " of " : "passed in all ",
-					 e->nruns, e->nruns == 1 ? "" : "s");
-	if (st.n && used < len && e->unit == UNIT_NS)
-		snprintf(buf + used, len - used, "; min %s, median %s, p99 %s, max %s",
-			 duration_str(st.min, a, sizeof(a)), duration_str(st.median, b, sizeof(b)),
-			 duration_str(st.p99, c, sizeof(c)), duration_str(st.max, d, sizeof(d)));
-	else if (st.n && used < len)
-		snprintf(buf + used, len - used, "; min %lld, median %lld, p99 %lld, max %lld %s",
-			 (long long)st.min, (long long)st.median, (long long)st.p99,
-			 (long long)st.max, unit_name(e->unit));
-}
-
 static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r, size_t i)
 {
 	const struct expect_result *e = &r->expects[i];
@@ -99,7 +74,7 @@ static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r, siz
 	result_measured_str(e, measured, sizeof(measured));
 	case_name(r, i, name, sizeof(name));
 	if (e->nruns)
-		runs_text(e, runs, sizeof(runs));
+		result_runs_str(e, runs, sizeof(runs));
 	bad |= xmlTextWriterStartElement(w, X("testcase")) < 0;
 	bad |= attr(w, "name", name);
 	bad |= attr(w, "classname", r->id);

@@ -42,27 +42,6 @@ static void warn_steps(FILE *f, const struct scenario_result *r)
 		fprintf(f, "        warning: %s\n", result_late_step_warning(r, k, text, sizeof(text)));
 }
 
-/* With --repeat: "5 runs, failed in 2 and 4; median 5.003 s, p99 5.1 s" */
-static void runs_line(FILE *f, const struct expect_result *e)
-{
-	struct run_stats st = result_run_stats(e);
-	size_t failed = 0;
-	char a[32], b[32], c[32], d[32];
-
-	fprintf(f, "          %zu runs", e->nruns);
-	for (size_t k = 0; k < e->nruns; k++)
-		if (e->runs[k].verdict != VERDICT_PASS)
-			fprintf(f, "%s%zu", failed++ ? ", " : ", failed in run ", k + 1);
-	if (st.n && e->unit == UNIT_NS)
-		fprintf(f, "; min %s, median %s, p99 %s, max %s", duration_str(st.min, a, sizeof(a)),
-			duration_str(st.median, b, sizeof(b)), duration_str(st.p99, c, sizeof(c)),
-			duration_str(st.max, d, sizeof(d)));
-	else if (st.n)
-		fprintf(f, "; min %lld, median %lld, max %lld %s", (long long)st.min,
-			(long long)st.median, (long long)st.max, unit_name(e->unit));
-	fprintf(f, "\n");
-}
-
 void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s)
 {
 	const char *on = s->color ? colour_of(r->verdict) : "", *off = s->color ? "\033[0m" : "";
@@ -83,7 +62,7 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, const struct
 			s->verbose ? " " : "", r->file, e->at.line, e->at.col, e->expected);
 		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
 		if (e->nruns)
-			runs_line(f, e);
+			fprintf(f, "          %s\n", result_runs_str(e, text, sizeof(text)));
 	}
 	for (size_t k = 0; s->verbose && k < r->nruns; k++)
 		fprintf(f, "        run %zu: %s in %s%s%s  %s\n", k + 1, verdict_name(r->runs[k].verdict),

@@ -293,6 +293,10 @@ bool result_budget(const struct expect_result *e, int64_t *budget, int64_t *marg
  * budget, else "measured " and result_measured_str(). */
 const char *result_short_str(const struct expect_result *e, char *buf, size_t len);
 
+/* With --repeat, @e's runs in words: "5 runs, failed in run 2, 4; min
+ * 4.6 s, median 4.7 s, p99 5.9 s, max 5.9 s", into @buf. */
+const char *result_runs_str(const struct expect_result *e, char *buf, size_t len);
+
 /* Fold the @n results of one scenario's repeated runs (taken: @runs
  * becomes into->runs) into @into: each expectation failed if it failed
  * in any run, with the values of the first run it failed in (else the

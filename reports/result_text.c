@@ -391,3 +391,25 @@ const char *result_short_str(const struct expect_result *e, char *buf, size_t le
 	snprintf(buf, len, "measured %s", result_measured_str(e, text, sizeof(text)));
 	return buf;
 }
+
+const char *result_runs_str(const struct expect_result *e, char *buf, size_t len)
+{
+	struct run_stats st = result_run_stats(e);
+	size_t used, failed = 0;
+	char a[32], b[32], c[32], d[32];
+
+	used = (size_t)snprintf(buf, len, "%zu runs", e->nruns);
+	for (size_t k = 0; k < e->nruns && used < len; k++)
+		if (e->runs[k].verdict != VERDICT_PASS)
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+						 failed++ ? ", " : ", failed in run ", k + 1);
+	if (st.n && used < len && e->unit == UNIT_NS)
+		snprintf(buf + used, len - used, "; min %s, median %s, p99 %s, max %s",
+			 duration_str(st.min, a, sizeof(a)), duration_str(st.median, b, sizeof(b)),
+			 duration_str(st.p99, c, sizeof(c)), duration_str(st.max, d, sizeof(d)));
+	else if (st.n && used < len)
+		snprintf(buf + used, len - used, "; min %lld, median %lld, max %lld %s",
+			 (long long)st.min, (long long)st.median, (long long)st.max,
+			 unit_name(e->unit));
+	return buf;
+}

@@ -65,11 +65,8 @@ int cmd_list(int argc, char **argv)
 		struct scenario *sc = NULL;
 		struct diag sd;
 		char claims[256] = "", about[200];
-		bool keep = !npatterns;
 
-		for (size_t k = 0; k < npatterns && !keep; k++)
-			keep = select_match(cat.v[i].id, patterns[k]);
-		if (!keep)
+		if (!select_any(cat.v[i].id, patterns, npatterns))
 			continue;
 		diag_init(&sd, cat.v[i].path);
 		if (scenario_load(cat.v[i].path, &sc, &sd)) {

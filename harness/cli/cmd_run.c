@@ -213,11 +213,7 @@ static void filter(struct catalogue *cat, const struct run_opts *o)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < cat->n; i++) {
-		bool keep = !o->npatterns;
-
-		for (size_t k = 0; k < o->npatterns && !keep; k++)
-			keep = select_match(cat->v[i].id, o->patterns[k]);
-		if (keep) {
+		if (select_any(cat->v[i].id, o->patterns, o->npatterns)) {
 			cat->v[kept++] = cat->v[i];
 		} else {
 			free(cat->v[i].path);

@@ -12,6 +12,14 @@ bool select_match(const char *id, const char *pattern)
 	return strstr(id, pattern) != NULL;
 }
 
+bool select_any(const char *id, const char *const *patterns, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (select_match(id, patterns[k]))
+			return true;
+	return n == 0;
+}
+
 int select_parse_shard(const char *s, int *k, int *n)
 {
 	char *end;

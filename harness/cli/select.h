@@ -11,6 +11,9 @@
  * matched by '*') when it has one of * ? [, else as a substring. */
 bool select_match(const char *id, const char *pattern);
 
+/* Whether @id is selected by any of the @n @patterns; with none, it is. */
+bool select_any(const char *id, const char *const *patterns, size_t n);
+
 /* Parse "K/N" (1 <= K <= N <= 1000) into *@k, *@n. Returns 0 or -EINVAL. */
 int select_parse_shard(const char *s, int *k, int *n);
 
