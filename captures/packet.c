@@ -59,8 +59,66 @@ static int decode_tcp(const uint8_t *p, size_t cap, size_t len,
 }
 
 /* ICMP and ICMPv6 share their first four bytes: type, code, checksum
- * (RFC 792, RFC 4443 §2.1); the rest depends on the type and is not read. */
+ * (RFC 792, RFC 4443 §2.1); an error message then has four more and
+ * quotes the start of the packet that caused it: its IP header and at
+ * least the first 8 bytes of its transport header, which for TCP are the
+ * ports and the sequence number. */
 #define ICMP_COMMON_LEN 4
+#define ICMP_QUOTE_OFF 8
+#define TCP_QUOTED_LEN 8
+
+static bool icmp_is_error(int family, uint8_t type)
+{
+	if (family == AF_INET6)
+		return type >= 1 && type <= 4;	/* unreach, too big, time, param */
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+/* The quoted packet at @p (@cap bytes): an IPv4 or IPv6 header, then TCP.
+ * Anything else, or too little of it, quotes nothing we can use. */
+static void decode_quote(const uint8_t *p, size_t cap, struct packet *out)
+{
+	const uint8_t *tcp;
+	size_t hlen;
+	int family;
+
+	if (cap < 1)
+		return;
+	if (p[0] >> 4 == 4) {
+		struct ip ip;
+
+		if (cap < sizeof(ip))
+			return;
+		memcpy(&ip, p, sizeof(ip));
+		hlen = (size_t)ip.ip_hl * 4;
+		if (ip.ip_p != IPPROTO_TCP || hlen < sizeof(ip) || (ntohs(ip.ip_off) & IP_OFFMASK))
+			return;
+		family = AF_INET;
+		memcpy(out->quote_src, &ip.ip_src, 4);
+		memcpy(out->quote_dst, &ip.ip_dst, 4);
+	} else if (p[0] >> 4 == 6) {
+		struct ip6_hdr ip6;
+
+		if (cap < sizeof(ip6))
+			return;
+		memcpy(&ip6, p, sizeof(ip6));
+		hlen = sizeof(ip6);
+		if (ip6.ip6_nxt != IPPROTO_TCP)
+			return;	/* extension headers in a quote: not followed */
+		family = AF_INET6;
+		memcpy(out->quote_src, &ip6.ip6_src, 16);
+		memcpy(out->quote_dst, &ip6.ip6_dst, 16);
+	} else {
+		return;
+	}
+	if (cap < hlen + TCP_QUOTED_LEN)
+		return;
+	tcp = p + hlen;
+	out->quote_family = family;
+	out->quote_sport = get16(tcp);
+	out->quote_dport = get16(tcp + 2);
+	out->quote_seq = (uint32_t)get16(tcp + 4) << 16 | get16(tcp + 6);
+}
 
 static int decode_icmp(const uint8_t *p, size_t cap, size_t len,
 		       struct packet *out)
@@ -70,6 +128,8 @@ static int decode_icmp(const uint8_t *p, size_t cap, size_t len,
 	out->proto = PACKET_ICMP;
 	out->icmp_type = p[0];
 	out->icmp_code = p[1];
+	if (icmp_is_error(out->family, p[0]) && cap > ICMP_QUOTE_OFF)
+		decode_quote(p + ICMP_QUOTE_OFF, cap - ICMP_QUOTE_OFF, out);
 	return 0;
 }
 
@@ -206,8 +266,16 @@ static int decode_ethertype(unsigned type, const uint8_t *p, size_t cap,
 	}
 }
 
-/* Ethernet II, with at most one 802.1Q tag: a tag is the TPID 0x8100 in
- * the type field followed by the TCI and the real type. */
+/* Ethernet II, with up to two VLAN tags (802.1Q 0x8100, 802.1ad QinQ
+ * 0x88a8, and the older 0x9100): each is the TPID in the type field
+ * followed by the TCI and the next type. */
+#define VLAN_TAGS_MAX 2
+
+static bool is_vlan_tpid(unsigned type)
+{
+	return type == ETHERTYPE_VLAN || type == 0x88a8 || type == 0x9100;
+}
+
 static int decode_ethernet(const uint8_t *p, size_t cap, struct packet *out)
 {
 	struct ether_header eh;
@@ -219,7 +287,7 @@ static int decode_ethernet(const uint8_t *p, size_t cap, struct packet *out)
 	type = ntohs(eh.ether_type);
 	p += sizeof(eh);
 	cap -= sizeof(eh);
-	if (type == ETHERTYPE_VLAN) {
+	for (int tags = 0; is_vlan_tpid(type) && tags < VLAN_TAGS_MAX; tags++) {
 		if (cap < VLAN_TAG_LEN)
 			return -EINVAL;
 		type = get16(p + 2);
@@ -229,6 +297,29 @@ static int decode_ethernet(const uint8_t *p, size_t cap, struct packet *out)
 	return decode_ethertype(type, p, cap, out);
 }
 
+/* A raw IP packet: the version nibble says which. */
+static int decode_ip(const uint8_t *p, size_t cap, struct packet *out)
+{
+	if (cap < 1)
+		return -EINVAL;
+	if (p[0] >> 4 == 6)
+		return decode_ipv6(p, cap, out);
+	return decode_ipv4(p, cap, out);
+}
+
+/* BSD loopback (DLT_NULL: the address family in the capturing host's
+ * byte order; DLT_LOOP: in network order), as macOS and the BSDs write
+ * it. IPv6's family number differs between the BSDs (24, 28, 30), so the
+ * version nibble decides. */
+#define LOOPBACK_HDR_LEN 4
+
+static int decode_loopback(const uint8_t *p, size_t cap, struct packet *out)
+{
+	if (cap < LOOPBACK_HDR_LEN)
+		return -EINVAL;
+	return decode_ip(p + LOOPBACK_HDR_LEN, cap - LOOPBACK_HDR_LEN, out);
+}
+
 bool packet_linktype_supported(int linktype)
 {
 	switch (linktype) {
@@ -236,6 +327,10 @@ bool packet_linktype_supported(int linktype)
 	case DLT_LINUX_SLL:
 	case DLT_LINUX_SLL2:
 	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+	case DLT_NULL:
+	case DLT_LOOP:
 		return true;
 	default:
 		return false;
@@ -268,11 +363,12 @@ int packet_decode(int linktype, const uint8_t *frame, size_t caplen,
 					frame + SLL2_HDR_LEN,
 					caplen - SLL2_HDR_LEN, out);
 	case DLT_RAW:
-		if (caplen < 1)
-			return -EINVAL;
-		if (frame[0] >> 4 == 6)
-			return decode_ipv6(frame, caplen, out);
-		return decode_ipv4(frame, caplen, out);
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return decode_ip(frame, caplen, out);
+	case DLT_NULL:
+	case DLT_LOOP:
+		return decode_loopback(frame, caplen, out);
 	default:
 		return -ENOENT;
 	}

@@ -29,6 +29,9 @@ enum packet_proto {
 #define PKT_CLS_KEEPALIVE	0x04	/* keepalive probe: seq = snd_una - 1 */
 #define PKT_CLS_ZERO_WINDOW	0x08	/* zero-window probe */
 #define PKT_CLS_PURE_ACK	0x10	/* ACK alone: no payload, no SYN/FIN/RST */
+#define PKT_CLS_KEEPALIVE_ACK	0x20	/* a pure ACK answering a keepalive probe */
+#define PKT_CLS_DUP_ACK		0x40	/* a pure ACK repeating the last one: same
+					 * ack, same non-zero window, nothing new */
 
 struct packet {
 	int64_t t_ns;		/* capture time, ns since the epoch */
@@ -47,6 +50,12 @@ struct packet {
 	unsigned cls;		/* PKT_CLS_*, filled by tcp_track_classify() */
 	/* ICMP */
 	uint8_t icmp_type, icmp_code;
+	/* ICMP errors: the TCP segment they quote (RFC 792, RFC 4443 §3);
+	 * quote_family 0 when there is none */
+	int quote_family;
+	uint8_t quote_src[16], quote_dst[16];
+	uint16_t quote_sport, quote_dport;	/* host byte order */
+	uint32_t quote_seq;
 	/* ARP */
 	uint16_t arp_op;	/* 1 request, 2 reply */
 };
@@ -59,11 +68,12 @@ struct packet_list {
 };
 
 /* Whether packet_decode() understands pcap link type @linktype:
- * DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2 or DLT_RAW. */
+ * DLT_EN10MB (with up to two 802.1Q/802.1ad tags), DLT_LINUX_SLL,
+ * DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4, DLT_IPV6, DLT_NULL or DLT_LOOP. */
 bool packet_linktype_supported(int linktype);
 
-/* Decode one captured frame of pcap link type @linktype (DLT_EN10MB,
- * DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW are understood) into @out.
+/* Decode one captured frame of pcap link type @linktype (those above)
+ * into @out.
  * Returns 0 when @out holds a TCP, ICMP or ARP packet; -ENOENT for a frame
  * of another protocol; -EINVAL for a truncated or malformed one. */
 int packet_decode(int linktype, const uint8_t *frame, size_t caplen,

@@ -23,45 +23,53 @@
  *   and below the end, the segment is a retransmission.
  * - A probe is neither data nor a retransmission nor a pure ACK.
  *
+ * - A pure ACK answering a keepalive probe (the other direction's latest
+ *   segment) is a keepalive ACK. Another pure ACK that repeats the last
+ *   one — same acknowledgement, same non-zero window, nothing new sent —
+ *   is a duplicate ACK (Wireshark's definition, packet-tcp.c).
+ *
  * The first segment seen in a direction starts its sequence tracking: a
  * capture may begin in the middle of a connection. A SYN with an ISN not
  * seen before in its direction starts a new connection on the same 4-tuple
- * (RFC 9293 §3.4.1: ports are reused after TIME-WAIT), so the old state is
- * dropped rather than compared against a new, unrelated ISN. */
+ * (RFC 9293 §3.4.1: ports are reused after TIME-WAIT): the old one is
+ * handed over as done and a new one starts, rather than comparing against
+ * a new, unrelated ISN.
+ *
+ * Storage: connections live in a pool, found through an open-addressing
+ * table of pool indices (linear probing, at most half full, backward-shift
+ * deletion), and sit on one of two lists by last activity — open and
+ * ended — so the quietest of each is at its head and forgetting is O(1). */
 #include "captures/tcp_track.h"
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-struct flow {
-	bool seen;		/* a segment with sequence space info */
-	uint32_t end;		/* highest sequence end sent */
-	bool syn_seen;
-	uint32_t isn;
-	bool ack_seen;
-	uint32_t ack;		/* highest acknowledgement sent */
-	bool win_seen;
-	uint16_t window;	/* last window advertised, unscaled */
-};
+#define NIL UINT32_MAX
 
-/* Endpoints in a canonical order (the lower address and port first), so
- * that both directions of a connection find the same entry. */
-struct conn {
+struct entry {
+	struct tcp_conn c;
+	uint32_t hash;
+	uint32_t prev, next;	/* on its list, or the free list (next) */
+	bool ended;		/* on the ended list */
 	bool used;
-	int family;
-	uint8_t addr[2][16];
-	uint16_t port[2];
-	struct flow dir[2];	/* dir[i]: sent by endpoint i */
 };
 
-/* Open addressing with linear probing; at most half full. */
-struct conn_table {
-	struct conn *slot;
+struct list {
+	uint32_t head, tail;
+};
+
+struct tcp_tracker {
+	struct entry *pool;
+	uint32_t npool, cappool;
+	uint32_t free;		/* first free entry, or NIL */
+	uint32_t *slot;		/* index + 1; 0: empty */
 	size_t cap;		/* a power of two, or 0 */
-	size_t used;
+	size_t live, peak;
+	struct list open, ended;
+	long next_id;
+	tcp_conn_done_fn done;
+	void *arg;
 };
 
 /* Wrap-safe "x comes before y" in sequence space (RFC 9293 §3.4). */
@@ -86,7 +94,7 @@ static int endpoint_cmp(int family, const uint8_t *a, uint16_t pa,
 }
 
 /* FNV-1a over the canonical key. */
-static size_t conn_hash(const struct conn *c)
+static uint32_t conn_hash(const struct tcp_conn *c)
 {
 	size_t alen = addr_len(c->family);
 	uint32_t h = 2166136261u;
@@ -100,7 +108,7 @@ static size_t conn_hash(const struct conn *c)
 	return h;
 }
 
-static bool conn_same(const struct conn *a, const struct conn *b)
+static bool conn_same(const struct tcp_conn *a, const struct tcp_conn *b)
 {
 	size_t alen = addr_len(a->family);
 
@@ -110,53 +118,202 @@ static bool conn_same(const struct conn *a, const struct conn *b)
 	       !memcmp(a->addr[1], b->addr[1], alen);
 }
 
-static struct conn *table_slot(struct conn_table *t, const struct conn *key)
+/* The canonical key of @src:@sport -> @dst:@dport, and in @dir the index
+ * of the sender. */
+static struct tcp_conn make_key(int family, const uint8_t *src, uint16_t sport,
+				const uint8_t *dst, uint16_t dport, int *dir)
 {
-	size_t i = conn_hash(key) & (t->cap - 1);
+	struct tcp_conn key = { .family = family };
+	int s = endpoint_cmp(family, src, sport, dst, dport) > 0;
 
-	while (t->slot[i].used && !conn_same(&t->slot[i], key))
-		i = (i + 1) & (t->cap - 1);
-	return &t->slot[i];
+	memcpy(key.addr[s], src, addr_len(family));
+	memcpy(key.addr[!s], dst, addr_len(family));
+	key.port[s] = sport;
+	key.port[!s] = dport;
+	*dir = s;
+	return key;
 }
 
-static int table_grow(struct conn_table *t)
+/* The slot holding @key, or the empty one where it would go. */
+static size_t find_slot(const struct tcp_tracker *t, const struct tcp_conn *key, uint32_t h)
 {
-	struct conn_table bigger = { .cap = t->cap ? 2 * t->cap : 64 };
+	size_t i = h & (t->cap - 1);
 
-	bigger.slot = calloc(bigger.cap, sizeof(*bigger.slot));
-	if (!bigger.slot)
+	while (t->slot[i] && !(t->pool[t->slot[i] - 1].hash == h &&
+			       conn_same(&t->pool[t->slot[i] - 1].c, key)))
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static int grow_table(struct tcp_tracker *t)
+{
+	size_t cap = t->cap ? 2 * t->cap : 64;
+	uint32_t *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
 		return -1;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i].used)
-			*table_slot(&bigger, &t->slot[i]) = t->slot[i];
-	bigger.used = t->used;
+	for (size_t i = 0; i < t->cap; i++) {
+		size_t k;
+
+		if (!t->slot[i])
+			continue;
+		k = t->pool[t->slot[i] - 1].hash & (cap - 1);
+		while (slot[k])
+			k = (k + 1) & (cap - 1);
+		slot[k] = t->slot[i];
+	}
 	free(t->slot);
-	*t = bigger;
+	t->slot = slot;
+	t->cap = cap;
 	return 0;
 }
 
-/* The connection of @p, created if new, and in @dir the index of the
- * endpoint that sent @p. NULL when memory runs out. */
-static struct conn *table_find(struct conn_table *t, const struct packet *p,
-			       int *dir)
+/* Take @i out of the table, shifting back the entries that probed past
+ * it so that every one stays reachable from its home slot. */
+static void table_remove(struct tcp_tracker *t, uint32_t idx)
 {
-	struct conn key = { .used = true, .family = p->family };
-	struct conn *c;
-	int s = endpoint_cmp(p->family, p->src, p->sport, p->dst, p->dport) > 0;
+	size_t mask = t->cap - 1;
+	size_t i = t->pool[idx].hash & mask, j;
 
-	memcpy(key.addr[s], p->src, addr_len(p->family));
-	memcpy(key.addr[!s], p->dst, addr_len(p->family));
-	key.port[s] = p->sport;
-	key.port[!s] = p->dport;
-	*dir = s;
-	if (2 * (t->used + 1) > t->cap && table_grow(t))
-		return NULL;
-	c = table_slot(t, &key);
-	if (!c->used) {
-		*c = key;
-		t->used++;
+	while (t->slot[i] != idx + 1)
+		i = (i + 1) & mask;
+	t->slot[i] = 0;
+	for (j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
+		size_t home = t->pool[t->slot[j] - 1].hash & mask;
+
+		/* leave it if its home lies cyclically in (i, j] */
+		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
+			continue;
+		t->slot[i] = t->slot[j];
+		t->slot[j] = 0;
+		i = j;
 	}
-	return c;
+}
+
+static void list_unlink(struct tcp_tracker *t, uint32_t idx)
+{
+	struct entry *e = &t->pool[idx];
+	struct list *l = e->ended ? &t->ended : &t->open;
+
+	if (e->prev != NIL)
+		t->pool[e->prev].next = e->next;
+	else
+		l->head = e->next;
+	if (e->next != NIL)
+		t->pool[e->next].prev = e->prev;
+	else
+		l->tail = e->prev;
+}
+
+static void list_append(struct tcp_tracker *t, uint32_t idx, bool ended)
+{
+	struct entry *e = &t->pool[idx];
+	struct list *l = ended ? &t->ended : &t->open;
+
+	e->ended = ended;
+	e->next = NIL;
+	e->prev = l->tail;
+	if (l->tail != NIL)
+		t->pool[l->tail].next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+}
+
+static bool conn_ended(const struct tcp_conn *c)
+{
+	return c->dir[0].rst_seen || c->dir[1].rst_seen ||
+	       (c->dir[0].fin_seen && c->dir[1].fin_seen);
+}
+
+/* Hand @idx over and free its entry. */
+static void forget(struct tcp_tracker *t, uint32_t idx)
+{
+	struct entry *e = &t->pool[idx];
+
+	if (t->done)
+		t->done(t->arg, &e->c);
+	list_unlink(t, idx);
+	table_remove(t, idx);
+	e->used = false;
+	e->next = t->free;
+	t->free = idx;
+	t->live--;
+}
+
+static void forget_idle(struct tcp_tracker *t, int64_t now)
+{
+	while (t->ended.head != NIL &&
+	       now - t->pool[t->ended.head].c.last_ns > TCP_TRACK_ENDED_IDLE_NS)
+		forget(t, t->ended.head);
+	while (t->open.head != NIL && now - t->pool[t->open.head].c.last_ns > TCP_TRACK_IDLE_NS)
+		forget(t, t->open.head);
+}
+
+static uint32_t new_entry(struct tcp_tracker *t)
+{
+	uint32_t idx;
+
+	if (t->free != NIL) {
+		idx = t->free;
+		t->free = t->pool[idx].next;
+		return idx;
+	}
+	if (t->npool == t->cappool) {
+		uint32_t cap = t->cappool ? 2 * t->cappool : 64;
+		struct entry *v = cap < t->cappool ? NULL : realloc(t->pool, cap * sizeof(*v));
+
+		if (!v)
+			return NIL;
+		t->pool = v;
+		t->cappool = cap;
+	}
+	return t->npool++;
+}
+
+static void start_conn(struct tcp_tracker *t, struct entry *e, const struct tcp_conn *key,
+		       int64_t now)
+{
+	e->c = *key;
+	e->c.id = ++t->next_id;
+	e->c.first_ns = e->c.last_ns = now;
+	e->c.user = NULL;
+}
+
+/* The connection of @key, created if new. NIL when memory runs out. */
+static uint32_t lookup(struct tcp_tracker *t, const struct tcp_conn *key, int64_t now)
+{
+	uint32_t h = conn_hash(key), idx;
+	size_t i;
+
+	if (2 * (t->live + 1) > t->cap && grow_table(t))
+		return NIL;
+	i = find_slot(t, key, h);
+	if (t->slot[i])
+		return t->slot[i] - 1;
+	idx = new_entry(t);
+	if (idx == NIL)
+		return NIL;
+	t->pool[idx] = (struct entry){ .hash = h, .used = true };
+	start_conn(t, &t->pool[idx], key, now);
+	t->slot[i] = idx + 1;
+	list_append(t, idx, false);
+	if (++t->live > t->peak)
+		t->peak = t->live;
+	return idx;
+}
+
+struct tcp_tracker *tcp_tracker_new(tcp_conn_done_fn done, void *arg)
+{
+	struct tcp_tracker *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->free = NIL;
+	t->open = t->ended = (struct list){ NIL, NIL };
+	t->done = done;
+	t->arg = arg;
+	return t;
 }
 
 static uint32_t seq_span(const struct packet *p)
@@ -164,7 +321,7 @@ static uint32_t seq_span(const struct packet *p)
 	return p->payload_len + !!(p->flags & PKT_SYN) + !!(p->flags & PKT_FIN);
 }
 
-static bool is_probe(const struct flow *me, const struct flow *peer,
+static bool is_probe(const struct tcp_flow *me, const struct tcp_flow *peer,
 		     const struct packet *p)
 {
 	if (!me->seen || (p->flags & (PKT_SYN | PKT_FIN | PKT_RST)) ||
@@ -175,7 +332,13 @@ static bool is_probe(const struct flow *me, const struct flow *peer,
 		 seq_before(peer->ack, me->end));
 }
 
-static unsigned classify(const struct flow *me, const struct flow *peer,
+static bool is_dup_ack(const struct tcp_flow *me, const struct packet *p)
+{
+	return me->seen && me->ack_seen && me->win_seen && p->window &&
+	       p->window == me->window && p->ack == me->ack && p->seq == me->end;
+}
+
+static unsigned classify(const struct tcp_flow *me, const struct tcp_flow *peer,
 			 const struct packet *p)
 {
 	unsigned cls = 0;
@@ -185,22 +348,31 @@ static unsigned classify(const struct flow *me, const struct flow *peer,
 		       PKT_CLS_ZERO_WINDOW : PKT_CLS_KEEPALIVE;
 	if (me->seen && seq_span(p) && seq_before(p->seq, me->end))
 		cls |= PKT_CLS_RETRANSMISSION;
-	if (p->payload_len)
+	if (p->payload_len) {
 		cls |= PKT_CLS_DATA;
-	else if ((p->flags & PKT_ACK) &&
-		 !(p->flags & (PKT_SYN | PKT_FIN | PKT_RST)))
+	} else if ((p->flags & PKT_ACK) && !(p->flags & (PKT_SYN | PKT_FIN | PKT_RST))) {
 		cls |= PKT_CLS_PURE_ACK;
+		if (peer->last_keepalive)
+			cls |= PKT_CLS_KEEPALIVE_ACK;
+		else if (is_dup_ack(me, p))
+			cls |= PKT_CLS_DUP_ACK;
+	}
 	return cls;
 }
 
 /* A RST carries no sequence space and its window means nothing: it
- * changes no state. */
-static void update(struct flow *me, const struct packet *p)
+ * changes no sequence state. */
+static void update(struct tcp_flow *me, const struct packet *p)
 {
 	uint32_t end = p->seq + seq_span(p);
 
-	if (p->flags & PKT_RST)
+	me->last_keepalive = p->cls & PKT_CLS_KEEPALIVE;
+	if (p->flags & PKT_RST) {
+		me->rst_seen = true;
 		return;
+	}
+	if (p->flags & PKT_FIN)
+		me->fin_seen = true;
 	if (!me->seen || seq_before(me->end, end))
 		me->end = end;
 	me->seen = true;
@@ -216,37 +388,112 @@ static void update(struct flow *me, const struct packet *p)
 	me->win_seen = true;
 }
 
+/* Whether SYN @p starts a new connection on its 4-tuple: a SYN with an
+ * ISN its direction has not used, from a direction that sent before, or
+ * a SYN alone after the other direction sent more than its own SYN. A
+ * SYN-ACK to a SYN, or a SYN crossing the other's (a simultaneous open,
+ * RFC 9293 §3.5), belongs to the connection there is. */
+static bool starts_anew(const struct tcp_flow *me, const struct tcp_flow *peer,
+			const struct packet *p)
+{
+	if (!(p->flags & PKT_SYN) || (me->syn_seen && me->isn == p->seq))
+		return false;
+	if (me->seen)
+		return true;
+	return peer->seen && !(peer->syn_seen && peer->end == peer->isn + 1) &&
+	       !(p->flags & PKT_ACK);
+}
+
+struct tcp_conn *tcp_tracker_feed(struct tcp_tracker *t, struct packet *p, int *dir)
+{
+	struct tcp_conn key = make_key(p->family, p->src, p->sport, p->dst, p->dport, dir);
+	struct tcp_flow *me, *peer;
+	struct entry *e;
+	uint32_t idx;
+
+	p->cls = 0;
+	forget_idle(t, p->t_ns);
+	idx = lookup(t, &key, p->t_ns);
+	if (idx == NIL)
+		return NULL;
+	e = &t->pool[idx];
+	me = &e->c.dir[*dir];
+	peer = &e->c.dir[!*dir];
+	if (starts_anew(me, peer, p)) {
+		if (t->done)
+			t->done(t->arg, &e->c);
+		start_conn(t, e, &key, p->t_ns);
+	}
+	p->cls = classify(me, peer, p);
+	update(me, p);
+	e->c.last_ns = p->t_ns;
+	list_unlink(t, idx);
+	list_append(t, idx, conn_ended(&e->c));
+	return &e->c;
+}
+
+struct tcp_conn *tcp_tracker_find(struct tcp_tracker *t, int family, const uint8_t *src,
+				  uint16_t sport, const uint8_t *dst, uint16_t dport, int *dir)
+{
+	struct tcp_conn key = make_key(family, src, sport, dst, dport, dir);
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	i = find_slot(t, &key, conn_hash(&key));
+	return t->slot[i] ? &t->pool[t->slot[i] - 1].c : NULL;
+}
+
+size_t tcp_tracker_live(const struct tcp_tracker *t)
+{
+	return t->live;
+}
+
+size_t tcp_tracker_peak(const struct tcp_tracker *t)
+{
+	return t->peak;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	long x = (*(struct tcp_conn *const *)a)->id, y = (*(struct tcp_conn *const *)b)->id;
+
+	return (x > y) - (x < y);
+}
+
+void tcp_tracker_free(struct tcp_tracker *t)
+{
+	struct tcp_conn **live;
+	size_t n = 0;
+
+	if (!t)
+		return;
+	live = t->done ? calloc(t->live + 1, sizeof(*live)) : NULL;
+	for (uint32_t i = 0; live && i < t->npool; i++)
+		if (t->pool[i].used)
+			live[n++] = &t->pool[i].c;
+	if (live) {
+		qsort(live, n, sizeof(*live), by_id);
+		for (size_t i = 0; i < n; i++)
+			t->done(t->arg, live[i]);
+	}
+	free(live);
+	free(t->pool);
+	free(t->slot);
+	free(t);
+}
+
 void tcp_track_classify(struct packet *pkts, size_t n)
 {
-	struct conn_table t = { 0 };
+	struct tcp_tracker *t = tcp_tracker_new(NULL, NULL);
+	size_t i = 0;
+	int dir;
 
-	for (size_t i = 0; i < n; i++)
-		if (pkts[i].proto == PACKET_TCP)
-			pkts[i].cls = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct packet *p = &pkts[i];
-		struct flow *me, *peer;
-		struct conn *c;
-		int dir;
-
-		if (p->proto != PACKET_TCP)
-			continue;
-		c = table_find(&t, p, &dir);
-		if (!c)
+	for (size_t k = 0; k < n; k++)
+		if (pkts[k].proto == PACKET_TCP)
+			pkts[k].cls = 0;
+	for (; t && i < n; i++)
+		if (pkts[i].proto == PACKET_TCP && !tcp_tracker_feed(t, &pkts[i], &dir))
 			break;
-		me = &c->dir[dir];
-		peer = &c->dir[!dir];
-		if ((p->flags & PKT_SYN) && !(me->syn_seen && me->isn == p->seq)) {
-			/* A new connection. A SYN alone from a direction that
-			 * sent before also ends the peer's old state; from a
-			 * fresh one it may be a simultaneous open (RFC 9293
-			 * §3.5), where the peer's SYN belongs to it. */
-			if (!(p->flags & PKT_ACK) && me->seen)
-				memset(peer, 0, sizeof(*peer));
-			memset(me, 0, sizeof(*me));
-		}
-		p->cls = classify(me, peer, p);
-		update(me, p);
-	}
-	free(t.slot);
+	tcp_tracker_free(t);
 }

@@ -99,6 +99,11 @@ const char *topo_host_alias_str(const struct topo *t, int host, char *buf, size_
 void topo_host_sockaddr(const struct topo *t, int host, uint16_t port,
 			struct sockaddr_storage *ss, socklen_t *len);
 
+/* The address host @host gets in a switched or @routed network of
+ * @family, before any NAT ("198.18.0.1", "fd00:2::2"), into @buf: what a
+ * scenario's hosts are, with no network built (replay of bare captures). */
+const char *topo_host_addr_of(bool routed, int family, int host, char *buf, size_t len);
+
 /* Host @host's address as text ("198.18.0.1", "fd00::1"), into @buf. */
 const char *topo_host_addr_str(const struct topo *t, int host, char *buf,
 			       size_t len);

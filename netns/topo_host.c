@@ -56,6 +56,17 @@ static int make_cable(struct topo *t, struct topo_host *h, struct diag *d)
 	return 0;
 }
 
+const char *topo_host_addr_of(bool routed, int family, int host, char *buf, size_t len)
+{
+	bool v6 = family == AF_INET6;
+
+	if (!routed)
+		snprintf(buf, len, v6 ? "fd00::%x" : "198.18.0.%d", host + 1);
+	else
+		snprintf(buf, len, v6 ? "fd00:%x::2" : "198.18.%d.2", host + 1);
+	return buf;
+}
+
 /* "198.18.0.1/24" (switched), "198.18.1.2/24" (routed: host i on subnet
  * i+1, its router .1), or the IPv6 equivalents in fd00::/8. */
 const char *topo_addr_text(const struct topo *t, int host, bool router,
@@ -64,10 +75,10 @@ const char *topo_addr_text(const struct topo *t, int host, bool router,
 	bool v6 = t->family == AF_INET6;
 	int plen = v6 ? LAN6_PREFIXLEN : LAN_PREFIXLEN;
 
-	if (t->net.kind == TOPO_SWITCHED)
-		snprintf(buf, len, v6 ? "fd00::%x" : "198.18.0.%d", host + 1);
+	if (router)
+		snprintf(buf, len, v6 ? "fd00:%x::1" : "198.18.%d.1", host + 1);
 	else
-		snprintf(buf, len, v6 ? "fd00:%x::%d" : "198.18.%d.%d", host + 1, router ? 1 : 2);
+		topo_host_addr_of(t->net.kind == TOPO_ROUTED, t->family, host, buf, len);
 	if (prefix)
 		snprintf(buf + strlen(buf), len - strlen(buf), "/%d", plen);
 	return buf;

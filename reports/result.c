@@ -113,7 +113,7 @@ int verdict_of_id(const char *s)
 
 int outcome_of_name(const char *s)
 {
-	for (int o = 0; o <= OUTCOME_CAPTURE_INCOMPLETE; o++)
+	for (int o = 0; o <= OUTCOME_NEEDS_EVENTS; o++)
 		if (!strcmp(s, outcome_name((enum outcome)o)))
 			return o;
 	return -1;
@@ -140,6 +140,7 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_SOCKETS_MAX] = "sockets-max",
 		[OUTCOME_CALLS] = "calls",
 		[OUTCOME_CAPTURE_INCOMPLETE] = "capture-incomplete",
+		[OUTCOME_NEEDS_EVENTS] = "needs-events",
 	};
 
 	return names[o];

@@ -60,6 +60,8 @@ enum outcome {
 	OUTCOME_CALLS,		/* calls: the results of `calls` */
 	OUTCOME_CAPTURE_INCOMPLETE,	/* host's capture dropped `measured`
 					 * packets: nothing can be counted */
+	OUTCOME_NEEDS_EVENTS,	/* judged from bare captures: this kind needs
+				 * the run's events (skipped) */
 };
 
 /* A packet that decided a verdict: frame @frame (1-based, as Wireshark

@@ -165,6 +165,12 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 					 RUNDIR_EVENTS, i + 1, e->step, sc->nsteps);
 				return -EINVAL;
 			}
+			if (strcmp(e->what, step_what(&sc->steps[e->step]))) {
+				diag_add(d, "%s/%s:%zu: the run's step %d was %s, the scenario's is %s: judge it against a scenario with the run's steps",
+					 dir, RUNDIR_EVENTS, i + 1, e->step + 1, e->what,
+					 step_what(&sc->steps[e->step]));
+				return -EINVAL;
+			}
 			if (step_breaks(&sc->steps[e->step])) {
 				ev->t_ref = e->t_ns;
 				ev->ref_step = e->step;
@@ -225,22 +231,63 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 							 sizeof(expected)));
 }
 
-int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
+/* Load the scenario at @path, its messages into @d. */
+static int load_scenario(const char *path, struct scenario **sc, struct diag *d)
+{
+	struct diag sd;
+	int err;
+
+	diag_init(&sd, path);
+	err = scenario_load(path, sc, &sd);
+	for (size_t i = 0; i < sd.count; i++)
+		diag_add(d, "%s", sd.msgs[i]);
+	diag_clear(&sd);
+	return err;
+}
+
+/* Judge every expectation of the evidence, and fold. */
+static int judge_all(struct evidence *ev, struct scenario_result *res)
+{
+	const struct scenario *sc = ev->sc;
+	int err = 0;
+
+	for (size_t i = 0; i < sc->nexpects && !err; i++)
+		err = judge_one(ev, &sc->expects[i], res);
+	for (size_t i = 0; i < ev->ev.n && !err; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (e->type == EV_STEP)
+			result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
+					      e->late_ns, e->requested_ns ? e->t_ns - e->requested_ns : 0);
+	}
+	if (!err) {
+		res->verdict = result_fold(res);
+		if (!res->name && !(res->name = strdup(sc->name)))
+			err = -ENOMEM;
+	}
+	return err;
+}
+
+static void evidence_free(struct evidence *ev)
+{
+	event_list_clear(&ev->ev);
+	free_logs(ev);
+	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
+		packet_list_clear(&ev->pk[i]);
+}
+
+int judge_run_dir_as(const char *dir, const char *scenario_path,
+		     struct scenario_result *res, struct diag *d)
 {
 	struct scenario *sc = NULL;
 	struct evidence ev = { 0 };
-	struct diag sd;
 	char *path = NULL;
 	int err;
 
 	res->verdict = VERDICT_ERROR;
-	if (asprintf(&path, "%s/%s", dir, RUNDIR_SCENARIO) < 0)
+	if (!scenario_path && asprintf(&path, "%s/%s", dir, RUNDIR_SCENARIO) < 0)
 		return -ENOMEM;
-	diag_init(&sd, path);
-	err = scenario_load(path, &sc, &sd);
-	for (size_t i = 0; i < sd.count; i++)
-		diag_add(d, "%s", sd.msgs[i]);
-	diag_clear(&sd);
+	err = load_scenario(scenario_path ? scenario_path : path, &sc, d);
 	free(path);
 	path = NULL;
 	if (err)
@@ -252,14 +299,86 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 	}
 	if ((err = events_read(path, sc, &ev.ev, d)) || (err = read_timeline(&ev, dir, d)))
 		goto out;
-	for (size_t i = 0; i < sc->nexpects && !err; i++)
-		err = judge_one(&ev, &sc->expects[i], res);
-	for (size_t i = 0; i < ev.ev.n && !err; i++) {
-		const struct event *e = &ev.ev.v[i];
+	err = judge_all(&ev, res);
+out:
+	free(path);
+	evidence_free(&ev);
+	scenario_free(sc);
+	return err;
+}
 
-		if (e->type == EV_STEP)
-			result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
-					      e->late_ns, e->requested_ns ? e->t_ns - e->requested_ns : 0);
+int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
+{
+	return judge_run_dir_as(dir, NULL, res, d);
+}
+
+/* What packets alone can show: counts, and patterns from the first
+ * packet. */
+static bool needs_events(const struct expect *x)
+{
+	return !x->ops->counts_packets && !(!strcmp(x->ops->name, "sequence") && x->since < 0);
+}
+
+int judge_captures(const char *scenario_path, const char *const *pcap,
+		   const char *const *addr, struct scenario_result *res, struct diag *d)
+{
+	struct scenario *sc = NULL;
+	struct evidence ev = { 0 };
+	int64_t first = INT64_MAX, last = 0;
+	int err;
+
+	res->verdict = VERDICT_ERROR;
+	if ((err = load_scenario(scenario_path, &sc, d)))
+		goto out;
+	ev.sc = sc;
+	ev.ref_step = -1;
+	for (size_t h = 0; h < sc->nhosts && !err; h++) {
+		ev.family[h] = strchr(addr[h], ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(ev.family[h], addr[h], ev.addr[h]) != 1) {
+			diag_add(d, "bad address for %s: \"%s\" (an IPv4 or IPv6 address)",
+				 sc->hosts[h].name, addr[h]);
+			err = -EINVAL;
+		} else if (pcap[h]) {
+			err = pcap_read_file(pcap[h], &ev.pk[h], d);
+		}
+		for (size_t i = 0; i < ev.pk[h].n; i++) {
+			if (ev.pk[h].v[i].t_ns < first)
+				first = ev.pk[h].v[i].t_ns;
+			if (ev.pk[h].v[i].t_ns > last)
+				last = ev.pk[h].v[i].t_ns;
+		}
+	}
+	if (err)
+		goto out;
+	if (!last) {
+		diag_add(d, "%s: the captures hold no packet to judge", scenario_path);
+		err = -EINVAL;
+		goto out;
+	}
+	ev.t_established = ev.t_ref = first;
+	ev.t_end = last;
+	for (size_t i = 0; i < sc->nexpects && !err; i++) {
+		const struct expect *x = &sc->expects[i];
+		struct expect_result *r;
+		char expected[512];
+
+		if (!needs_events(x)) {
+			err = judge_one(&ev, x, res);
+			continue;
+		}
+		if (!(r = result_add_expect(res))) {
+			err = -ENOMEM;
+			break;
+		}
+		snprintf(r->kind, sizeof(r->kind), "%s", x->ops->name);
+		r->at = x->at;
+		r->verdict = VERDICT_SKIP;
+		r->outcome = OUTCOME_NEEDS_EVENTS;
+		r->ref_step = x->since;
+		if (x->since >= 0)
+			snprintf(r->ref, sizeof(r->ref), "%s", sc->steps[x->since].name);
+		err = result_set_expected(r, x->ops->describe(x, sc, "the reference", expected,
+								 sizeof(expected)));
 	}
 	if (!err) {
 		res->verdict = result_fold(res);
@@ -267,11 +386,7 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 			err = -ENOMEM;
 	}
 out:
-	free(path);
-	event_list_clear(&ev.ev);
-	free_logs(&ev);
-	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
-		packet_list_clear(&ev.pk[i]);
+	evidence_free(&ev);
 	scenario_free(sc);
 	return err;
 }

@@ -13,4 +13,19 @@
 int judge_run_dir(const char *dir, struct scenario_result *res,
 		  struct diag *d);
 
+/* The same against the scenario at @scenario_path instead of the run's
+ * copy (an edited budget): it must have the run's hosts and steps, or
+ * -EINVAL says where they differ. */
+int judge_run_dir_as(const char *dir, const char *scenario_path,
+		     struct scenario_result *res, struct diag *d);
+
+/* Judge the scenario at @scenario_path against bare captures taken
+ * elsewhere: @pcap[h] is host h's capture (NULL: none; several hosts may
+ * share one), @addr[h] its address as text. Only what packets alone can
+ * show is judged (`packets`, and `sequence` without `since`); every other
+ * expectation is skipped with OUTCOME_NEEDS_EVENTS. The timeline runs
+ * from the first packet to the last. */
+int judge_captures(const char *scenario_path, const char *const *pcap,
+		   const char *const *addr, struct scenario_result *res, struct diag *d);
+
 #endif

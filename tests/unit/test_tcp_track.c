@@ -147,7 +147,7 @@ static void test_linux_keepalives(void **state)
 	CLASSIFY(v);
 	assert_int_equal(v[2].cls, PKT_CLS_PURE_ACK);
 	assert_int_equal(v[3].cls, PKT_CLS_KEEPALIVE);
-	assert_int_equal(v[4].cls, PKT_CLS_PURE_ACK);
+	assert_int_equal(v[4].cls, PKT_CLS_PURE_ACK | PKT_CLS_KEEPALIVE_ACK);
 	for (int i = 5; i <= 7; i++)
 		assert_int_equal(v[i].cls, PKT_CLS_KEEPALIVE);
 	assert_int_equal(v[8].cls, 0);
@@ -168,7 +168,7 @@ static void test_one_byte_keepalive(void **state)
 	CLASSIFY(v);
 	assert_int_equal(v[0].cls, PKT_CLS_DATA);
 	assert_int_equal(v[2].cls, PKT_CLS_KEEPALIVE);
-	assert_int_equal(v[3].cls, PKT_CLS_PURE_ACK);
+	assert_int_equal(v[3].cls, PKT_CLS_PURE_ACK | PKT_CLS_KEEPALIVE_ACK);
 	assert_int_equal(v[4].cls, PKT_CLS_KEEPALIVE);
 }
 
@@ -228,7 +228,7 @@ static void test_data_after_probe(void **state)
 	CLASSIFY(v);
 	assert_int_equal(v[0].cls, PKT_CLS_PURE_ACK);
 	assert_int_equal(v[1].cls, PKT_CLS_KEEPALIVE);
-	assert_int_equal(v[2].cls, PKT_CLS_PURE_ACK);
+	assert_int_equal(v[2].cls, PKT_CLS_PURE_ACK | PKT_CLS_KEEPALIVE_ACK);
 	assert_int_equal(v[3].cls, PKT_CLS_DATA);
 	assert_int_equal(v[4].cls, PKT_CLS_DATA);
 	assert_int_equal(v[5].cls, PKT_CLS_PURE_ACK);
@@ -298,6 +298,93 @@ static void test_many_connections(void **state)
 	}
 }
 
+static void test_duplicate_acks(void **state)
+{
+	/* segment 1001:2001 is lost: the client acknowledges 1001 again for
+	 * each later segment, then the server fast-retransmits */
+	struct packet v[] = {
+		seg(S, PA, 1, 1, 1000, 500),		/* 0 1:1001 */
+		seg(C, A, 1, 1001, 0, 502),		/* 1 */
+		seg(S, PA, 2001, 1, 1000, 500),		/* 2 after a lost 1001:2001 */
+		seg(C, A, 1, 1001, 0, 502),		/* 3 dup */
+		seg(S, PA, 3001, 1, 1000, 500),		/* 4 */
+		seg(C, A, 1, 1001, 0, 502),		/* 5 dup */
+		seg(C, A, 1, 1001, 0, 600),		/* 6 a window update, not a dup */
+		seg(S, PA, 1001, 1, 1000, 500),		/* 7 the hole filled */
+		seg(C, A, 1, 4001, 0, 600),		/* 8 */
+	};
+
+	(void)state;
+	CLASSIFY(v);
+	assert_int_equal(v[1].cls, PKT_CLS_PURE_ACK);
+	assert_int_equal(v[3].cls, PKT_CLS_PURE_ACK | PKT_CLS_DUP_ACK);
+	assert_int_equal(v[5].cls, PKT_CLS_PURE_ACK | PKT_CLS_DUP_ACK);
+	assert_int_equal(v[6].cls, PKT_CLS_PURE_ACK);
+	assert_int_equal(v[7].cls, PKT_CLS_DATA | PKT_CLS_RETRANSMISSION);
+	assert_int_equal(v[8].cls, PKT_CLS_PURE_ACK);
+}
+
+struct done_log {
+	long ids[16];
+	int64_t last[16];
+	size_t n;
+};
+
+static void log_done(void *arg, struct tcp_conn *c)
+{
+	struct done_log *l = arg;
+
+	l->ids[l->n] = c->id;
+	l->last[l->n++] = c->last_ns;
+}
+
+#define SEC 1000000000LL
+
+static void test_tracker_forgets(void **state)
+{
+	struct done_log log = { 0 };
+	struct tcp_tracker *t = tcp_tracker_new(log_done, &log);
+	struct packet v[] = {
+		seg_on(0, C, PKT_SYN, 100, 0, 0, 64240),	/* conn 1 */
+		seg_on(1, C, PKT_SYN, 700, 0, 0, 64240),	/* conn 2 */
+		seg_on(0, S, PKT_RST | A, 0, 101, 0, 0),	/* conn 1 ended */
+		seg_on(1, S, PKT_SYN | A, 900, 701, 0, 65160),
+		seg_on(1, C, A, 701, 901, 0, 502),		/* conn 2 open, then idle */
+		seg_on(2, C, PKT_SYN, 5, 0, 0, 64240),		/* conn 3, 121 s later */
+		seg_on(1, C, PKT_SYN, 9000, 0, 0, 64240),	/* conn 4 replaces conn 2 */
+	};
+	struct tcp_conn *c;
+	int dir;
+
+	(void)state;
+	assert_non_null(t);
+	for (size_t i = 0; i < 5; i++) {
+		v[i].t_ns = (int64_t)i * SEC;
+		assert_non_null(c = tcp_tracker_feed(t, &v[i], &dir));
+	}
+	assert_int_equal(c->id, 2);
+	assert_int_equal(dir, 0);	/* 198.18.0.1 is the lower endpoint */
+	assert_int_equal(tcp_tracker_live(t), 2);
+	assert_non_null(tcp_tracker_find(t, AF_INET, v[3].src, v[3].sport, v[3].dst, v[3].dport, &dir));
+	assert_int_equal(dir, 1);
+	v[5].t_ns = 2 * SEC + TCP_TRACK_ENDED_IDLE_NS + 1;
+	assert_non_null(c = tcp_tracker_feed(t, &v[5], &dir));
+	assert_int_equal(c->id, 3);
+	assert_int_equal(log.n, 1);	/* the ended one, once quiet */
+	assert_int_equal(log.ids[0], 1);
+	assert_int_equal(tcp_tracker_peak(t), 2);
+	v[6].t_ns = v[5].t_ns;
+	assert_non_null(c = tcp_tracker_feed(t, &v[6], &dir));
+	assert_int_equal(c->id, 4);
+	assert_int_equal(log.n, 2);	/* replaced on its 4-tuple */
+	assert_int_equal(log.ids[1], 2);
+	assert_int_equal(log.last[1], 4 * SEC);
+	tcp_tracker_free(t);
+	assert_int_equal(log.n, 4);	/* the rest, in id order */
+	assert_int_equal(log.ids[2], 3);
+	assert_int_equal(log.ids[3], 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +400,8 @@ int main(void)
 		cmocka_unit_test(test_connections_interleaved),
 		cmocka_unit_test(test_wraparound_and_reuse),
 		cmocka_unit_test(test_many_connections),
+		cmocka_unit_test(test_duplicate_acks),
+		cmocka_unit_test(test_tracker_forgets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,214 @@
+/* The reading of a story into a scenario:
+ *
+ * - The timeline starts at the connection's first segment (the scenario's
+ *   starts once the handshake is done: about one round trip later).
+ * - A side that gave up (timeout, keepalive) was talking into silence: the
+ *   other side is blackholed from its own last segment — a pulled cable or
+ *   a power-off would look the same from here. The giver's settings follow
+ *   from the timing: keepalive idle (from the last segment before the
+ *   first probe), interval (the probes' median gap) and count; or
+ *   net.ipv4.tcp_retries2 = the retransmissions seen.
+ * - An RST that answered retransmissions into a silence: the other side
+ *   was powered off at the silence's start and came back empty (power-on)
+ *   shortly before the RST.
+ * - Any other RST: an abort by its sender; a FIN each way: a close by
+ *   whoever closed first. */
+#include "harness/cli/propose.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/duration.h"
+#include "reports/explain.h"
+
+struct propose {
+	long want;
+	bool have;
+	struct conn_story s;
+	int64_t t0;
+};
+
+struct propose *propose_new(long id)
+{
+	struct propose *p = calloc(1, sizeof(*p));
+
+	if (p)
+		p->want = id;
+	return p;
+}
+
+void propose_free(struct propose *p)
+{
+	free(p);
+}
+
+void propose_consider(struct propose *p, const struct conn_story *s, int64_t t0)
+{
+	bool take;
+
+	if (p->want)
+		take = s->id == p->want;
+	else
+		take = !p->have || (p->s.end == END_FIN && s->end != END_FIN) ||
+		       (p->s.end == END_OPEN && s->end != END_OPEN && s->end != END_FIN);
+	if (!take || (p->want && p->have))
+		return;
+	p->s = *s;
+	p->t0 = t0;
+	p->have = true;
+}
+
+static const char *name(int side)
+{
+	return side ? "server" : "client";
+}
+
+/* "1.25s": a duration the scenario format reads, to the ms, at least 1 ms. */
+static const char *dur(int64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000000)
+		ns = 1000000;
+	snprintf(buf, len, "%lldms", (long long)(ns / 1000000));
+	return buf;
+}
+
+static int cmp64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The median gap between the run's segments. */
+static int64_t median_gap(const struct unanswered *r)
+{
+	int64_t gaps[ENDING_MAX_RUN];
+	size_t n = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+
+	if (n < 2)
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		gaps[i - 1] = r->t_ns[i] - r->t_ns[i - 1];
+	qsort(gaps, n - 1, sizeof(gaps[0]), cmp64);
+	return gaps[(n - 1) / 2];
+}
+
+static void host_block(FILE *f, const struct propose *p, int side)
+{
+	const struct conn_story *s = &p->s;
+	const struct unanswered *r = &s->gave_up;
+	char a[32], b[32], c[32];
+
+	fprintf(f, "%s:\n", name(side));
+	if (side)
+		fprintf(f, "  listen: %u\n", s->port[1]);
+	else
+		fprintf(f, "  connect: server:%u\n", s->port[1]);
+	if (s->end_by != side)
+		return;
+	if (s->end == END_KEEPALIVE_TIMEOUT) {
+		int64_t idle = r->t_ns[0] - (r->before_ns ? r->before_ns : s->first_ns);
+
+		fprintf(f, "  # %ld unanswered probes, %s apart, the first %s after the last segment\n",
+			r->probes, duration_str(median_gap(r), a, sizeof(a)), duration_str(idle, b, sizeof(b)));
+		fprintf(f, "  keepalive: { idle: %s, interval: %s, count: %ld }\n",
+			dur(idle, a, sizeof(a)), dur(median_gap(r) ? median_gap(r) : 1000000000, c, sizeof(c)),
+			r->probes);
+	} else if (s->end == END_TIMEOUT) {
+		fprintf(f, "  # gave up after %ld retransmissions; tcp_retries2 counts them (roughly:\n"
+			   "  # the kernel's limit is a time computed from it)\n", r->resends);
+		fprintf(f, "  sysctl: { net.ipv4.tcp_retries2: %ld }\n", r->resends > 0 ? r->resends : 1);
+	}
+}
+
+int propose_print(const struct propose *p, FILE *f, const char *capture, struct diag *d)
+{
+	const struct conn_story *s = &p->s;
+	const struct unanswered *r = &s->gave_up;
+	char sentence[1024], a[32], b[32], c[32], ep[2][64];
+	int silent = s->end_by >= 0 ? !s->end_by : -1;
+
+	if (!p->have) {
+		if (p->want)
+			diag_add(d, "%s: no connection #%ld (the ids are those `unplug explain` prints)", capture, p->want);
+		else
+			diag_add(d, "%s: no TCP connection in it to reproduce", capture);
+		return -ENOENT;
+	}
+	explain_endpoint(s, 0, ep[0], sizeof(ep[0]));
+	explain_endpoint(s, 1, ep[1], sizeof(ep[1]));
+	fprintf(f, "# Proposed by `unplug explain --scenario` from connection #%ld of %s\n"
+		   "# (client %s, server %s):\n#   %s\n"
+		   "# A starting point: times count from the connection's first segment (the\n"
+		   "# scenario's from the end of the handshake, about one round trip later).\n"
+		   "# Check it with `unplug validate`, then `unplug run`.\n",
+		s->id, capture, ep[0], ep[1], explain_sentence(s, p->t0, sentence, sizeof(sentence)));
+	fprintf(f, "name: reproduce connection %ld of the capture\n", s->id);
+	if (s->family == AF_INET6)
+		fprintf(f, "family: ipv6\n");
+	host_block(f, p, 1);
+	host_block(f, p, 0);
+	fprintf(f, "steps:\n");
+	switch (s->end) {
+	case END_TIMEOUT:
+	case END_KEEPALIVE_TIMEOUT: {
+		int64_t quiet = s->last_ns_of[silent] ? s->last_ns_of[silent] : s->first_ns;
+		int64_t lat = s->end_ns - quiet;
+
+		fprintf(f, "  # %s fell silent after its last segment (a pulled cable or a power-off\n"
+			   "  # would look the same from the capture)\n", name(silent));
+		fprintf(f, "  - at: %s\n    fault: { blackhole: %s }\n", dur(quiet - s->first_ns, a, sizeof(a)),
+			name(silent));
+		if (s->end == END_TIMEOUT && !(r->probes))
+			fprintf(f, "  - at: %s\n    action: { send: { from: %s, bytes: 1000 } }\n",
+				dur(r->t_ns[0] - s->first_ns, a, sizeof(a)), name(s->end_by));
+		fprintf(f, "expect:\n  # seen in the capture: %s from the silence to the %s's last %s\n",
+			duration_str(lat, a, sizeof(a)), name(s->end_by),
+			s->rst.frame && s->end_frame == s->rst.frame ? "RST" : "resend");
+		fprintf(f, "  - detect: { host: %s, error: ETIMEDOUT, within: %s..%s }\n", name(s->end_by),
+			dur(lat * 9 / 10, b, sizeof(b)), dur(lat * 11 / 10 + 300000000, c, sizeof(c)));
+		if (s->end == END_KEEPALIVE_TIMEOUT)
+			fprintf(f, "  - packets: { from: %s, kind: keepalive-probe, count: %ld }\n",
+				name(s->end_by), r->probes);
+		else
+			fprintf(f, "  - packets: { from: %s, kind: retransmission, count: %ld }\n",
+				name(s->end_by), r->resends);
+		break;
+	}
+	case END_RST:
+		if (s->nsilences && s->silences[0].side != s->rst.side) {
+			const struct silence *h = &s->silences[0];
+
+			fprintf(f, "  # %s went silent while %s kept sending, then answered with an RST:\n"
+				   "  # it came back without the connection (a reboot)\n", name(!h->side), name(h->side));
+			fprintf(f, "  - at: %s\n    fault: { power-off: %s }\n", dur(h->from_ns - s->first_ns, a, sizeof(a)),
+				name(!h->side));
+			fprintf(f, "  - at: %s\n    fault: { power-on: %s }\n",
+				dur(s->rst.t_ns - s->first_ns - (s->rst.t_ns - h->from_ns) / 10, a, sizeof(a)),
+				name(!h->side));
+			fprintf(f, "expect:\n  - detect: { host: %s, error: ECONNRESET, within: %s }\n", name(h->side),
+				dur((s->rst.t_ns - h->from_ns) * 11 / 10 + 300000000, b, sizeof(b)));
+		} else {
+			fprintf(f, "  - at: %s\n    action: { abort: %s }\n", dur(s->rst.t_ns - s->first_ns, a, sizeof(a)),
+				name(s->rst.side));
+			fprintf(f, "expect:\n  - detect: { host: %s, within: 1s }\n", name(!s->rst.side));
+		}
+		fprintf(f, "  - packets: { from: %s, kind: RST, count: 1.. }\n", name(s->rst.side));
+		break;
+	case END_FIN:
+		fprintf(f, "  - at: %s\n    action: { close: %s }\n", dur(s->end_ns - s->first_ns, a, sizeof(a)),
+			name(s->end_by));
+		fprintf(f, "expect:\n  - detect: { host: %s, error: EOF, within: 1s }\n", name(!s->end_by));
+		break;
+	case END_OPEN:
+		fprintf(f, "  # still open at the end of the capture: nothing broke it\n"
+			   "  - at: %s\n    action: { send: { from: client, bytes: 100 } }\n",
+			dur(s->last_ns - s->first_ns, a, sizeof(a)));
+		fprintf(f, "expect:\n  - no-detect: { host: client, for: %s }\n",
+			dur(s->last_ns - s->first_ns + 1000000000, a, sizeof(a)));
+		break;
+	}
+	return 0;
+}
