@@ -175,6 +175,7 @@ static void story_feed(struct conn_story *s, int side, const struct packet *p)
 	if (p->flags & PKT_RST) {
 		if (!s->rst.frame) {
 			s->rst_run = s->in_run[side] ? s->run[side] : (struct unanswered){ 0 };
+			s->rst_sender_before_ns = s->last_ns_of[side];
 			s->rst_answered = s->nladder &&
 					  s->ladder[(s->nladder - 1) % ENDING_LADDER].side == other;
 			note_segment(s, side, p);
@@ -192,8 +193,12 @@ static void story_feed(struct conn_story *s, int side, const struct packet *p)
 		s->bytes_after_fin[side] += p->payload_len;
 	if (asks_answer(p)) {
 		if (!s->in_run[side]) {
-			memset(&s->run[side], 0, sizeof(s->run[side]));
-			s->run[side].before_ns = s->last_ns;
+			/* runs start at nearly every turn of a conversation:
+			 * the arrays are written as segments come, not cleared */
+			struct unanswered *r = &s->run[side];
+
+			r->segments = r->resends = r->probes = r->zero_window_probes = 0;
+			r->before_ns = s->last_ns;
 			s->in_run[side] = true;
 		}
 		run_add(&s->run[side], p);

@@ -107,6 +107,8 @@ struct conn_story {
 	struct seg_note rst;	/* the first RST; frame 0: none */
 	struct seg_note rst_prompt;	/* the other side's last segment before
 					 * it; frame 0: none */
+	int64_t rst_sender_before_ns;	/* the RST sender's segment before it;
+					 * 0: none */
 	bool rst_answered;	/* that segment came just before the RST: the
 				 * RST answered it (else the sender reset on
 				 * its own: an abort, a give-up) */

@@ -86,61 +86,84 @@ static size_t addr_len(int family)
 static int endpoint_cmp(int family, const uint8_t *a, uint16_t pa,
 			const uint8_t *b, uint16_t pb)
 {
-	int c = memcmp(a, b, addr_len(family));
+	int c = family == AF_INET6 ? memcmp(a, b, 16) : memcmp(a, b, 4);
 
 	if (c)
 		return c;
 	return (pa > pb) - (pa < pb);
 }
 
-/* FNV-1a over the canonical key. */
-static uint32_t conn_hash(const struct tcp_conn *c)
-{
-	size_t alen = addr_len(c->family);
-	uint32_t h = 2166136261u;
+/* The canonical 4-tuple: what a connection is found by. Only the first
+ * addr_len(family) bytes of each address are compared. */
+struct tcp_key {
+	int family;
+	uint8_t addr[2][16];
+	uint16_t port[2];
+};
 
-	for (int i = 0; i < 2; i++) {
-		for (size_t k = 0; k < alen; k++)
-			h = (h ^ c->addr[i][k]) * 16777619u;
-		h = (h ^ (c->port[i] >> 8)) * 16777619u;
-		h = (h ^ (c->port[i] & 0xff)) * 16777619u;
-	}
+/* The key's 32-bit words, mixed (murmur3's finaliser per word): every
+ * packet is hashed, so it works a word at a time, not a byte. */
+static uint32_t mix(uint32_t h, uint32_t w)
+{
+	h ^= w * 0xcc9e2d51u;
+	h = (h << 13 | h >> 19) * 5 + 0xe6546b64u;
 	return h;
 }
 
-static bool conn_same(const struct tcp_conn *a, const struct tcp_conn *b)
+static uint32_t key_hash(const struct tcp_key *k)
 {
-	size_t alen = addr_len(a->family);
+	size_t words = addr_len(k->family) / 4;
+	uint32_t h = (uint32_t)k->family, w;
 
-	return a->family == b->family && a->port[0] == b->port[0] &&
-	       a->port[1] == b->port[1] &&
-	       !memcmp(a->addr[0], b->addr[0], alen) &&
-	       !memcmp(a->addr[1], b->addr[1], alen);
+	for (int i = 0; i < 2; i++)
+		for (size_t j = 0; j < words; j++) {
+			memcpy(&w, k->addr[i] + 4 * j, 4);
+			h = mix(h, w);
+		}
+	h = mix(h, (uint32_t)k->port[0] << 16 | k->port[1]);
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ h >> 16;
+}
+
+/* Addresses of @family equal: constant sizes, so the compiler inlines. */
+static bool addr_eq(int family, const uint8_t *a, const uint8_t *b)
+{
+	return family == AF_INET6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+}
+
+static bool key_is(const struct tcp_key *k, const struct tcp_conn *c)
+{
+	return k->family == c->family && k->port[0] == c->port[0] &&
+	       k->port[1] == c->port[1] && addr_eq(k->family, k->addr[0], c->addr[0]) &&
+	       addr_eq(k->family, k->addr[1], c->addr[1]);
 }
 
 /* The canonical key of @src:@sport -> @dst:@dport, and in @dir the index
  * of the sender. */
-static struct tcp_conn make_key(int family, const uint8_t *src, uint16_t sport,
-				const uint8_t *dst, uint16_t dport, int *dir)
+static void make_key(struct tcp_key *k, int family, const uint8_t *src, uint16_t sport,
+		     const uint8_t *dst, uint16_t dport, int *dir)
 {
-	struct tcp_conn key = { .family = family };
 	int s = endpoint_cmp(family, src, sport, dst, dport) > 0;
 
-	memcpy(key.addr[s], src, addr_len(family));
-	memcpy(key.addr[!s], dst, addr_len(family));
-	key.port[s] = sport;
-	key.port[!s] = dport;
+	k->family = family;
+	memset(k->addr, 0, sizeof(k->addr));
+	memcpy(k->addr[s], src, addr_len(family));
+	memcpy(k->addr[!s], dst, addr_len(family));
+	k->port[s] = sport;
+	k->port[!s] = dport;
 	*dir = s;
-	return key;
 }
 
 /* The slot holding @key, or the empty one where it would go. */
-static size_t find_slot(const struct tcp_tracker *t, const struct tcp_conn *key, uint32_t h)
+static size_t find_slot(const struct tcp_tracker *t, const struct tcp_key *key, uint32_t h)
 {
 	size_t i = h & (t->cap - 1);
 
 	while (t->slot[i] && !(t->pool[t->slot[i] - 1].hash == h &&
-			       conn_same(&t->pool[t->slot[i] - 1].c, key)))
+			       key_is(key, &t->pool[t->slot[i] - 1].c)))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -271,19 +294,23 @@ static uint32_t new_entry(struct tcp_tracker *t)
 	return t->npool++;
 }
 
-static void start_conn(struct tcp_tracker *t, struct entry *e, const struct tcp_conn *key,
+static void start_conn(struct tcp_tracker *t, struct entry *e, const struct tcp_key *key,
 		       int64_t now)
 {
-	e->c = *key;
+	memset(&e->c, 0, sizeof(e->c));
+	e->c.family = key->family;
+	memcpy(e->c.addr, key->addr, sizeof(key->addr));
+	e->c.port[0] = key->port[0];
+	e->c.port[1] = key->port[1];
 	e->c.id = ++t->next_id;
 	e->c.first_ns = e->c.last_ns = now;
 	e->c.user = NULL;
 }
 
 /* The connection of @key, created if new. NIL when memory runs out. */
-static uint32_t lookup(struct tcp_tracker *t, const struct tcp_conn *key, int64_t now)
+static uint32_t lookup(struct tcp_tracker *t, const struct tcp_key *key, int64_t now)
 {
-	uint32_t h = conn_hash(key), idx;
+	uint32_t h = key_hash(key), idx;
 	size_t i;
 
 	if (2 * (t->live + 1) > t->cap && grow_table(t))
@@ -406,12 +433,13 @@ static bool starts_anew(const struct tcp_flow *me, const struct tcp_flow *peer,
 
 struct tcp_conn *tcp_tracker_feed(struct tcp_tracker *t, struct packet *p, int *dir)
 {
-	struct tcp_conn key = make_key(p->family, p->src, p->sport, p->dst, p->dport, dir);
 	struct tcp_flow *me, *peer;
+	struct tcp_key key;
 	struct entry *e;
 	uint32_t idx;
 
 	p->cls = 0;
+	make_key(&key, p->family, p->src, p->sport, p->dst, p->dport, dir);
 	forget_idle(t, p->t_ns);
 	idx = lookup(t, &key, p->t_ns);
 	if (idx == NIL)
@@ -435,12 +463,13 @@ struct tcp_conn *tcp_tracker_feed(struct tcp_tracker *t, struct packet *p, int *
 struct tcp_conn *tcp_tracker_find(struct tcp_tracker *t, int family, const uint8_t *src,
 				  uint16_t sport, const uint8_t *dst, uint16_t dport, int *dir)
 {
-	struct tcp_conn key = make_key(family, src, sport, dst, dport, dir);
+	struct tcp_key key;
 	size_t i;
 
 	if (!t->cap)
 		return NULL;
-	i = find_slot(t, &key, conn_hash(&key));
+	make_key(&key, family, src, sport, dst, dport, dir);
+	i = find_slot(t, &key, key_hash(&key));
 	return t->slot[i] ? &t->pool[t->slot[i] - 1].c : NULL;
 }
 

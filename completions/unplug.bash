@@ -21,7 +21,7 @@ _unplug()
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="run validate list check merge help"
+    local commands="run validate list check merge replay explain help"
 
     # the command: the first word after "unplug" that is not an option
     cmd=
@@ -97,6 +97,35 @@ _unplug()
                 COMPREPLY=($(compgen -W "--json --junit -q --help" -- "$cur"))
             else
                 _unplug_files '*.json' "$cur"
+            fi
+            ;;
+        replay)
+            case $prev in
+                --junit|--json)
+                    _unplug_files '*' "$cur"     # a report to write: any name
+                    return 0 ;;
+                --scenario)
+                    _unplug_files '*.yaml' "$cur"
+                    return 0 ;;
+                --host)
+                    COMPREPLY=($(compgen -W "client= server=" -- "$cur"))
+                    compopt -o nospace 2>/dev/null
+                    return 0 ;;
+            esac
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--scenario --host --junit --json -q --quiet
+                    -v --verbose --help" -- "$cur"))
+            else
+                _unplug_files '*.pcap*' "$cur"   # run directories, or captures
+            fi
+            ;;
+        explain)
+            [[ $prev == --conn ]] && return 0
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --ladder --segments --scenario --conn
+                    --help" -- "$cur"))
+            else
+                _unplug_files '*.pcap*' "$cur"
             fi
             ;;
         help)

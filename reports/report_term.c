@@ -12,7 +12,7 @@ static const char *colour_of(enum verdict v)
 }
 
 /* The one value that tells the story: the first failure's measurement, or
- * for a pass the first latency (else the first expectation's). */
+ * for a pass the first latency (else the first judged expectation's). */
 static const char *headline(const struct scenario_result *r, char *buf, size_t len)
 {
 	const struct expect_result *pick = NULL;
@@ -20,10 +20,13 @@ static const char *headline(const struct scenario_result *r, char *buf, size_t l
 	if (r->reason)
 		return r->reason;
 	for (size_t i = 0; i < r->nexpects && !pick; i++)
-		if (r->expects[i].verdict != VERDICT_PASS)
+		if (r->expects[i].verdict != VERDICT_PASS && r->expects[i].verdict != VERDICT_SKIP)
 			pick = &r->expects[i];
 	for (size_t i = 0; i < r->nexpects && !pick; i++)
 		if (result_is_latency(&r->expects[i]))
+			pick = &r->expects[i];
+	for (size_t i = 0; i < r->nexpects && !pick; i++)
+		if (r->expects[i].verdict == VERDICT_PASS)
 			pick = &r->expects[i];
 	if (!pick && r->nexpects)
 		pick = &r->expects[0];
@@ -60,7 +63,8 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, const struct
 			continue;
 		fprintf(f, "        %s%s%s:%d:%d: expected %s\n", s->verbose ? verdict_name(e->verdict) : "",
 			s->verbose ? " " : "", r->file, e->at.line, e->at.col, e->expected);
-		fprintf(f, "          measured %s\n", result_measured_str(e, text, sizeof(text)));
+		fprintf(f, "          %s %s\n", e->verdict == VERDICT_SKIP ? "skipped:" : "measured",
+			result_measured_str(e, text, sizeof(text)));
 		if (e->nruns)
 			fprintf(f, "          %s\n", result_runs_str(e, text, sizeof(text)));
 	}

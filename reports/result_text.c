@@ -294,8 +294,8 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 			 e->host, (long long)e->measured);
 		break;
 	case OUTCOME_NEEDS_EVENTS:
-		snprintf(buf, len, "not judged: a bare capture cannot show this (%s needs the run's events%s)",
-			 e->kind, e->ref[0] ? ", and a step's time" : "");
+		snprintf(buf, len, "a bare capture cannot show it: %s needs the run's events%s",
+			 e->kind, e->ref[0] ? " and its steps' times" : "");
 		break;
 	case OUTCOME_CUT_SHORT:
 		snprintf(buf, len, "item %ld (%s): found %ld before the capture ended", e->item,

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/diag.h"
+
 /* Exit codes (README, DESIGN §1). */
 #define EXIT_PASS 0		/* everything passed */
 #define EXIT_FAIL 1		/* an expectation failed */
@@ -23,6 +25,12 @@ int cmd_explain(int argc, char **argv);
 
 /* Print "usage: unplug NAME ARGS" and the command's help to @f. */
 void cli_usage(FILE *f, const char *name);
+
+/* Whether output file @path (named @what in messages: "--junit") can be
+ * written, tried before anything runs: its directory exists and takes
+ * files, and it is not a directory itself. Nothing is created; why not
+ * goes to @d. */
+bool cli_writable(const char *what, const char *path, struct diag *d);
 
 /* Colour on a terminal, unless NO_COLOR is set (no-color.org). */
 bool cli_color(FILE *f);

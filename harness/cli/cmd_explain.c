@@ -78,7 +78,7 @@ static void print_totals(const char *path, const struct pcap_stream *s,
 			 const struct ending_totals *t, const struct explain_opts *o)
 {
 	if (o->json) {
-		printf("\n  ],\n  \"frames\": %ld, \"malformed_frames\": %ld, \"tcp_segments\": %ld, \"connections\": %ld, \"peak_live_connections\": %zu",
+		printf("\n  ],\n  \"frames\": %ld, \"malformed_frames\": %ld, \"tcp_segments\": %ld, \"connection_count\": %ld, \"peak_live_connections\": %zu",
 		       pcap_stream_frames(s), pcap_stream_malformed(s), t->tcp_segments, t->connections,
 		       t->peak_live);
 		return;

@@ -422,6 +422,9 @@ int cmd_replay(int argc, char **argv)
 			 files && dirs ? "run directories and captures go one kind at a time" :
 			 files ? "captures are judged against a scenario: give --scenario FILE" :
 			 "--host goes with captures, not run directories");
+	if ((o.junit && !cli_writable("--junit", o.junit, &d)) ||
+	    (o.json && !cli_writable("--json", o.json, &d)))
+		err = -EINVAL;
 	if (err || d.count)
 		goto out;
 	if (dirs) {

@@ -4,12 +4,10 @@
  * the machine. */
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -183,30 +181,6 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	return ret;
 }
 
-/* Whether an output file can be written, tried before anything runs: its
- * directory exists and takes files, and it is not a directory itself.
- * Nothing is created. */
-static bool writable(const char *what, const char *path, struct diag *d)
-{
-	char *copy = strdup(path);
-	const char *dir = copy ? dirname(copy) : ".";
-	struct stat st;
-	bool ok = false;
-
-	if (!stat(path, &st) && S_ISDIR(st.st_mode))
-		diag_add(d, "%s %s: is a directory", what, path);
-	else if (!stat(path, &st) && access(path, W_OK))
-		diag_add(d, "%s %s: cannot write it: %s", what, path, strerror(errno));
-	else if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		diag_add(d, "%s %s: no directory %s", what, path, dir);
-	else if (access(dir, W_OK | X_OK))
-		diag_add(d, "%s %s: cannot write in %s: %s", what, path, dir, strerror(errno));
-	else
-		ok = true;
-	free(copy);
-	return ok;
-}
-
 /* Keep the scenarios -k selects; none given, all. */
 static void filter(struct catalogue *cat, const struct run_opts *o)
 {
@@ -316,9 +290,9 @@ int cmd_run(int argc, char **argv)
 		bad = 1;
 	}
 	if (o.junit)
-		bad |= !writable("--junit", o.junit, &d);
+		bad |= !cli_writable("--junit", o.junit, &d);
 	if (o.json)
-		bad |= !writable("--json", o.json, &d);
+		bad |= !cli_writable("--json", o.json, &d);
 	scs = calloc(cat.n + 1, sizeof(*scs));
 	if (bad || !scs || load_all(&cat, &o, scs))
 		goto out;

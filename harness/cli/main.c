@@ -1,8 +1,11 @@
 /* unplug: proves that TCP software notices a pulled cable, a dead peer or
  * a lost ACK — and how fast. */
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/cli/cli.h"
@@ -64,6 +67,30 @@ bool cli_color(FILE *f)
 	const char *no = getenv("NO_COLOR");
 
 	return isatty(fileno(f)) && !(no && *no);
+}
+
+/* Whether an output file can be written, tried before anything runs: its
+ * directory exists and takes files, and it is not a directory itself.
+ * Nothing is created. */
+bool cli_writable(const char *what, const char *path, struct diag *d)
+{
+	char *copy = strdup(path);
+	const char *dir = copy ? dirname(copy) : ".";
+	struct stat st;
+	bool ok = false;
+
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		diag_add(d, "%s %s: is a directory", what, path);
+	else if (!stat(path, &st) && access(path, W_OK))
+		diag_add(d, "%s %s: cannot write it: %s", what, path, strerror(errno));
+	else if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		diag_add(d, "%s %s: no directory %s", what, path, dir);
+	else if (access(dir, W_OK | X_OK))
+		diag_add(d, "%s %s: cannot write in %s: %s", what, path, dir, strerror(errno));
+	else
+		ok = true;
+	free(copy);
+	return ok;
 }
 
 static void usage(FILE *f)

@@ -8,11 +8,13 @@
  *   from the timing: keepalive idle (from the last segment before the
  *   first probe), interval (the probes' median gap) and count; or
  *   net.ipv4.tcp_retries2 = the retransmissions seen.
- * - An RST that answered retransmissions into a silence: the other side
- *   was powered off at the silence's start and came back empty (power-on)
- *   shortly before the RST.
- * - Any other RST: an abort by its sender; a FIN each way: a close by
- *   whoever closed first. */
+ * - An RST that answered the other side's segment: its sender had lost
+ *   the connection — powered off after its own last segment (or, when the
+ *   other side was sending into a silence, at the silence's start) and
+ *   back, empty, before the segment it answered.
+ * - An unprompted RST: an abort by its sender; a FIN each way: a close by
+ *   whoever closed first.
+ * Keepalive times are whole seconds (the kernel counts them so). */
 #include "harness/cli/propose.h"
 
 #include <arpa/inet.h>
@@ -65,7 +67,15 @@ static const char *name(int side)
 	return side ? "server" : "client";
 }
 
-/* "1.25s": a duration the scenario format reads, to the ms, at least 1 ms. */
+/* Whole seconds, rounded, at least 1: keepalive's unit. */
+static long secs(int64_t ns)
+{
+	long s = (long)((ns + 500000000) / 1000000000);
+
+	return s < 1 ? 1 : s;
+}
+
+/* "1250ms": a duration the scenario format reads, to the ms, at least 1 ms. */
 static const char *dur(int64_t ns, char *buf, size_t len)
 {
 	if (ns < 1000000)
@@ -99,7 +109,7 @@ static void host_block(FILE *f, const struct propose *p, int side)
 {
 	const struct conn_story *s = &p->s;
 	const struct unanswered *r = &s->gave_up;
-	char a[32], b[32], c[32];
+	char a[32], b[32];
 
 	fprintf(f, "%s:\n", name(side));
 	if (side)
@@ -113,14 +123,22 @@ static void host_block(FILE *f, const struct propose *p, int side)
 
 		fprintf(f, "  # %ld unanswered probes, %s apart, the first %s after the last segment\n",
 			r->probes, duration_str(median_gap(r), a, sizeof(a)), duration_str(idle, b, sizeof(b)));
-		fprintf(f, "  keepalive: { idle: %s, interval: %s, count: %ld }\n",
-			dur(idle, a, sizeof(a)), dur(median_gap(r) ? median_gap(r) : 1000000000, c, sizeof(c)),
-			r->probes);
-	} else if (s->end == END_TIMEOUT) {
-		fprintf(f, "  # gave up after %ld retransmissions; tcp_retries2 counts them (roughly:\n"
-			   "  # the kernel's limit is a time computed from it)\n", r->resends);
-		fprintf(f, "  sysctl: { net.ipv4.tcp_retries2: %ld }\n", r->resends > 0 ? r->resends : 1);
+		fprintf(f, "  keepalive: { idle: %lds, interval: %lds, count: %ld }\n", secs(idle),
+			secs(median_gap(r) ? median_gap(r) : 1000000000), r->probes);
 	}
+}
+
+/* A side that timed out retransmitting: tcp_retries2 from the count. */
+static void hosts_block(FILE *f, const struct conn_story *s)
+{
+	if (s->end != END_TIMEOUT || s->gave_up.probes)
+		return;
+	fprintf(f, "hosts:\n"
+		   "  # %s gave up after %ld retransmissions; tcp_retries2 counts them (roughly:\n"
+		   "  # the kernel's limit is a time computed from it, tcp_retries_stalled())\n"
+		   "  %s: { sysctl: { net.ipv4.tcp_retries2: %ld } }\n",
+		name(s->end_by), s->gave_up.resends, name(s->end_by),
+		s->gave_up.resends > 0 ? (s->gave_up.resends < 255 ? s->gave_up.resends : 255) : 1);
 }
 
 int propose_print(const struct propose *p, FILE *f, const char *capture, struct diag *d)
@@ -150,6 +168,7 @@ int propose_print(const struct propose *p, FILE *f, const char *capture, struct 
 		fprintf(f, "family: ipv6\n");
 	host_block(f, p, 1);
 	host_block(f, p, 0);
+	hosts_block(f, s);
 	fprintf(f, "steps:\n");
 	switch (s->end) {
 	case END_TIMEOUT:
@@ -178,31 +197,55 @@ int propose_print(const struct propose *p, FILE *f, const char *capture, struct 
 		break;
 	}
 	case END_RST:
-		if (s->nsilences && s->silences[0].side != s->rst.side) {
-			const struct silence *h = &s->silences[0];
+		if (s->rst_answered && s->rst_prompt.frame) {
+			int lost = s->rst.side, other = !lost;
+			int64_t off = s->rst_sender_before_ns ? s->rst_sender_before_ns : s->first_ns;
 
-			fprintf(f, "  # %s went silent while %s kept sending, then answered with an RST:\n"
-				   "  # it came back without the connection (a reboot)\n", name(!h->side), name(h->side));
-			fprintf(f, "  - at: %s\n    fault: { power-off: %s }\n", dur(h->from_ns - s->first_ns, a, sizeof(a)),
-				name(!h->side));
+			if (s->nsilences && s->silences[0].side == other)
+				off = s->silences[0].from_ns;
+			fprintf(f, "  # %s answered %s's segment with an RST: it had lost the connection\n"
+				   "  # (a reboot; a crash and restart of the program would look the same)\n",
+				name(lost), name(other));
+			fprintf(f, "  - at: %s\n    fault: { power-off: %s }\n", dur(off - s->first_ns + 1000000, a, sizeof(a)),
+				name(lost));
 			fprintf(f, "  - at: %s\n    fault: { power-on: %s }\n",
-				dur(s->rst.t_ns - s->first_ns - (s->rst.t_ns - h->from_ns) / 10, a, sizeof(a)),
-				name(!h->side));
-			fprintf(f, "expect:\n  - detect: { host: %s, error: ECONNRESET, within: %s }\n", name(h->side),
-				dur((s->rst.t_ns - h->from_ns) * 11 / 10 + 300000000, b, sizeof(b)));
+				dur((off + s->rst_prompt.t_ns) / 2 - s->first_ns + 1000000, a, sizeof(a)), name(lost));
+			if (s->rst_prompt.len && !(s->rst_prompt.cls & PKT_CLS_RETRANSMISSION))
+				fprintf(f, "  - name: send\n    at: %s\n    action: { send: { from: %s, bytes: %u } }\n",
+					dur(s->rst_prompt.t_ns - s->first_ns, a, sizeof(a)), name(other),
+					s->rst_prompt.len);
+			fprintf(f, "expect:\n  - detect: { host: %s, error: ECONNRESET, within: %s }\n", name(other),
+				dur((s->rst.t_ns - off) * 11 / 10 + 300000000, b, sizeof(b)));
 		} else {
 			fprintf(f, "  - at: %s\n    action: { abort: %s }\n", dur(s->rst.t_ns - s->first_ns, a, sizeof(a)),
 				name(s->rst.side));
 			fprintf(f, "expect:\n  - detect: { host: %s, within: 1s }\n", name(!s->rst.side));
 		}
-		fprintf(f, "  - packets: { from: %s, kind: RST, count: 1.. }\n", name(s->rst.side));
+		fprintf(f, "  - packets: { from: %s, kind: RST, count: \">= 1\" }\n", name(s->rst.side));
 		break;
 	case END_FIN:
 		fprintf(f, "  - at: %s\n    action: { close: %s }\n", dur(s->end_ns - s->first_ns, a, sizeof(a)),
 			name(s->end_by));
-		fprintf(f, "expect:\n  - detect: { host: %s, error: EOF, within: 1s }\n", name(!s->end_by));
+		fprintf(f, "expect:\n  - detect: { host: %s, error: eof, within: 1s }\n", name(!s->end_by));
 		break;
 	case END_OPEN:
+		if (s->cut_by_capture) {
+			int64_t quiet = s->last_ns_of[!s->resender] ? s->last_ns_of[!s->resender] : s->first_ns;
+
+			fprintf(f, "  # %s fell silent; %s was still %s when the capture ended\n",
+				name(!s->resender), name(s->resender),
+				r->probes == r->segments ? "probing" : "retransmitting");
+			fprintf(f, "  - at: %s\n    fault: { blackhole: %s }\n", dur(quiet - s->first_ns, a, sizeof(a)),
+				name(!s->resender));
+			if (!r->probes)
+				fprintf(f, "  - at: %s\n    action: { send: { from: %s, bytes: 1000 } }\n",
+					dur(r->t_ns[0] - s->first_ns, a, sizeof(a)), name(s->resender));
+			fprintf(f, "expect:\n  # nobody gave up within the capture: say how fast %s must notice\n"
+				   "  - packets: { from: %s, kind: %s, count: \">= %ld\" }\n", name(s->resender),
+				name(s->resender), r->probes ? "keepalive-probe" : "retransmission",
+				r->probes ? r->probes : r->resends);
+			break;
+		}
 		fprintf(f, "  # still open at the end of the capture: nothing broke it\n"
 			   "  - at: %s\n    action: { send: { from: client, bytes: 100 } }\n",
 			dur(s->last_ns - s->first_ns, a, sizeof(a)));

@@ -48,4 +48,20 @@ for d in $(find "$TMP/out" -name events.jsonl -exec dirname {} \;); do
 		[ -s "$d/$f" ] || fail "run directory $d lacks $f"
 	done
 done
+
+# Replayed offline, without root, from the run directories alone: the
+# same verdict for every scenario, and the same measured values.
+live=$(grep -E '^  (PASS|FAIL|ERROR) ' "$TMP/stdout" | awk '{ print $1, $2 }' | sort)
+chmod -R a+rX "$TMP"
+mkdir "$TMP/nobody" && chmod 777 "$TMP/nobody"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$UNPLUG" replay "$TMP/out" \
+	--json "$TMP/nobody/replay.json" >"$TMP/replay.out" 2>&1 ||
+	{ cat "$TMP/replay.out"; fail "unplug replay of the catalogue's run directories failed"; }
+replayed=$(grep -E '^  (PASS|FAIL|ERROR) ' "$TMP/replay.out" | awk '{ print $1, $2 }' | sort)
+[ "$live" = "$replayed" ] || { printf '%s\n--- replayed:\n%s\n' "$live" "$replayed"; fail "replayed verdicts differ from the live ones"; }
+grep -E '^  (PASS|FAIL) ' "$TMP/stdout" | sort >"$TMP/live.lines"
+grep -E '^  (PASS|FAIL) ' "$TMP/replay.out" | sort >"$TMP/replay.lines"
+diff -u "$TMP/live.lines" "$TMP/replay.lines" || fail "replayed values differ from the live ones"
+echo "ok: $(echo "$replayed" | wc -l) scenarios replayed with the same verdicts and values"
+
 echo "ok: catalogue passes ($cases expectations)"
