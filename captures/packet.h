@@ -30,8 +30,8 @@ enum packet_proto {
 #define PKT_CLS_ZERO_WINDOW	0x08	/* zero-window probe */
 #define PKT_CLS_PURE_ACK	0x10	/* ACK alone: no payload, no SYN/FIN/RST */
 #define PKT_CLS_KEEPALIVE_ACK	0x20	/* a pure ACK answering a keepalive probe */
-#define PKT_CLS_DUP_ACK		0x40	/* a pure ACK repeating the last one: same
-					 * ack, same non-zero window, nothing new */
+#define PKT_CLS_DUP_ACK		0x40	/* a pure ACK repeating the highest ack
+					 * sent, same non-zero window, nothing new */
 
 struct packet {
 	int64_t t_ns;		/* capture time, ns since the epoch */

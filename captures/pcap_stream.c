@@ -7,6 +7,7 @@
 #include "captures/pcap_stream.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,24 @@ int pcap_stream_open_file(FILE *f, const char *name, struct pcap_stream **s,
 	return finish_open(p, name, s, d);
 }
 
+/* A frame's time in ns since the epoch, if it lies in [0, 2^62): from
+ * 1970 to 2116. A pcapng's resolution and offset can put a time anywhere;
+ * one this far off is damage, and bounding every time here keeps each
+ * difference and sum of two (intervals, twice an interval) within int64. */
+#define PCAP_TIME_MAX_NS (INT64_C(1) << 62)
+
+static bool time_ok(const struct pcap_pkthdr *h, int64_t *t)
+{
+	int64_t ns;
+
+	if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000 ||
+	    __builtin_mul_overflow((int64_t)h->ts.tv_sec, INT64_C(1000000000), &ns) ||
+	    __builtin_add_overflow(ns, (int64_t)h->ts.tv_usec, &ns) || ns >= PCAP_TIME_MAX_NS)
+		return false;
+	*t = ns;
+	return true;
+}
+
 int pcap_stream_next(struct pcap_stream *s, struct packet *out, struct diag *d)
 {
 	struct pcap_pkthdr *h;
@@ -109,11 +128,15 @@ int pcap_stream_next(struct pcap_stream *s, struct packet *out, struct diag *d)
 	int rc;
 
 	while ((rc = pcap_next_ex(s->p, &h, &frame)) == 1) {
-		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+		int64_t t;
 		int err;
 
 		s->frames++;
 		s->offset += PCAP_RECORD_HEADER_LEN + h->caplen;
+		if (!time_ok(h, &t)) {
+			s->malformed++;
+			continue;
+		}
 		err = packet_decode(s->linktype, frame, h->caplen, t, out);
 		if (err == -EINVAL)
 			s->malformed++;

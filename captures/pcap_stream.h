@@ -25,14 +25,15 @@ int pcap_stream_open_file(FILE *f, const char *name, struct pcap_stream **s,
 			  struct diag *d);
 
 /* The next TCP, ICMP or ARP packet into @p, its frame number set; frames of
- * other protocols and malformed frames are counted and skipped. Returns 1
+ * other protocols and malformed frames (including a time before 1970 or
+ * after 2116) are counted and skipped. Returns 1
  * for a packet, 0 at the end of the file, or -EIO when the file is cut
  * short or corrupt: "path: frame N at byte B: reason" in @d (what came
  * before stays valid). */
 int pcap_stream_next(struct pcap_stream *s, struct packet *p, struct diag *d);
 
-/* Frames read so far, and of them the ones packet_decode() found
- * malformed (truncated headers, bad lengths). */
+/* Frames read so far, and of them the malformed ones (truncated headers,
+ * bad lengths, a time out of range). */
 long pcap_stream_frames(const struct pcap_stream *s);
 long pcap_stream_malformed(const struct pcap_stream *s);
 

@@ -24,9 +24,13 @@
  * - A probe is neither data nor a retransmission nor a pure ACK.
  *
  * - A pure ACK answering a keepalive probe (the other direction's latest
- *   segment) is a keepalive ACK. Another pure ACK that repeats the last
- *   one — same acknowledgement, same non-zero window, nothing new sent —
- *   is a duplicate ACK (Wireshark's definition, packet-tcp.c).
+ *   segment) is a keepalive ACK. Another pure ACK that acknowledges the
+ *   highest sequence number its direction has acknowledged so far, with
+ *   the same non-zero window as its direction's last segment and nothing
+ *   new sent, is a duplicate ACK (RFC 5681 §2: "equal to the greatest
+ *   acknowledgment"). Wireshark compares with the previous segment's ACK
+ *   instead, so a late ACK below the highest is one to it and not to us
+ *   (tests/explain/compare_tshark.py lists that difference).
  *
  * The first segment seen in a direction starts its sequence tracking: a
  * capture may begin in the middle of a connection. A SYN with an ISN not

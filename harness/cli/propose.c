@@ -67,17 +67,27 @@ static const char *name(int side)
 	return side ? "server" : "client";
 }
 
-/* Whole seconds, rounded, at least 1: keepalive's unit. */
+/* Whole seconds, rounded, 1 to 32767: keepalive's unit and range. */
 static long secs(int64_t ns)
 {
 	long s = (long)((ns + 500000000) / 1000000000);
 
-	return s < 1 ? 1 : s;
+	return s < 1 ? 1 : s > 32767 ? 32767 : s;
+}
+
+/* No proposed time is longer than a day: a capture whose times say more is
+ * damaged, and the arithmetic on them stays far from overflowing. */
+#define PROPOSE_MAX_NS (24 * 3600 * INT64_C(1000000000))
+
+static int64_t clamp(int64_t ns)
+{
+	return ns < 0 ? 0 : ns > PROPOSE_MAX_NS ? PROPOSE_MAX_NS : ns;
 }
 
 /* "1250ms": a duration the scenario format reads, to the ms, at least 1 ms. */
 static const char *dur(int64_t ns, char *buf, size_t len)
 {
+	ns = clamp(ns);
 	if (ns < 1000000)
 		ns = 1000000;
 	snprintf(buf, len, "%lldms", (long long)(ns / 1000000));
@@ -174,7 +184,7 @@ int propose_print(const struct propose *p, FILE *f, const char *capture, struct 
 	case END_TIMEOUT:
 	case END_KEEPALIVE_TIMEOUT: {
 		int64_t quiet = s->last_ns_of[silent] ? s->last_ns_of[silent] : s->first_ns;
-		int64_t lat = s->end_ns - quiet;
+		int64_t lat = clamp(s->end_ns - quiet);
 
 		fprintf(f, "  # %s fell silent after its last segment (a pulled cable or a power-off\n"
 			   "  # would look the same from the capture)\n", name(silent));
@@ -215,7 +225,7 @@ int propose_print(const struct propose *p, FILE *f, const char *capture, struct 
 					dur(s->rst_prompt.t_ns - s->first_ns, a, sizeof(a)), name(other),
 					s->rst_prompt.len);
 			fprintf(f, "expect:\n  - detect: { host: %s, error: ECONNRESET, within: %s }\n", name(other),
-				dur((s->rst.t_ns - off) * 11 / 10 + 300000000, b, sizeof(b)));
+				dur(clamp(s->rst.t_ns - off) * 11 / 10 + 300000000, b, sizeof(b)));
 		} else {
 			fprintf(f, "  - at: %s\n    action: { abort: %s }\n", dur(s->rst.t_ns - s->first_ns, a, sizeof(a)),
 				name(s->rst.side));

@@ -10,10 +10,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "captures/ending.h"
 #include "captures/packet.h"
 #include "captures/pcap_stream.h"
 #include "captures/tcp_track.h"
 #include "common/diag.h"
+#include "harness/cli/propose.h"
+#include "reports/explain.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,7 +32,34 @@ const char *__ubsan_default_options(void)
 struct consumers {
 	struct tcp_tracker *tracker;
 	long conns_done;
+	struct ending *ending;		/* `unplug explain` */
+	struct propose *propose;	/* `unplug explain --scenario` */
+	int64_t t0;
 };
+
+/* Every story is put into words, evidence, JSON and a ladder, as
+ * `unplug explain` would. */
+static void told(void *arg, const struct conn_story *st)
+{
+	struct consumers *cs = arg;
+	char sentence[1024], lines[EXPLAIN_MAX_EVIDENCE][EXPLAIN_LINE];
+	json_object *j;
+	FILE *f;
+
+	if (st->id <= 0 || st->end_by < -1 || st->end_by > 1)
+		abort();
+	explain_sentence(st, cs->t0, sentence, sizeof(sentence));
+	if (explain_evidence(st, cs->t0, lines, EXPLAIN_MAX_EVIDENCE) > EXPLAIN_MAX_EVIDENCE)
+		abort();
+	j = explain_json(st, cs->t0);
+	json_object_put(j);
+	f = fopen("/dev/null", "w");
+	if (f) {
+		explain_print(f, st, cs->t0, true);
+		fclose(f);
+	}
+	propose_consider(cs->propose, st, cs->t0);
+}
 
 static void conn_done(void *arg, struct tcp_conn *c)
 {
@@ -68,10 +98,12 @@ static void consume(struct consumers *cs, const struct packet *p)
 			abort();
 	}
 
-	/* TODO(explain): feed the packet to the explain module here, once it
-	 * lands (harness/explain/): its per-capture state goes in struct
-	 * consumers, created in LLVMFuzzerTestOneInput() next to the tracker
-	 * and freed there after the read loop. */
+	if (p->proto == PACKET_TCP || p->proto == PACKET_ICMP) {
+		struct packet copy = *p;
+
+		if (ending_feed(cs->ending, &copy))
+			abort();	/* only out of memory fails */
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -101,21 +133,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (pcap_stream_open_file(f, "fuzz.pcap", &s, &d) < 0)	/* closes f */
 		goto out;
 	cs.tracker = tcp_tracker_new(conn_done, &cs);
-	if (!cs.tracker)
+	cs.ending = ending_new(told, &cs);
+	cs.propose = propose_new(0);
+	if (!cs.tracker || !cs.ending || !cs.propose)
 		goto out;
 
 	while ((rc = pcap_stream_next(s, &pkt, &d)) == 1) {
 		if (pkt.frame <= 0 || pkt.frame > pcap_stream_frames(s))
 			abort();
+		if (!cs.t0)
+			cs.t0 = pkt.t_ns;
 		consume(&cs, &pkt);
 	}
 	if (rc != 0 && rc != -EIO)
 		abort();
-	if (pcap_stream_malformed(s) > pcap_stream_frames(s))
+	if (pcap_stream_malformed(s) > pcap_stream_frames(s) ||
+	    tcp_tracker_live(cs.tracker) > tcp_tracker_peak(cs.tracker))
 		abort();
 	(void)pcap_stream_linktype(s);
 
 out:
+	ending_finish(cs.ending, NULL);	/* NULL-safe; tells every story */
+	if (cs.propose) {
+		FILE *pf = fopen("/dev/null", "w");
+
+		if (pf) {
+			propose_print(cs.propose, pf, "fuzz.pcap", &d);
+			fclose(pf);
+		}
+	}
+	propose_free(cs.propose);
 	tcp_tracker_free(cs.tracker);	/* NULL-safe; calls conn_done() */
 	pcap_stream_close(s);
 	diag_clear(&d);

@@ -61,9 +61,10 @@ static void consume(struct consumers *cs, const struct packet *p)
 			abort();
 	}
 
-	/* TODO(explain): feed the packet to the explain module here, once it
-	 * lands (harness/explain/): its state goes in struct consumers,
-	 * created and freed in LLVMFuzzerTestOneInput() with the tracker. */
+	/* TODO(explain): the explain call goes here: ending_feed() on a copy
+	 * of the packet (captures/ending.h); its struct ending goes in struct
+	 * consumers, made with ending_new() and ended with ending_finish() in
+	 * LLVMFuzzerTestOneInput() next to the tracker. */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
