@@ -112,6 +112,7 @@ static struct conn_story *story_new(const struct tcp_conn *c, int dir, const str
 	s->family = c->family;
 	s->end_by = -1;
 	s->resender = -1;
+	s->last_side = -1;
 	s->first_ns = p->t_ns;
 	if (p->flags & PKT_SYN) {
 		s->handshake = true;
@@ -176,8 +177,7 @@ static void story_feed(struct conn_story *s, int side, const struct packet *p)
 		if (!s->rst.frame) {
 			s->rst_run = s->in_run[side] ? s->run[side] : (struct unanswered){ 0 };
 			s->rst_sender_before_ns = s->last_ns_of[side];
-			s->rst_answered = s->nladder &&
-					  s->ladder[(s->nladder - 1) % ENDING_LADDER].side == other;
+			s->rst_answered = s->last_side == other;
 			note_segment(s, side, p);
 			s->rst = s->last_of[side];
 			s->rst_prompt = s->last_of[other];
@@ -205,6 +205,7 @@ static void story_feed(struct conn_story *s, int side, const struct packet *p)
 	}
 	s->last_ns = p->t_ns;
 	s->last_ns_of[side] = p->t_ns;
+	s->last_side = side;
 }
 
 static void end_as(struct conn_story *s, enum end_kind k, int by, int64_t t, long frame)

@@ -137,6 +137,7 @@ struct conn_story {
 	struct unanswered run[2];	/* each side's current unanswered run */
 	bool in_run[2];
 	struct unanswered rst_run;	/* the RST sender's run when it reset */
+	int last_side;		/* who sent the latest segment; -1: none */
 	struct seg_note last_of[2];
 };
 

@@ -42,19 +42,23 @@
  * Storage: connections live in a pool, found through an open-addressing
  * table of pool indices (linear probing, at most half full, backward-shift
  * deletion), and sit on one of two lists by last activity — open and
- * ended — so the quietest of each is at its head and forgetting is O(1). */
+ * ended — so the quietest of each (to within a second) is at its head and
+ * forgetting is O(1). */
 #include "captures/tcp_track.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #define NIL UINT32_MAX
+#define RELIST_NS 1000000000LL
 
 struct entry {
 	struct tcp_conn c;
 	uint32_t hash;
 	uint32_t prev, next;	/* on its list, or the free list (next) */
+	int64_t listed_ns;	/* when it last went to its list's tail */
 	bool ended;		/* on the ended list */
 	bool used;
 };
@@ -63,11 +67,18 @@ struct list {
 	uint32_t head, tail;
 };
 
+/* A slot of the table: the entry's hash kept beside its index, so that
+ * probing past other connections does not touch their entries. */
+struct slot {
+	uint32_t idx1;		/* pool index + 1; 0: empty */
+	uint32_t hash;
+};
+
 struct tcp_tracker {
 	struct entry *pool;
 	uint32_t npool, cappool;
 	uint32_t free;		/* first free entry, or NIL */
-	uint32_t *slot;		/* index + 1; 0: empty */
+	struct slot *slot;
 	size_t cap;		/* a power of two, or 0 */
 	size_t live, peak;
 	struct list open, ended;
@@ -87,13 +98,42 @@ static size_t addr_len(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
+/* The big-endian 32- and 64-bit numbers at @p: comparing them orders
+ * addresses as memcmp() would, without calling it for every packet. */
+static uint32_t be32_at(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return be32toh(v);
+}
+
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return be64toh(v);
+}
+
 static int endpoint_cmp(int family, const uint8_t *a, uint16_t pa,
 			const uint8_t *b, uint16_t pb)
 {
-	int c = family == AF_INET6 ? memcmp(a, b, 16) : memcmp(a, b, 4);
+	uint64_t x, y;
 
-	if (c)
-		return c;
+	if (family == AF_INET6) {
+		x = be64_at(a);
+		y = be64_at(b);
+		if (x == y) {
+			x = be64_at(a + 8);
+			y = be64_at(b + 8);
+		}
+	} else {
+		x = be32_at(a);
+		y = be32_at(b);
+	}
+	if (x != y)
+		return x < y ? -1 : 1;
 	return (pa > pb) - (pa < pb);
 }
 
@@ -135,7 +175,9 @@ static uint32_t key_hash(const struct tcp_key *k)
 /* Addresses of @family equal: constant sizes, so the compiler inlines. */
 static bool addr_eq(int family, const uint8_t *a, const uint8_t *b)
 {
-	return family == AF_INET6 ? !memcmp(a, b, 16) : !memcmp(a, b, 4);
+	if (family == AF_INET6)
+		return be64_at(a) == be64_at(b) && be64_at(a + 8) == be64_at(b + 8);
+	return be32_at(a) == be32_at(b);
 }
 
 static bool key_is(const struct tcp_key *k, const struct tcp_conn *c)
@@ -166,8 +208,8 @@ static size_t find_slot(const struct tcp_tracker *t, const struct tcp_key *key, 
 {
 	size_t i = h & (t->cap - 1);
 
-	while (t->slot[i] && !(t->pool[t->slot[i] - 1].hash == h &&
-			       key_is(key, &t->pool[t->slot[i] - 1].c)))
+	while (t->slot[i].idx1 && !(t->slot[i].hash == h &&
+				    key_is(key, &t->pool[t->slot[i].idx1 - 1].c)))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -175,17 +217,17 @@ static size_t find_slot(const struct tcp_tracker *t, const struct tcp_key *key, 
 static int grow_table(struct tcp_tracker *t)
 {
 	size_t cap = t->cap ? 2 * t->cap : 64;
-	uint32_t *slot = calloc(cap, sizeof(*slot));
+	struct slot *slot = calloc(cap, sizeof(*slot));
 
 	if (!slot)
 		return -1;
 	for (size_t i = 0; i < t->cap; i++) {
 		size_t k;
 
-		if (!t->slot[i])
+		if (!t->slot[i].idx1)
 			continue;
-		k = t->pool[t->slot[i] - 1].hash & (cap - 1);
-		while (slot[k])
+		k = t->slot[i].hash & (cap - 1);
+		while (slot[k].idx1)
 			k = (k + 1) & (cap - 1);
 		slot[k] = t->slot[i];
 	}
@@ -202,17 +244,17 @@ static void table_remove(struct tcp_tracker *t, uint32_t idx)
 	size_t mask = t->cap - 1;
 	size_t i = t->pool[idx].hash & mask, j;
 
-	while (t->slot[i] != idx + 1)
+	while (t->slot[i].idx1 != idx + 1)
 		i = (i + 1) & mask;
-	t->slot[i] = 0;
-	for (j = (i + 1) & mask; t->slot[j]; j = (j + 1) & mask) {
-		size_t home = t->pool[t->slot[j] - 1].hash & mask;
+	t->slot[i].idx1 = 0;
+	for (j = (i + 1) & mask; t->slot[j].idx1; j = (j + 1) & mask) {
+		size_t home = t->slot[j].hash & mask;
 
 		/* leave it if its home lies cyclically in (i, j] */
 		if (i <= j ? (home > i && home <= j) : (home > i || home <= j))
 			continue;
 		t->slot[i] = t->slot[j];
-		t->slot[j] = 0;
+		t->slot[j].idx1 = 0;
 		i = j;
 	}
 }
@@ -320,14 +362,14 @@ static uint32_t lookup(struct tcp_tracker *t, const struct tcp_key *key, int64_t
 	if (2 * (t->live + 1) > t->cap && grow_table(t))
 		return NIL;
 	i = find_slot(t, key, h);
-	if (t->slot[i])
-		return t->slot[i] - 1;
+	if (t->slot[i].idx1)
+		return t->slot[i].idx1 - 1;
 	idx = new_entry(t);
 	if (idx == NIL)
 		return NIL;
-	t->pool[idx] = (struct entry){ .hash = h, .used = true };
+	t->pool[idx] = (struct entry){ .hash = h, .used = true, .listed_ns = now };
 	start_conn(t, &t->pool[idx], key, now);
-	t->slot[i] = idx + 1;
+	t->slot[i] = (struct slot){ idx + 1, h };
 	list_append(t, idx, false);
 	if (++t->live > t->peak)
 		t->peak = t->live;
@@ -459,8 +501,15 @@ struct tcp_conn *tcp_tracker_feed(struct tcp_tracker *t, struct packet *p, int *
 	p->cls = classify(me, peer, p);
 	update(me, p);
 	e->c.last_ns = p->t_ns;
-	list_unlink(t, idx);
-	list_append(t, idx, conn_ended(&e->c));
+	/* Moving to the tail touches the neighbours: done at most once a
+	 * second, so a list is in order of last activity to within a second,
+	 * and a connection is forgotten at most that much later. */
+	if (conn_ended(&e->c) != e->ended || p->t_ns - e->listed_ns > RELIST_NS ||
+	    p->t_ns < e->listed_ns) {
+		list_unlink(t, idx);
+		list_append(t, idx, conn_ended(&e->c));
+		e->listed_ns = p->t_ns;
+	}
 	return &e->c;
 }
 
@@ -474,7 +523,7 @@ struct tcp_conn *tcp_tracker_find(struct tcp_tracker *t, int family, const uint8
 		return NULL;
 	make_key(&key, family, src, sport, dst, dport, dir);
 	i = find_slot(t, &key, key_hash(&key));
-	return t->slot[i] ? &t->pool[t->slot[i] - 1].c : NULL;
+	return t->slot[i].idx1 ? &t->pool[t->slot[i].idx1 - 1].c : NULL;
 }
 
 size_t tcp_tracker_live(const struct tcp_tracker *t)

@@ -147,7 +147,7 @@ static int explain_file(const char *path, const struct explain_opts *o, bool fir
 	if (o->json) {
 		json_object *w = json_object_new_string(ret == -EIO ? diag_last(d) : "");
 
-		printf(",\n  \"warning\": %s\n}", ret == -EIO ? json_object_to_json_string(w) : "null");
+		printf(",\n  \"warning\": %s\n}", ret == -EIO ? json_object_to_json_string_ext(w, JSON_C_TO_STRING_NOSLASHESCAPE) : "null");
 		json_object_put(w);
 	}
 	if (ps.propose) {
