@@ -130,6 +130,10 @@ for run in 1 2 3; do
 	run_one loop1m "$run"
 done
 
+if [ "$have_unplug" = 1 ] && "$UNPLUG" explain --json "$cap" >"$tmp/explain.json" 2>/dev/null; then
+	python3 "$here/truth_check.py" "$tmp/explain.json" "$tmp/truth.csv"
+fi
+
 echo
 awk -v mb="$size" -v bytes="$bytes" -v frames="$frames" -v conns="$conns" \
     -v have="$have_unplug" '
