@@ -162,9 +162,21 @@ static void count(struct side_counts *c, const struct packet *p)
 	c->rst += !!(p->flags & PKT_RST);
 }
 
+/* How soon after a segment an RST still answers it: two round trips (a
+ * capture at the far end sees the answer one round trip later) and
+ * 200 ms for a busy host; a second when the round trip is unknown. */
+static int64_t answer_window(const struct conn_story *s)
+{
+	return (s->rtt_ns ? 2 * s->rtt_ns : 1000000000) + 200000000;
+}
+
 static void story_feed(struct conn_story *s, int side, const struct packet *p)
 {
 	int other = !side;
+
+	if (s->handshake && !s->rtt_ns && side == 0 && (p->flags & PKT_ACK) && s->last_of[1].frame &&
+	    (s->last_of[1].flags & PKT_SYN))
+		s->rtt_ns = p->t_ns - s->first_ns;
 
 	count(&s->side[side], p);
 	/* the other side's run is answered: this side spoke */
@@ -177,7 +189,8 @@ static void story_feed(struct conn_story *s, int side, const struct packet *p)
 		if (!s->rst.frame) {
 			s->rst_run = s->in_run[side] ? s->run[side] : (struct unanswered){ 0 };
 			s->rst_sender_before_ns = s->last_ns_of[side];
-			s->rst_answered = s->last_side == other;
+			s->rst_answered = s->last_side == other &&
+					  p->t_ns - s->last_of[other].t_ns <= answer_window(s);
 			note_segment(s, side, p);
 			s->rst = s->last_of[side];
 			s->rst_prompt = s->last_of[other];

@@ -94,6 +94,9 @@ struct conn_story {
 	uint8_t addr[2][16];	/* [0] the client, [1] the server */
 	uint16_t port[2];
 	bool handshake;		/* the SYN was captured: sides are known */
+	int64_t rtt_ns;		/* SYN to the client's first ACK, as the
+				 * capture saw it: about one round trip;
+				 * 0: unknown */
 	int64_t first_ns, last_ns;
 	struct side_counts side[2];
 	int64_t last_ns_of[2];	/* each side's latest segment; 0: none */
@@ -109,9 +112,10 @@ struct conn_story {
 					 * it; frame 0: none */
 	int64_t rst_sender_before_ns;	/* the RST sender's segment before it;
 					 * 0: none */
-	bool rst_answered;	/* that segment came just before the RST: the
-				 * RST answered it (else the sender reset on
-				 * its own: an abort, a give-up) */
+	bool rst_answered;	/* that segment came just before the RST, and
+				 * within a round trip or two: the RST answered
+				 * it (else the sender reset on its own: an
+				 * abort, a give-up) */
 	long long bytes_after_fin[2];	/* side i's new bytes after the other
 					 * side's FIN (a half-close) */
 	struct unanswered gave_up;	/* timeout, keepalive-timeout: the end_by

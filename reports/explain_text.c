@@ -112,7 +112,7 @@ static void sentence_rst(struct text *t, const struct conn_story *s, int64_t t0)
 		    explain_segment(&s->rst_prompt, seg, sizeof(seg)), other,
 		    duration_str(s->rst.t_ns - s->rst_prompt.t_ns, gap, sizeof(gap)));
 	else
-		put(t, ", unprompted (an abort): it had sent the last segment, and %s's last (%s) was %s before",
+		put(t, ", unprompted (an abort): %s's last segment (%s) was %s before",
 		    other, explain_segment(&s->rst_prompt, seg, sizeof(seg)),
 		    duration_str(s->rst.t_ns - s->rst_prompt.t_ns, gap, sizeof(gap)));
 	if (s->fin[0].frame || s->fin[1].frame) {

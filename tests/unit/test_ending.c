@@ -112,6 +112,26 @@ static void test_rst_answers_data(void **state)
 	assert_non_null(strstr(buf, "in answer to data (100 bytes) from 198.18.0.1:45678 1.0 ms before"));
 }
 
+static void test_rst_long_after_is_unprompted(void **state)
+{
+	/* the last segment before the RST was the other side's, but 750 ms
+	 * before, with a 2 ms round trip: an abort, not an answer */
+	struct packet v[] = {
+		HANDSHAKE,
+		seg(752, S, PKT_RST | A, 501, 101, 0),
+	};
+	struct told t = { 0 };
+	char buf[1024];
+
+	(void)state;
+	run(v, sizeof(v) / sizeof(v[0]), &t, NULL);
+	assert_int_equal(t.v[0].rtt_ns, 2 * MS);
+	assert_int_equal(t.v[0].end, END_RST);
+	assert_false(t.v[0].rst_answered);
+	explain_sentence(&t.v[0], 0, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "unprompted (an abort): 198.18.0.1:45678's last segment (ACK) was 750 ms before"));
+}
+
 static void test_keepalive_gives_up(void **state)
 {
 	struct packet v[] = {
@@ -222,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_graceful_close),
 		cmocka_unit_test(test_rst_answers_data),
+		cmocka_unit_test(test_rst_long_after_is_unprompted),
 		cmocka_unit_test(test_keepalive_gives_up),
 		cmocka_unit_test(test_retransmission_timeout),
 		cmocka_unit_test(test_cut_by_capture),
