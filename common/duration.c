@@ -37,7 +37,7 @@ int duration_parse(const char *text, int64_t *ns)
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(p, units[i].suffix))
 			continue;
-		if (value * (double)units[i].ns > 9.0e18)
+		if (value * (double)units[i].ns > (double)DURATION_MAX_NS)
 			return -ERANGE;
 		*ns = (int64_t)llround(value * (double)units[i].ns);
 		return 0;

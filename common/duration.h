@@ -10,7 +10,11 @@
 #define NS_PER_S  1000000000LL
 
 /* What duration_parse() accepts, for error messages. */
-#define DURATION_ACCEPTED "a number and a unit: ns, us, ms, s, m or h, e.g. 500ms, 2s, 1.5s"
+/* The longest duration anything in a scenario may have: a day. With at
+ * most a thousand repeats, any sum a timeline makes of them stays far
+ * inside int64 nanoseconds. */
+#define DURATION_MAX_NS (24 * 3600 * INT64_C(1000000000))
+#define DURATION_ACCEPTED "a number and a unit: ns, us, ms, s, m or h, e.g. 500ms, 2s, 1.5s; at most 24h"
 
 /* Parse @text ("1.5s") into nanoseconds. Returns 0, or -EINVAL when @text
  * is not a non-negative number followed by a unit, or -ERANGE. */

@@ -24,9 +24,59 @@ const char *catalogue_default_dir(void)
 	return "scenarios";
 }
 
+/* Whether @id is taken already. */
+static bool id_taken(const struct catalogue *c, const char *id)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].id, id))
+			return true;
+	return false;
+}
+
+/* An id no other scenario of this run has: its id, else its path as given
+ * (without ".yaml" and a leading "./"), else that with "~2", "~3"... Run
+ * directories are named by id: two scenarios never share one. */
+static char *unique_id(const struct catalogue *c, const char *path, const char *base)
+{
+	char *id = rundir_id(path, base), *alt;
+
+	if (!id || !id_taken(c, id))
+		return id;
+	free(id);
+	while (!strncmp(path, "./", 2))
+		path += 2;
+	if (!(id = rundir_id(path, "")) || !id_taken(c, id))
+		return id;
+	for (int k = 2; k < 100000; k++) {
+		if (asprintf(&alt, "%s~%d", id, k) < 0)
+			break;
+		if (!id_taken(c, alt)) {
+			free(id);
+			return alt;
+		}
+		free(alt);
+	}
+	free(id);
+	return NULL;
+}
+
+/* Whether the file or directory @st was met before in this catalogue: a
+ * second path to it (a symbolic link, a loop, the same file named twice)
+ * is not followed again. */
+static bool seen_before(struct catalogue *c, const struct stat *st)
+{
+	struct catalogue_seen k = { st->st_dev, st->st_ino };
+
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].dev == k.dev && c->seen[i].ino == k.ino)
+			return true;
+	vec_push(&c->seen, &c->nseen, &c->capseen, sizeof(k), &k);
+	return false;
+}
+
 static int push(struct catalogue *c, const char *path, const char *base)
 {
-	struct catalogue_entry e = { strdup(path), rundir_id(path, base) };
+	struct catalogue_entry e = { strdup(path), unique_id(c, path, base) };
 
 	if (!e.path || !e.id || vec_push(&c->v, &c->n, &c->cap, sizeof(e), &e)) {
 		free(e.path);
@@ -61,9 +111,11 @@ static int walk(struct catalogue *c, const char *dir, const char *base,
 		char *path;
 
 		if (!ret && name[0] != '.' && asprintf(&path, "%s/%s", dir, name) >= 0) {
-			if (!stat(path, &st) && S_ISDIR(st.st_mode))
+			if (stat(path, &st))
+				;	/* a dangling link: nothing to run */
+			else if (S_ISDIR(st.st_mode) && !seen_before(c, &st))
 				ret = walk(c, path, base, d);
-			else if (is_yaml(name))
+			else if (!S_ISDIR(st.st_mode) && is_yaml(name) && (c->found++, !seen_before(c, &st)))
 				ret = push(c, path, base);
 			free(path);
 		}
@@ -83,9 +135,11 @@ int catalogue_add(struct catalogue *c, const char *path, struct diag *d)
 		diag_add(d, "%s: %s", path, strerror(errno));
 		return ret;
 	}
+	c->found = 0;
 	if (S_ISDIR(st.st_mode))
-		return walk(c, path, path, d);
-	return push(c, path, NULL);
+		return seen_before(c, &st) ? 0 : walk(c, path, path, d);
+	c->found = 1;
+	return seen_before(c, &st) ? 0 : push(c, path, NULL);
 }
 
 void catalogue_free(struct catalogue *c)
@@ -95,6 +149,6 @@ void catalogue_free(struct catalogue *c)
 		free(c->v[i].id);
 	}
 	free(c->v);
-	c->v = NULL;
-	c->n = 0;
+	free(c->seen);
+	memset(c, 0, sizeof(*c));
 }

@@ -4,6 +4,7 @@
 #define HARNESS_CATALOGUE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "common/diag.h"
 
@@ -12,10 +13,20 @@ struct catalogue_entry {
 	char *id;		/* its id in reports: relative to the directory named */
 };
 
+/* A file or directory already taken in (device and inode). */
+struct catalogue_seen {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct catalogue {
 	struct catalogue_entry *v;
 	size_t n;
 	size_t cap;
+	struct catalogue_seen *seen;	/* each file and directory once */
+	size_t nseen, capseen;
+	size_t found;		/* scenario files the last catalogue_add()
+				 * found, taken in before or not */
 };
 
 /* Where `unplug run` looks when given no path: the installed catalogue,

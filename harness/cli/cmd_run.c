@@ -30,6 +30,7 @@ struct run_opts {
 	const char *patterns[16];	/* -k: any of them */
 	size_t npatterns;
 	bool no_exec;		/* refuse scenarios that run programs */
+	bool allow_long;	/* --long: timelines up to a day */
 	bool fail_on_skip;
 	int jobs;		/* scenarios at a time */
 	int repeat;		/* runs of each scenario */
@@ -67,6 +68,20 @@ static void on_signal(int sig)
 	runner_stop = 1;
 }
 
+/* SIGINT and SIGTERM stop the run. Without SA_RESTART (which signal()
+ * sets): a blocking call returns EINTR and the loop around it looks at
+ * runner_stop, instead of the call quietly starting again. */
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 static int number(const char *opt, const char *arg, long max, int *v)
 {
 	char *end;
@@ -98,6 +113,7 @@ static void help(void)
 	       "      --fail-on-skip  exit 1 when a scenario was skipped\n"
 	       "      --no-exec     refuse scenarios that run programs (exec:): running a\n"
 	       "                    scenario runs the programs it names\n"
+	       "      --long        allow timelines up to 24 h (default: at most 1 h)\n"
 	       "  -q, --quiet       only what did not pass, and the summary\n"
 	       "  -v, --verbose     every expectation, and each repeat's run\n"
 	       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n"
@@ -108,7 +124,7 @@ static void help(void)
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP };
+	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG };
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -118,6 +134,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "fail-on-skip", no_argument, NULL, OPT_FAIL_ON_SKIP },
+		{ "long", no_argument, NULL, OPT_LONG },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -143,6 +160,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_FAIL_ON_SKIP:
 			o->fail_on_skip = true;
+			break;
+		case OPT_LONG:
+			o->allow_long = true;
 			break;
 		case 'j':
 			ret = number("-j", optarg, JOBS_MAX, &o->jobs);
@@ -250,6 +270,7 @@ static int load_all(const struct catalogue *cat, const struct run_opts *o,
 
 		diag_init(&d, cat->v[i].path);
 		if (scenario_load(cat->v[i].path, &scs[i], &d) ||
+		    scenario_check_length(scs[i], o->allow_long, &d) ||
 		    (o->no_exec && refuse_programs(scs[i], &d)) ||
 		    sysctl_check(scs[i], &d)) {
 			diag_print(&d, stderr);
@@ -282,8 +303,14 @@ int cmd_run(int argc, char **argv)
 	diag_init(&d, NULL);
 	if (optind == argc)
 		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
-	for (int i = optind; i < argc; i++)
-		bad |= catalogue_add(&cat, argv[i], &d) != 0;
+	for (int i = optind; i < argc; i++) {
+		if (catalogue_add(&cat, argv[i], &d)) {
+			bad = 1;
+		} else if (!cat.found) {
+			diag_add(&d, "%s: no scenario files (*.yaml, *.yml) in it", argv[i]);
+			bad = 1;
+		}
+	}
 	filter(&cat, &o);
 	if (!bad && !cat.n) {
 		diag_add(&d, o.npatterns ? "no scenario matches -k" : "no scenario files found");
@@ -298,7 +325,13 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	if (o.shards)
 		keep_shard(&cat, scs, &o);
-	if (rundir_make_root(o.out, &rr.root, &d))
+	for (size_t i = 0; o.out && i < cat.n; i++)
+		if (rundir_exists(o.out, cat.v[i].id)) {
+			diag_add(&d, "--out %s already holds %s/%s: unplug never overwrites a run's evidence (another --out, or remove it)",
+				 o.out, o.out, cat.v[i].id);
+			bad = 1;
+		}
+	if (bad || rundir_make_root(o.out, &rr.root, &d))
 		goto out;
 	rr.started_ns = clock_wall_ns();
 	rr.shard = o.shard;
@@ -307,9 +340,7 @@ int cmd_run(int argc, char **argv)
 	rr.fail_on_skip = o.fail_on_skip;
 	ret = EXIT_CANNOT;
 	warn_root(&cat, scs);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	catch_signals();
 	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat, .style = o.style };
 	if (run_jobs(&cat, scs, &plan, &rr, &cannot, &d))
 		bad = 1;

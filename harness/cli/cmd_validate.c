@@ -1,5 +1,6 @@
 /* unplug validate FILE|DIR...: load and check scenarios, no root needed. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,16 +12,26 @@
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "long", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct catalogue cat = { 0 };
+	bool allow_long = false;
 	struct diag d;
 	int c, bad = 0;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'L') {
+			allow_long = true;
+			continue;
+		}
 		if (c == 'h') {
 			cli_usage(stdout, "validate");
+			printf("\n      --long   allow timelines up to 24 h (default: at most 1 h), as run --long\n"
+			       "  Checks everything `run` checks before it builds anything; exit 0 when every\n"
+			       "  file is a valid scenario, 2 otherwise (every problem printed as\n"
+			       "  file:line:col).\n");
 			return EXIT_PASS;
 		}
 		cli_usage(stderr, "validate");
@@ -31,14 +42,22 @@ int cmd_validate(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	diag_init(&d, NULL);
-	for (int i = optind; i < argc; i++)
-		bad |= catalogue_add(&cat, argv[i], &d) != 0;
+	for (int i = optind; i < argc; i++) {
+		if (catalogue_add(&cat, argv[i], &d)) {
+			bad = 1;
+		} else if (!cat.found) {
+			/* a mistyped directory must not "validate" in CI */
+			diag_add(&d, "%s: no scenario files (*.yaml, *.yml) in it", argv[i]);
+			bad = 1;
+		}
+	}
 	for (size_t i = 0; i < cat.n; i++) {
 		struct scenario *sc;
 		struct diag sd;
 
 		diag_init(&sd, cat.v[i].path);
-		if (scenario_load(cat.v[i].path, &sc, &sd) || sysctl_check(sc, &sd)) {
+		if (scenario_load(cat.v[i].path, &sc, &sd) || scenario_check_length(sc, allow_long, &sd) ||
+		    sysctl_check(sc, &sd)) {
 			diag_print(&sd, stderr);
 			bad = 1;
 		} else {

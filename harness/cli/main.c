@@ -22,9 +22,9 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run,
-	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [-q|-v]",
+	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root)" },
-	{ "validate", cmd_validate, "FILE|DIR...",
+	{ "validate", cmd_validate, "[--long] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
 	{ "list", cmd_list, "[FILE|DIR]... [-k PATTERN]",
 	  "the scenarios: id, the claims they measure, what they do" },

@@ -209,10 +209,11 @@ static int make_dir(struct invocation *in, size_t j, char **dir, struct diag *d)
 	int err;
 
 	if (in->o->repeat == 1)
-		return rundir_make(in->rr->root, in->cat->v[i].id, in->cat->v[i].path, dir, d);
+		return rundir_make(in->rr->root, in->cat->v[i].id, in->scs[i]->source,
+				   in->scs[i]->source_len, dir, d);
 	if (asprintf(&id, "%s/run-%zu", in->cat->v[i].id, j % (size_t)in->o->repeat + 1) < 0)
 		return -ENOMEM;
-	err = rundir_make(in->rr->root, id, in->cat->v[i].path, dir, d);
+	err = rundir_make(in->rr->root, id, in->scs[i]->source, in->scs[i]->source_len, dir, d);
 	free(id);
 	return err;
 }

@@ -65,9 +65,13 @@ static int load_item(struct ynode n, const struct scenario *sc, struct seq_item 
 		bad |= expect_load_kinds(v, &it->kinds, d) != 0;
 	if ((v = ynode_get(n, "flags")).node)
 		bad |= load_flags(v, &it->flags, d) != 0;
+	/* b is read only when ynode_bool() set it (UBSan found a bool read
+	 * uninitialised when the value was not a boolean) */
 	if ((v = ynode_get(n, "payload")).node) {
-		bad |= ynode_bool(v, "payload", &b, d) != 0;
-		it->payload = b;
+		if (ynode_bool(v, "payload", &b, d))
+			bad = true;
+		else
+			it->payload = b;
 	}
 	if ((v = ynode_get(n, "count")).node) {
 		bad |= expect_load_count(v, &it->count_lo, &it->count_hi, d) != 0;
@@ -78,8 +82,10 @@ static int load_item(struct ynode n, const struct scenario *sc, struct seq_item 
 		}
 	}
 	if ((v = ynode_get(n, "next")).node) {
-		bad |= ynode_bool(v, "next", &b, d) != 0;
-		it->next = b;
+		if (ynode_bool(v, "next", &b, d))
+			bad = true;
+		else
+			it->next = b;
 	}
 	return bad ? -EINVAL : 0;
 }

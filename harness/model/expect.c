@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/suggest.h"
 #include "common/names.h"
 #include "harness/model/scenario.h"
 
@@ -67,9 +68,12 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
 	body = ynode_value(n, 0);
 	x->ops = expect_find(ynode_str(key));
 	if (!x->ops) {
-		diag_at(d, ynode_pos(key), "unknown expectation: \"%s\" (accepted: %s)",
+		char hint[96];
+
+		kind_names(names, sizeof(names));
+		diag_at(d, ynode_pos(key), "unknown expectation: \"%s\" (%saccepted: %s)",
 			ynode_str(key) ? ynode_str(key) : ynode_kind(key),
-			kind_names(names, sizeof(names)));
+			suggest(ynode_str(key), names, hint, sizeof(hint)), names);
 		return -EINVAL;
 	}
 	if (ynode_need_map(body, x->ops->name, d) ||

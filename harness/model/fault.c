@@ -1,3 +1,4 @@
+#include "common/suggest.h"
 #include "harness/model/fault.h"
 
 #include <errno.h>
@@ -44,9 +45,12 @@ int fault_parse(struct ynode n, struct fault **out, struct diag *d)
 	name = ynode_str(ynode_key(n, 0));
 	ops = name ? fault_find(name) : NULL;
 	if (!ops) {
-		diag_at(d, ynode_pos(ynode_key(n, 0)), "unknown fault: \"%s\" (accepted: %s)",
-			name ? name : ynode_kind(ynode_key(n, 0)),
-			fault_names(names, sizeof(names)));
+		char hint[96];
+
+		fault_names(names, sizeof(names));
+		diag_at(d, ynode_pos(ynode_key(n, 0)), "unknown fault: \"%s\" (%saccepted: %s)",
+			name ? name : ynode_kind(ynode_key(n, 0)), suggest(name, names, hint, sizeof(hint)),
+			names);
 		return -EINVAL;
 	}
 	f = calloc(1, sizeof(*f));

@@ -3,12 +3,14 @@
  * host's namespace before its peer starts). */
 #include "harness/model/host_load.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/duration.h"
+#include "common/suggest.h"
 #include "harness/model/program.h"
 
 static const char *const peer_keys[] = {
@@ -181,17 +183,18 @@ static int load_connect(struct ynode n, struct scenario *sc, struct peer_config 
 	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
 		goto bad;
 	port = strtol(colon + 1, &end, 10);
-	if (!colon[1] || *end || port < 1 || port > 65535)
+	if (!isdigit((unsigned char)colon[1]) || *end || port < 1 || port > 65535)
 		goto bad;
 	memcpy(host, s, colon - s);
 	host[colon - s] = '\0';
 	p->port = (uint16_t)port;
 	p->target = scenario_host_index(sc, host);
 	if (p->target == HOST_NONE) {
-		char names[128];
+		char names[128], hint[96];
 
-		diag_at(d, ynode_pos(n), "unknown host in connect: \"%s\" (hosts: %s)",
-			host, scenario_host_names(sc, names, sizeof(names)));
+		scenario_host_names(sc, names, sizeof(names));
+		diag_at(d, ynode_pos(n), "unknown host in connect: \"%s\" (%shosts: %s)",
+			host, suggest(host, names, hint, sizeof(hint)), names);
 		return -EINVAL;
 	}
 	return 0;
@@ -291,7 +294,17 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 
 int host_check_peers(struct scenario *sc, struct diag *d)
 {
+	size_t listeners = 0;
 	int ret = 0;
+
+	for (size_t i = 0; i < sc->nhosts; i++)
+		listeners += sc->hosts[i].peer.role == PEER_LISTEN;
+	if (sc->nhosts && listeners == sc->nhosts) {
+		diag_at(d, sc->hosts[sc->nhosts - 1].at,
+			"every host listens and none connects: one must connect to another (e.g. %s: connect: %s:%u)",
+			sc->hosts[sc->nhosts - 1].name, sc->hosts[0].name, sc->hosts[0].peer.port);
+		ret = -EINVAL;
+	}
 
 	for (size_t i = 0; i < sc->nhosts; i++) {
 		const struct peer_config *p = &sc->hosts[i].peer;

@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/duration.h"
 #include "common/names.h"
+#include "common/suggest.h"
 #include "harness/model/fault.h"
 #include "harness/model/program.h"
 
@@ -14,6 +16,7 @@ void scenario_free(struct scenario *sc)
 	if (!sc)
 		return;
 	free(sc->path);
+	free(sc->source);
 	free(sc->name);
 	for (size_t i = 0; i < sc->nclaims; i++)
 		free(sc->claims[i]);
@@ -57,13 +60,14 @@ int scenario_host_index(const struct scenario *sc, const char *name)
 int scenario_host_ref(const struct scenario *sc, const char *name, struct pos at,
 		      const char *what, int *host, struct diag *d)
 {
-	char names[128];
+	char names[128], hint[96];
 
 	*host = scenario_host_index(sc, name);
 	if (*host != HOST_NONE)
 		return 0;
-	diag_at(d, at, "unknown host in %s: \"%s\" (hosts: %s)", what, name,
-		scenario_host_names(sc, names, sizeof(names)));
+	scenario_host_names(sc, names, sizeof(names));
+	diag_at(d, at, "unknown host in %s: \"%s\" (%shosts: %s)", what, name,
+		suggest(name, names, hint, sizeof(hint)), names);
 	return -EINVAL;
 }
 
@@ -134,17 +138,20 @@ int scenario_step_index(const struct scenario *sc, const char *name)
 	return -1;
 }
 
-int64_t scenario_horizon_ns(const struct scenario *sc)
+int64_t scenario_horizon_at(const struct scenario *sc, struct pos *at)
 {
 	int64_t from = scenario_last_fault_ns(sc), end = 0;
 
+	*at = (struct pos){ 0, 0 };
 	for (size_t i = 0; i < sc->nsteps; i++) {
 		const struct step *st = &sc->steps[i];
 
 		int64_t last = step_time_ns(st, st->times - 1) + st->for_ns;
 
-		if (last > end)
+		if (last > end) {
 			end = last;
+			*at = st->at_pos;
+		}
 	}
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct expect *e = &sc->expects[i];
@@ -158,8 +165,32 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 
 		if (e->ops && e->ops->horizon)
 			until += e->ops->horizon(e);
-		if (until > end)
+		if (until > end) {
 			end = until;
+			*at = e->at;
+		}
 	}
 	return end;
+}
+
+int64_t scenario_horizon_ns(const struct scenario *sc)
+{
+	struct pos at;
+
+	return scenario_horizon_at(sc, &at);
+}
+
+int scenario_check_length(const struct scenario *sc, bool allow_long, struct diag *d)
+{
+	int64_t max = allow_long ? SCENARIO_LONG_MAX_NS : SCENARIO_MAX_NS;
+	char took[32], most[32];
+	struct pos at;
+	int64_t end = scenario_horizon_at(sc, &at);
+
+	if (end <= max)
+		return 0;
+	diag_at(d, at, "the timeline runs %s after the connections are established: at most %s%s",
+		duration_str(end, took, sizeof(took)), duration_str(max, most, sizeof(most)),
+		allow_long ? "" : " (--long allows up to 24 h)");
+	return -EINVAL;
 }

@@ -142,6 +142,10 @@ struct step {
 
 struct scenario {
 	char *path;		/* as given to scenario_load() */
+	char *source;		/* the file's bytes, as loaded: what is run and
+				 * judged is exactly this, whatever the file
+				 * becomes meanwhile */
+	size_t source_len;
 	char *name;
 	char **claims;
 	size_t nclaims;
@@ -212,5 +216,15 @@ int scenario_step_index(const struct scenario *sc, const char *name);
 /* How long after establishment the run must last for every expectation to
  * be decided. */
 int64_t scenario_horizon_ns(const struct scenario *sc);
+
+/* The same, and in @at the step or expectation that reaches that far. */
+int64_t scenario_horizon_at(const struct scenario *sc, struct pos *at);
+
+/* A scenario's timeline is at most an hour; with @allow_long (`--long`),
+ * a day. Longer is an error at the step or expectation that makes it so:
+ * a typo (`at: 100h`) must not hold a CI runner for days. */
+#define SCENARIO_MAX_NS (3600 * INT64_C(1000000000))
+#define SCENARIO_LONG_MAX_NS (24 * 3600 * INT64_C(1000000000))
+int scenario_check_length(const struct scenario *sc, bool allow_long, struct diag *d);
 
 #endif

@@ -140,15 +140,21 @@ int scenario_load(const char *path, struct scenario **out, struct diag *d)
 	struct scenario *sc;
 	int ret;
 
+	char *bytes;
+	size_t len;
+
 	*out = NULL;
-	ret = ynode_load_file(path, &doc, d);
+	ret = ynode_load_file(path, &doc, &bytes, &len, d);
 	if (ret)
 		return ret;
 	sc = calloc(1, sizeof(*sc));
 	if (!sc || !(sc->path = strdup(path))) {
+		free(bytes);
 		ret = -ENOMEM;
 		goto out;
 	}
+	sc->source = bytes;
+	sc->source_len = len;
 	ret = load_root(ynode_root(&doc), sc, d);
 	if (!ret && d->count) /* a reader that reported but did not fail */
 		ret = err_merge(ret, -EINVAL);

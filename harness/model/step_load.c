@@ -244,6 +244,87 @@ static int cmp_step(const void *a, const void *b)
 	return x->at_pos.col - y->at_pos.col;
 }
 
+/* A host's power switched on or off at a moment of the timeline: a step's
+ * occurrence, or its `for` running out. */
+struct power_change {
+	int64_t t_ns;
+	int host;
+	bool on;
+	const struct step *st;
+	long order;		/* ties: the order the runner applies them */
+};
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct power_change *x = a, *y = b;
+
+	if (x->t_ns != y->t_ns)
+		return x->t_ns < y->t_ns ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* power-on only after a power-off, power-off only while on: what the run
+ * would find out after building the network, found here instead. */
+static int check_power(const struct scenario *sc, struct diag *d)
+{
+	struct power_change *v;
+	bool off[SCENARIO_MAX_HOSTS] = { false };
+	size_t n = 0, cap = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+
+		if (st->fault && (!strcmp(st->fault->ops->name, "power-off") ||
+				  !strcmp(st->fault->ops->name, "power-on")))
+			cap += (size_t)st->times * (st->for_ns ? 2 : 1);
+	}
+	if (!cap)
+		return 0;
+	v = calloc(cap, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		bool on;
+
+		if (!st->fault || (strcmp(st->fault->ops->name, "power-off") &&
+				   strcmp(st->fault->ops->name, "power-on")))
+			continue;
+		on = !strcmp(st->fault->ops->name, "power-on");
+		for (long k = 0; k < st->times; k++) {
+			int64_t t = step_time_ns(st, k);
+
+			v[n] = (struct power_change){ t, st->fault->host, on, st, (long)n };
+			n++;
+			if (st->for_ns) {
+				v[n] = (struct power_change){ t + st->for_ns, st->fault->host, !on, st, (long)n };
+				n++;
+			}
+		}
+	}
+	qsort(v, n, sizeof(*v), cmp_change);
+	for (size_t i = 0; i < n && !ret; i++) {
+		const struct power_change *c = &v[i];
+		char when[32];
+
+		if (c->host < 0 || c->host >= SCENARIO_MAX_HOSTS)
+			continue;
+		if (off[c->host] == c->on) {	/* on when off, off when on */
+			off[c->host] = !c->on;
+			continue;
+		}
+		diag_at(d, c->st->at_pos, "%s at %s: %s is %s already (%s)", c->on ? "power-on" : "power-off",
+			duration_str(c->t_ns, when, sizeof(when)), sc->hosts[c->host].name,
+			c->on ? "on" : "off",
+			c->on ? "a power-on needs an earlier power-off of the same host" :
+				"a host is powered off once before it is powered on again");
+		ret = -EINVAL;
+	}
+	free(v);
+	return ret;
+}
+
 int step_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 {
 	int ret = 0;
@@ -258,5 +339,7 @@ int step_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 		sc->nsteps++;
 	}
 	qsort(sc->steps, sc->nsteps, sizeof(*sc->steps), cmp_step);
+	if (!ret)
+		ret = check_power(sc, d);
 	return ret;
 }

@@ -1,49 +1,210 @@
 #include "harness/model/yaml_node.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/suggest.h"
 #include "common/duration.h"
 
-int ynode_load_file(const char *path, yaml_document_t *doc, struct diag *d)
+/* Read @path whole, if it is a regular file of at most YNODE_MAX_BYTES.
+ * Opened without blocking, so that a FIFO or a device cannot hang the
+ * caller before it is refused. */
+static int read_whole(const char *path, char **bytes, size_t *len, struct diag *d)
 {
-	yaml_parser_t parser;
-	FILE *f;
-	int ret = -EINVAL;
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd, ret;
 
-	f = fopen(path, "rb");
-	if (!f) {
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
 		ret = -errno;
 		diag_add(d, "%s: cannot open: %s", path, strerror(errno));
 		return ret;
 	}
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
-		diag_add(d, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	yaml_parser_set_input_file(&parser, f);
-	if (!yaml_parser_load(&parser, doc)) {
-		struct pos at = { (int)parser.problem_mark.line + 1,
-				  (int)parser.problem_mark.column + 1 };
-
-		diag_at(d, at, "not valid YAML: %s%s%s",
-			parser.problem ? parser.problem : "syntax error",
-			parser.context ? " " : "",
-			parser.context ? parser.context : "");
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		diag_add(d, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		diag_add(d, "%s: not a regular file (%s): a scenario is a YAML file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			 S_ISSOCK(st.st_mode) ? "a socket" : "a device");
+		goto out;
+	}
+	if (st.st_size > YNODE_MAX_BYTES) {
+		ret = -EFBIG;
+		diag_add(d, "%s: %lld bytes: a scenario is at most %d bytes", path,
+			 (long long)st.st_size, YNODE_MAX_BYTES);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* it may still grow while read: read to the limit and one byte more */
+	for (;;) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			diag_add(d, "%s: cannot read: %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0 || (got += (size_t)n) > (size_t)st.st_size)
+			break;
+	}
+	if (got > (size_t)st.st_size) {
+		ret = -EAGAIN;
+		diag_add(d, "%s: it changed while it was read", path);
+		goto out;
+	}
+	*bytes = buf;
+	*len = got;
+	buf = NULL;
+	ret = 0;
+out:
+	free(buf);
+	close(fd);
+	return ret;
+}
+
+static struct pos mark_pos(yaml_mark_t m)
+{
+	return (struct pos){ (int)m.line + 1, (int)m.column + 1 };
+}
+
+static int yaml_error(const yaml_parser_t *parser, struct diag *d)
+{
+	if (parser->error == YAML_MEMORY_ERROR) {
+		diag_at(d, (struct pos){ 0, 0 }, "out of memory");
+		return -ENOMEM;
+	}
+	diag_at(d, mark_pos(parser->problem_mark), "not valid YAML: %s%s%s",
+		parser->problem ? parser->problem : "syntax error", parser->context ? " " : "",
+		parser->context ? parser->context : "");
+	return -EINVAL;
+}
+
+/* Before building a document, refuse what a scenario never needs and what
+ * would make building it costly: nesting deeper than YNODE_MAX_DEPTH (the
+ * scanner's work grows with the depth at every token: 100 000 levels took
+ * minutes), tags, anchors and aliases (an alias bomb expands to millions
+ * of nodes), and a second document (it would be silently ignored). */
+static int check_tokens(const char *bytes, size_t len, struct diag *d)
+{
+	yaml_parser_t parser;
+	yaml_token_t tok;
+	bool content = false, done = false;
+	int depth = 0, ret = 0;
+
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)bytes, len);
+	while (!done && !ret) {
+		struct pos at;
+
+		if (!yaml_parser_scan(&parser, &tok)) {
+			ret = yaml_error(&parser, d);
+			break;
+		}
+		at = mark_pos(tok.start_mark);
+		switch (tok.type) {
+		case YAML_STREAM_END_TOKEN:
+			done = true;
+			break;
+		case YAML_BLOCK_SEQUENCE_START_TOKEN:
+		case YAML_BLOCK_MAPPING_START_TOKEN:
+		case YAML_FLOW_SEQUENCE_START_TOKEN:
+		case YAML_FLOW_MAPPING_START_TOKEN:
+			content = true;
+			if (++depth > YNODE_MAX_DEPTH) {
+				diag_at(d, at, "nested deeper than %d levels: a scenario needs a few",
+					YNODE_MAX_DEPTH);
+				ret = -EINVAL;
+			}
+			break;
+		case YAML_BLOCK_END_TOKEN:
+		case YAML_FLOW_SEQUENCE_END_TOKEN:
+		case YAML_FLOW_MAPPING_END_TOKEN:
+			depth--;
+			break;
+		case YAML_SCALAR_TOKEN:
+			content = true;
+			break;
+		case YAML_TAG_TOKEN:
+		case YAML_TAG_DIRECTIVE_TOKEN:
+			diag_at(d, at, "YAML tags are not accepted (\"%s%s\"): write the value plainly",
+				tok.type == YAML_TAG_TOKEN && tok.data.tag.handle ? (char *)tok.data.tag.handle : "%TAG",
+				tok.type == YAML_TAG_TOKEN && tok.data.tag.suffix ? (char *)tok.data.tag.suffix : "");
+			ret = -EINVAL;
+			break;
+		case YAML_ANCHOR_TOKEN:
+		case YAML_ALIAS_TOKEN:
+			diag_at(d, at, "YAML %s are not accepted (\"%s%s\"): write each value where it is used",
+				tok.type == YAML_ANCHOR_TOKEN ? "anchors" : "aliases",
+				tok.type == YAML_ANCHOR_TOKEN ? "&" : "*",
+				tok.type == YAML_ANCHOR_TOKEN ? (char *)tok.data.anchor.value : (char *)tok.data.alias.value);
+			ret = -EINVAL;
+			break;
+		case YAML_DOCUMENT_START_TOKEN:
+			if (content) {
+				diag_at(d, at, "a second YAML document: a scenario file holds one");
+				ret = -EINVAL;
+			}
+			break;
+		default:
+			break;
+		}
+		yaml_token_delete(&tok);
+	}
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+int ynode_load_file(const char *path, yaml_document_t *doc, char **bytes, size_t *len,
+		    struct diag *d)
+{
+	yaml_parser_t parser;
+	int ret;
+
+	*bytes = NULL;
+	if ((ret = read_whole(path, bytes, len, d)))
+		return ret;
+	if ((ret = check_tokens(*bytes, *len, d)))
+		goto fail;
+	if (!yaml_parser_initialize(&parser)) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)*bytes, *len);
+	if (!yaml_parser_load(&parser, doc)) {
+		ret = yaml_error(&parser, d);
+		yaml_parser_delete(&parser);
+		goto fail;
+	}
+	yaml_parser_delete(&parser);
 	if (!yaml_document_get_root_node(doc)) {
 		yaml_document_delete(doc);
 		diag_at(d, (struct pos){ 0, 0 }, "empty file: a scenario is a YAML mapping with at least name, client, server and expect");
-		goto out;
+		ret = -EINVAL;
+		goto fail;
 	}
-	ret = 0;
-out:
-	yaml_parser_delete(&parser);
-	fclose(f);
+	return 0;
+fail:
+	free(*bytes);
+	*bytes = NULL;
 	return ret;
 }
 
@@ -166,9 +327,12 @@ int ynode_check_keys(struct ynode map, const char *what,
 		for (size_t k = 0; name && accepted[k]; k++)
 			known |= !strcmp(name, accepted[k]);
 		if (!known) {
+			char hint[96];
+
 			join(accepted, list, sizeof(list));
-			diag_at(d, ynode_pos(key), "unknown key in %s: \"%s\" (accepted: %s)",
-				what, name ? name : ynode_kind(key), list);
+			diag_at(d, ynode_pos(key), "unknown key in %s: \"%s\" (%saccepted: %s)",
+				what, name ? name : ynode_kind(key), suggest(name, list, hint, sizeof(hint)),
+				list);
 			ret = -EINVAL;
 			continue;
 		}
@@ -232,7 +396,10 @@ int ynode_int(struct ynode n, const char *what, long min, long max,
 		return -EINVAL;
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < min || v > max) {
+	/* strtol() takes leading blanks and a '+': a number here is digits,
+	 * with a '-' only where negatives are accepted */
+	if (!*s || *end || errno || v < min || v > max ||
+	    !(isdigit((unsigned char)s[0]) || (s[0] == '-' && min < 0 && isdigit((unsigned char)s[1])))) {
 		diag_at(d, ynode_pos(n), "bad %s: \"%s\" (a whole number from %ld to %ld)",
 			what, s, min, max);
 		return -EINVAL;
@@ -262,14 +429,15 @@ int ynode_bool(struct ynode n, const char *what, bool *out, struct diag *d)
 int ynode_name(struct ynode n, const char *what, const struct name_value *t,
 	       size_t nt, int *out, struct diag *d)
 {
-	char accepted[512];
+	char accepted[512], hint[96];
 
 	if (ynode_need_scalar(n, what, d))
 		return -EINVAL;
 	if (!names_parse(t, nt, ynode_str(n), out))
 		return 0;
-	diag_at(d, ynode_pos(n), "unknown %s: \"%s\" (accepted: %s)", what, ynode_str(n),
-		names_accepted(t, nt, accepted, sizeof(accepted)));
+	names_accepted(t, nt, accepted, sizeof(accepted));
+	diag_at(d, ynode_pos(n), "unknown %s: \"%s\" (%saccepted: %s)", what, ynode_str(n),
+		suggest(ynode_str(n), accepted, hint, sizeof(hint)), accepted);
 	return -EINVAL;
 }
 

@@ -21,9 +21,18 @@ struct ykeys {
 	const char *const *names;	/* NULL-terminated */
 };
 
+/* What a scenario file may be: at most this many bytes, nested at most
+ * this deep (a scenario needs six levels). */
+#define YNODE_MAX_BYTES (1 << 20)
+#define YNODE_MAX_DEPTH 32
+
 /* Load the single document of @path into @doc (caller frees it with
- * yaml_document_delete). Returns 0, or -errno with a message in @d. */
-int ynode_load_file(const char *path, yaml_document_t *doc, struct diag *d);
+ * yaml_document_delete), and its bytes into *bytes, *len (caller frees
+ * them): exactly what was parsed. The file must be a regular file within
+ * the limits above, hold one document, and use no tags, anchors or
+ * aliases. Returns 0, or -errno with a message in @d. */
+int ynode_load_file(const char *path, yaml_document_t *doc, char **bytes, size_t *len,
+		    struct diag *d);
 
 struct ynode ynode_root(yaml_document_t *doc);
 struct pos ynode_pos(struct ynode n);

@@ -1,11 +1,13 @@
 #include "harness/run/rundir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 int rundir_mkdirs(const char *path)
 {
@@ -28,6 +30,11 @@ int rundir_mkdirs(const char *path)
 	return ret;
 }
 
+/* The default root names the second it was made in; two invocations in
+ * the same second get "-2", "-3"...: the last component is made
+ * exclusively, so no two invocations ever share a root. */
+#define ROOT_TRIES 100
+
 int rundir_make_root(const char *out, char **root, struct diag *d)
 {
 	char stamp[64];
@@ -37,18 +44,30 @@ int rundir_make_root(const char *out, char **root, struct diag *d)
 
 	*root = NULL;
 	if (out) {
-		*root = strdup(out);
-	} else {
-		localtime_r(&now, &tm);
-		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H-%M-%S", &tm);
-		if (asprintf(root, "%s/%s", RUNDIR_DEFAULT_BASE, stamp) < 0)
-			*root = NULL;
+		if (!(*root = strdup(out)))
+			return -ENOMEM;
+		ret = rundir_mkdirs(*root);
+		goto out;
 	}
-	if (!*root)
-		return -ENOMEM;
-	ret = rundir_mkdirs(*root);
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H-%M-%S", &tm);
+	if ((ret = rundir_mkdirs(RUNDIR_DEFAULT_BASE)))
+		goto out;
+	for (int k = 1; k <= ROOT_TRIES; k++) {
+		free(*root);
+		if ((k == 1 ? asprintf(root, "%s/%s", RUNDIR_DEFAULT_BASE, stamp) :
+			      asprintf(root, "%s/%s-%d", RUNDIR_DEFAULT_BASE, stamp, k)) < 0) {
+			*root = NULL;
+			return -ENOMEM;
+		}
+		ret = mkdir(*root, 0755) ? -errno : 0;
+		if (ret != -EEXIST)
+			break;
+	}
+out:
 	if (ret) {
-		diag_add(d, "cannot create run directory %s: %s", *root, strerror(-ret));
+		diag_add(d, "cannot create run directory %s: %s", *root ? *root : RUNDIR_DEFAULT_BASE,
+			 strerror(-ret));
 		free(*root);
 		*root = NULL;
 	}
@@ -74,53 +93,65 @@ char *rundir_id(const char *path, const char *base)
 	return id;
 }
 
-static int copy_file(const char *from, const char *to)
+/* Write @len bytes to a new file @path, which must not exist. */
+static int write_new(const char *path, const char *bytes, size_t len)
 {
-	char buf[8192];
-	FILE *in, *out;
-	size_t n;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	int ret = 0;
 
-	in = fopen(from, "rb");
-	if (!in)
+	if (fd < 0)
 		return -errno;
-	out = fopen(to, "wb");
-	if (!out) {
-		ret = -errno;
-		fclose(in);
-		return ret;
+	while (len && !ret) {
+		ssize_t n = write(fd, bytes, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ret = -errno;
+		else {
+			bytes += n;
+			len -= (size_t)n;
+		}
 	}
-	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			ret = -EIO;
-	if (ferror(in))
-		ret = -EIO;
-	if (fclose(out))
-		ret = -EIO;
-	fclose(in);
+	if (close(fd) && !ret)
+		ret = -errno;
 	return ret;
 }
 
-int rundir_make(const char *root, const char *id, const char *scenario_path,
+int rundir_make(const char *root, const char *id, const char *source, size_t len,
 		char **dir, struct diag *d)
 {
-	char *caps = NULL, *copy = NULL;
+	char *caps = NULL, *copy = NULL, *parent = NULL, *slash;
 	int ret = -ENOMEM;
 
 	*dir = NULL;
-	if (asprintf(dir, "%s/%s", root, id) < 0 ||
+	if (asprintf(dir, "%s/%s", root, id) < 0 || !(parent = strdup(*dir)) ||
 	    asprintf(&caps, "%s/%s", *dir, RUNDIR_CAPTURES) < 0 ||
 	    asprintf(&copy, "%s/%s", *dir, RUNDIR_SCENARIO) < 0)
 		goto out;
-	ret = rundir_mkdirs(caps);
-	if (ret) {
-		diag_add(d, "cannot create %s: %s", caps, strerror(-ret));
+	/* the folders above it may be shared (a repeat's runs, a theme); the
+	 * run directory itself is made exclusively: never another run's */
+	if ((slash = strrchr(parent, '/')))
+		*slash = '\0';
+	ret = rundir_mkdirs(parent);
+	if (!ret && mkdir(*dir, 0755))
+		ret = -errno;
+	if (ret == -EEXIST) {
+		diag_add(d, "run directory %s exists already: unplug never overwrites a run's evidence (another --out, or remove it)",
+			 *dir);
 		goto out;
 	}
-	ret = copy_file(scenario_path, copy);
+	if (!ret && mkdir(caps, 0755))
+		ret = -errno;
+	if (ret) {
+		diag_add(d, "cannot create %s: %s", *dir, strerror(-ret));
+		goto out;
+	}
+	ret = write_new(copy, source, len);
 	if (ret)
-		diag_add(d, "cannot copy %s to %s: %s", scenario_path, copy, strerror(-ret));
+		diag_add(d, "cannot write %s: %s", copy, strerror(-ret));
 out:
+	free(parent);
 	free(caps);
 	free(copy);
 	if (ret) {
@@ -128,4 +159,17 @@ out:
 		*dir = NULL;
 	}
 	return ret;
+}
+
+bool rundir_exists(const char *root, const char *id)
+{
+	char *dir;
+	struct stat st;
+	bool there;
+
+	if (asprintf(&dir, "%s/%s", root, id) < 0)
+		return false;
+	there = !lstat(dir, &st);
+	free(dir);
+	return there;
 }

@@ -8,6 +8,9 @@
 #ifndef HARNESS_RUNDIR_H
 #define HARNESS_RUNDIR_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "common/diag.h"
 
 #define RUNDIR_SCENARIO "scenario.yaml"
@@ -15,9 +18,11 @@
 #define RUNDIR_CAPTURES "captures"
 #define RUNDIR_DEFAULT_BASE "unplug-out"
 
-/* The root for this invocation: @out if given, else
- * unplug-out/<local time, 2026-11-22T10-41-07>. Created (with parents).
- * *root is the caller's to free. Returns 0 or -errno. */
+/* The root for this invocation: @out if given (made with its parents if
+ * missing; it may hold earlier runs), else unplug-out/<local time,
+ * 2026-11-22T10-41-07>, made exclusively (a "-2" suffix and so on when
+ * another invocation took that second). *root is the caller's to free.
+ * Returns 0 or -errno. */
 int rundir_make_root(const char *out, char **root, struct diag *d);
 
 /* The id of a scenario in reports: its path relative to @base (the
@@ -25,10 +30,16 @@ int rundir_make_root(const char *out, char **root, struct diag *d);
  * "keepalive/pulled-cable". Caller frees. */
 char *rundir_id(const char *path, const char *base);
 
-/* Make <root>/<id>/ and its captures/ folder, and copy @scenario_path to
- * scenario.yaml there. *dir is the caller's to free. Returns 0 or -errno. */
-int rundir_make(const char *root, const char *id, const char *scenario_path,
+/* Make <root>/<id>/ — exclusively: -EEXIST, and a message saying so, when
+ * it exists, so that no run's evidence is ever overwritten — with its
+ * captures/ folder, and write @source (@len bytes: the scenario exactly
+ * as loaded) to scenario.yaml there. *dir is the caller's to free.
+ * Returns 0 or -errno. */
+int rundir_make(const char *root, const char *id, const char *source, size_t len,
 		char **dir, struct diag *d);
+
+/* Whether <root>/<id> exists (checked before anything runs). */
+bool rundir_exists(const char *root, const char *id);
 
 /* mkdir -p. Returns 0 or -errno. */
 int rundir_mkdirs(const char *path);

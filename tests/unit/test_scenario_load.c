@@ -151,9 +151,9 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps, expect)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (did you mean \"steps\"? accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps, expect)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
-		     7, 41, "unknown key in no-detect: \"fro\" (accepted: host, by, status, for, since)");
+		     7, 41, "unknown key in no-detect: \"fro\" (did you mean \"for\"? accepted: host, by, status, for, since)");
 }
 
 static void test_bad_duration(void **state)
@@ -172,10 +172,10 @@ static void test_unknown_host(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect:\n  - detect: { host: sever, within: 5s }\n",
-		     7, 21, "unknown host in detect host: \"sever\" (hosts: client, server)");
+		     7, 21, "unknown host in detect host: \"sever\" (did you mean \"server\"? hosts: client, server)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-pull: clinet }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 26, "unknown host in cable-pull: \"clinet\" (hosts: client, server)");
+		     8, 26, "unknown host in cable-pull: \"clinet\" (did you mean \"client\"? hosts: client, server)");
 	expect_error("name: t\nserver: { listen: 7000 }\nclient: { connect: db:7000 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     3, 20, "unknown host in connect: \"db\"");
@@ -224,7 +224,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem, nat-expire)");
+		     8, 14, "unknown fault: \"cable-cut\" (did you mean \"cable-pull\"? accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem, nat-expire)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -252,6 +252,38 @@ static void test_bad_types_and_values(void **state)
 #define STEP(fault) VALID_HEAD "steps:\n  - at: 1s\n    fault: " fault "\n" \
 	"expect: [ { no-detect: { host: server, for: 1s } } ]\n"
 
+#define STEPS(steps) VALID_HEAD "steps:\n" steps \
+	"expect: [ { no-detect: { host: server, for: 1s } } ]\n"
+
+/* What a run would only find out after building the network is refused
+ * by the loader: a power-on of a host that is on, a power-off of one that
+ * is off, hosts that all listen. */
+static void test_cannot_run(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	expect_error(STEPS("  - { at: 1s, fault: { power-on: client } }\n"), 7, 5,
+		     "power-on at 1.000 s: client is on already (a power-on needs an earlier power-off of the same host)");
+	expect_error(STEPS("  - { at: 1s, fault: { power-off: client } }\n"
+			   "  - { at: 2s, fault: { power-off: client } }\n"), 8, 5,
+		     "power-off at 2.000 s: client is off already");
+	/* for: turns it back on, so a later power-on finds it on */
+	expect_error(STEPS("  - { at: 1s, fault: { power-off: server }, for: 500ms }\n"
+			   "  - { at: 2s, fault: { power-on: server } }\n"), 8, 5,
+		     "power-on at 2.000 s: server is on already");
+	/* repeated: off and on each time is fine */
+	assert_int_equal(load(STEPS("  - { at: 1s, every: 1s, times: 3, fault: { power-off: client }, for: 500ms }\n"
+				    "  - { at: 5s, fault: { power-off: client } }\n"
+				    "  - { at: 6s, fault: { power-on: client } }\n"), &sc, &d), 0);
+	scenario_free(sc);
+	diag_clear(&d);
+	expect_error("name: t\nserver: { listen: 7000 }\nclient: { listen: 7001 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n", 2, 9,
+		     "every host listens and none connects: one must connect to another (e.g. server: connect: client:7001)");
+}
+
 static void test_fault_arguments(void **state)
 {
 	struct scenario *sc;
@@ -270,7 +302,7 @@ static void test_fault_arguments(void **state)
 		"{ reset: { from: client, to: server, count: 2 } }",
 		"{ unreachable: { from: client, type: admin } }", "{ heal: }",
 		"{ crash: client }", "{ freeze: server }", "{ thaw: server }",
-		"{ restart: server }", "{ power-off: client }", "{ power-on: client }",
+		"{ restart: server }", "{ power-off: client }",
 		"{ netem: { host: server, delay: 300ms, jitter: 20ms, loss: 1, duplicate: 1, "
 		"reorder: 25, corrupt: \"0.1%\", rate: 1mbit, seed: 7 } }",
 	};
@@ -559,7 +591,7 @@ static void test_network(void **state)
 	scenario_free(sc);
 
 	expect_error("name: t\nfamily: ipv5\n" VALID_HEAD_BODY "expect: []\n", 2, 9,
-		     "unknown family: \"ipv5\" (accepted: ipv4 or ipv6)");
+		     "unknown family: \"ipv5\" (did you mean \"ipv4\"? accepted: ipv4 or ipv6)");
 	expect_error("name: t\ntopology: mesh\n" VALID_HEAD_BODY "expect: []\n", 2, 11,
 		     "unknown topology: \"mesh\" (accepted: switched or routed)");
 	expect_error("name: t\ntopology: { kind: switched, nat: true }\n" VALID_HEAD_BODY "expect: []\n",
@@ -602,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_window_inverted),
 		cmocka_unit_test(test_bad_types_and_values),
 		cmocka_unit_test(test_fault_arguments),
+		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_peer_options),
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
