@@ -138,8 +138,15 @@ int expect_load_since(struct ynode map, const struct scenario *sc,
 		if (sc->steps[i].name)
 			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
 						 used ? ", " : "", sc->steps[i].name);
-	diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (%s%s)", ynode_str(v),
-		used ? "named steps: " : "no step has a name: give one name: ", names);
+	if (used) {
+		char hint[96];
+
+		diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (%snamed steps: %s)", ynode_str(v),
+			suggest(ynode_str(v), names, hint, sizeof(hint)), names);
+	} else {
+		diag_at(d, ynode_pos(v), "unknown step in since: \"%s\" (no step has a name: give the step one, e.g. name: %s)",
+			ynode_str(v), ynode_str(v));
+	}
 	return -EINVAL;
 }
 

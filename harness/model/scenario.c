@@ -183,14 +183,13 @@ int64_t scenario_horizon_ns(const struct scenario *sc)
 int scenario_check_length(const struct scenario *sc, bool allow_long, struct diag *d)
 {
 	int64_t max = allow_long ? SCENARIO_LONG_MAX_NS : SCENARIO_MAX_NS;
-	char took[32], most[32];
 	struct pos at;
 	int64_t end = scenario_horizon_at(sc, &at);
 
 	if (end <= max)
 		return 0;
-	diag_at(d, at, "the timeline runs %s after the connections are established: at most %s%s",
-		duration_str(end, took, sizeof(took)), duration_str(max, most, sizeof(most)),
+	diag_at(d, at, "the timeline runs %.1f h after the connections are established: at most %d h%s",
+		(double)end / (3600 * 1e9), (int)(max / (3600 * INT64_C(1000000000))),
 		allow_long ? "" : " (--long allows up to 24 h)");
 	return -EINVAL;
 }

@@ -167,6 +167,11 @@ struct scenario {
  * as "file:line:col: ...". @d must have been set up with diag_init(d, path). */
 int scenario_load(const char *path, struct scenario **out, struct diag *d);
 
+/* The same from @len bytes already read (kept as sc->source), named @path
+ * in messages: what scenario_load() does once it has read the file. */
+int scenario_load_bytes(const char *path, const char *bytes, size_t len,
+			struct scenario **out, struct diag *d);
+
 /* Free @sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);
 

@@ -134,26 +134,23 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	return ret;
 }
 
-int scenario_load(const char *path, struct scenario **out, struct diag *d)
+int scenario_load_bytes(const char *path, const char *bytes, size_t len,
+			struct scenario **out, struct diag *d)
 {
 	yaml_document_t doc;
 	struct scenario *sc;
 	int ret;
 
-	char *bytes;
-	size_t len;
-
 	*out = NULL;
-	ret = ynode_load_file(path, &doc, &bytes, &len, d);
+	ret = ynode_load_bytes(bytes, len, &doc, d);
 	if (ret)
 		return ret;
 	sc = calloc(1, sizeof(*sc));
-	if (!sc || !(sc->path = strdup(path))) {
-		free(bytes);
+	if (!sc || !(sc->path = strdup(path)) || !(sc->source = malloc(len + 1))) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	sc->source = bytes;
+	memcpy(sc->source, bytes, len);
 	sc->source_len = len;
 	ret = load_root(ynode_root(&doc), sc, d);
 	if (!ret && d->count) /* a reader that reported but did not fail */
@@ -164,5 +161,19 @@ out:
 		scenario_free(sc);
 	else
 		*out = sc;
+	return ret;
+}
+
+int scenario_load(const char *path, struct scenario **out, struct diag *d)
+{
+	char *bytes;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if ((ret = ynode_read_file(path, &bytes, &len, d)))
+		return ret;
+	ret = scenario_load_bytes(path, bytes, len, out, d);
+	free(bytes);
 	return ret;
 }

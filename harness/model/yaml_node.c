@@ -173,39 +173,39 @@ static int check_tokens(const char *bytes, size_t len, struct diag *d)
 	return ret;
 }
 
-int ynode_load_file(const char *path, yaml_document_t *doc, char **bytes, size_t *len,
-		    struct diag *d)
+int ynode_read_file(const char *path, char **bytes, size_t *len, struct diag *d)
+{
+	*bytes = NULL;
+	return read_whole(path, bytes, len, d);
+}
+
+int ynode_load_bytes(const char *bytes, size_t len, yaml_document_t *doc, struct diag *d)
 {
 	yaml_parser_t parser;
 	int ret;
 
-	*bytes = NULL;
-	if ((ret = read_whole(path, bytes, len, d)))
-		return ret;
-	if ((ret = check_tokens(*bytes, *len, d)))
-		goto fail;
-	if (!yaml_parser_initialize(&parser)) {
-		ret = -ENOMEM;
-		goto fail;
+	if (len > YNODE_MAX_BYTES) {
+		diag_at(d, (struct pos){ 0, 0 }, "%zu bytes: a scenario is at most %d bytes", len,
+			YNODE_MAX_BYTES);
+		return -EFBIG;
 	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)*bytes, *len);
+	if ((ret = check_tokens(bytes, len, d)))
+		return ret;
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)bytes, len);
 	if (!yaml_parser_load(&parser, doc)) {
 		ret = yaml_error(&parser, d);
 		yaml_parser_delete(&parser);
-		goto fail;
+		return ret;
 	}
 	yaml_parser_delete(&parser);
 	if (!yaml_document_get_root_node(doc)) {
 		yaml_document_delete(doc);
 		diag_at(d, (struct pos){ 0, 0 }, "empty file: a scenario is a YAML mapping with at least name, client, server and expect");
-		ret = -EINVAL;
-		goto fail;
+		return -EINVAL;
 	}
 	return 0;
-fail:
-	free(*bytes);
-	*bytes = NULL;
-	return ret;
 }
 
 struct ynode ynode_root(yaml_document_t *doc)

@@ -26,13 +26,16 @@ struct ykeys {
 #define YNODE_MAX_BYTES (1 << 20)
 #define YNODE_MAX_DEPTH 32
 
-/* Load the single document of @path into @doc (caller frees it with
- * yaml_document_delete), and its bytes into *bytes, *len (caller frees
- * them): exactly what was parsed. The file must be a regular file within
- * the limits above, hold one document, and use no tags, anchors or
- * aliases. Returns 0, or -errno with a message in @d. */
-int ynode_load_file(const char *path, yaml_document_t *doc, char **bytes, size_t *len,
-		    struct diag *d);
+/* Read @path whole into *bytes, *len (caller frees): a regular file of at
+ * most YNODE_MAX_BYTES, opened without blocking (a FIFO is refused, not
+ * waited on). Returns 0, or -errno with a message in @d. */
+int ynode_read_file(const char *path, char **bytes, size_t *len, struct diag *d);
+
+/* Load the single document of @bytes into @doc (caller frees it with
+ * yaml_document_delete). It must be within the limits above, hold one
+ * document, and use no tags, anchors or aliases. Returns 0, or -errno
+ * with a message in @d. */
+int ynode_load_bytes(const char *bytes, size_t len, yaml_document_t *doc, struct diag *d);
 
 struct ynode ynode_root(yaml_document_t *doc);
 struct pos ynode_pos(struct ynode n);
