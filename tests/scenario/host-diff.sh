@@ -1,0 +1,121 @@
+#!/bin/sh
+# unplug changes nothing of the host it runs on. The "host" here is a
+# network namespace this test makes for itself, so that nothing else on a
+# shared machine changes it meanwhile: its links, addresses, routes, rules,
+# qdiscs, nftables ruleset and net.* sysctls are recorded, the whole
+# catalogue is run from inside it, and then a few scenarios stopped by
+# SIGINT, SIGTERM and SIGKILL at random moments; after each, the record must
+# be the same, every namespace the run held gone and every process of the
+# run ended. /run/netns is looked at for names of the run's making.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v nft >/dev/null || { echo "SKIP: needs nft to read the ruleset"; exit 77; }
+
+ns="uphd$$"
+ip netns add "$ns" || fail "cannot make the test's own namespace"
+trap 'ip netns del "$ns" 2>/dev/null; rm -rf "$TMP"' EXIT
+ip -n "$ns" link set lo up
+inns() { ip netns exec "$ns" "$@"; }
+
+snapshot() {	# FILE: the host's network configuration, as text
+	{
+		echo "# links"; inns ip -o link show | sed 's/^[0-9]*: //'
+		echo "# addresses"; inns ip -o addr show
+		echo "# routes"; inns ip route show table all; inns ip -6 route show table all
+		echo "# rules"; inns ip rule show; inns ip -6 rule show
+		echo "# qdiscs"; inns tc qdisc show
+		echo "# nftables"; inns nft list ruleset
+		echo "# sysctls"; inns sysctl -a 2>/dev/null | grep '^net\.' |
+			grep -v -e '^net.netfilter.nf_conntrack_count' -e 'stable_secret'
+	} >"$1" 2>&1
+}
+# the network namespaces @pids hold, as their own or as open fds
+netns_of() {
+	for p in "$@"; do
+		readlink "/proc/$p/ns/net" 2>/dev/null || true
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
+	done | sort -u
+}
+tree() {
+	echo "$1"
+	for c in $(pgrep -P "$1"); do
+		tree "$c"
+	done
+}
+held_netns() {
+	for p in /proc/[0-9]*; do
+		readlink "$p/ns/net" 2>/dev/null || true
+		ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
+	done | sort -u
+}
+nsino=$(stat -L -c 'net:[%i]' "/run/netns/$ns")
+mine=$(readlink /proc/self/ns/net)
+ls /run/netns >"$TMP/named.before"
+
+snapshot "$TMP/before"
+check() {	# WHAT: the host as before, nothing of the run left
+	snapshot "$TMP/after"
+	diff -u "$TMP/before" "$TMP/after" >&2 || fail "$1 changed the host's network configuration"
+	# the processes of a stopped run end on their own (parent-death
+	# signals) and the kernel then lets their namespaces go: give it 5 s
+	for _ in $(seq 50); do
+		held_netns >"$TMP/held"
+		still=$(grep -xFf "$TMP/run.netns" "$TMP/held" || true)
+		[ -z "$still" ] && break
+		sleep 0.1
+	done
+	if [ -n "$still" ]; then
+		for p in /proc/[0-9]*; do
+			n=$(readlink "$p/ns/net" 2>/dev/null || true)
+			echo "$still" | grep -qxF "$n" && echo "held by ${p#/proc/}: $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" >&2
+		done
+		fail "$1 left namespaces of the run held: $still"
+	fi
+	for p in $procs; do
+		if kill -0 "$p" 2>/dev/null && grep -q unplug "/proc/$p/cmdline" 2>/dev/null; then
+			fail "$1 left process $p of the run"
+		fi
+	done
+	ls /run/netns >"$TMP/named.after"
+	new=$(comm -13 "$TMP/named.before" "$TMP/named.after" | grep -i unplug || true)
+	[ -z "$new" ] || fail "$1 left named namespaces: $new"
+}
+# run unplug in the host; sample what it holds while it runs
+run_in_host() {	# OUT SIGNAL DELAY ARGS...
+	out=$1 sig=$2 delay=$3
+	shift 3
+	inns "$UNPLUG" run --out "$TMP/$out" -q "$@" >"$TMP/$out.log" 2>&1 &
+	pid=$!
+	procs="" : >"$TMP/run.netns"
+	t=0
+	while kill -0 "$pid" 2>/dev/null; do
+		procs="$procs $(tree "$pid")"
+		# shellcheck disable=SC2086
+		netns_of $(tree "$pid") | grep -vxF -e "$nsino" -e "$mine" >>"$TMP/run.netns" || true
+		if [ "$sig" != none ] && [ "$t" -ge "$delay" ]; then
+			kill -"$sig" "$pid"
+			sig=none
+		fi
+		sleep 0.1
+		t=$((t + 100))
+	done
+	wait "$pid" || true
+	sort -u -o "$TMP/run.netns" "$TMP/run.netns"
+	procs=$(echo "$procs" | tr ' ' '\n' | sort -u)
+}
+
+run_in_host all none 0 -j 8 "$SRCDIR/scenarios"
+grep -qE '^  [0-9]+ passed, 0 failed' "$TMP/all.log" || { cat "$TMP/all.log"; fail "the catalogue did not pass inside the test's namespace"; }
+[ "$(wc -l <"$TMP/run.netns")" -ge 30 ] || fail "saw only $(wc -l <"$TMP/run.netns") of the run's namespaces: the check would prove nothing"
+check "the catalogue"
+
+# stopped at random moments, by each signal
+for signal in INT TERM KILL; do
+	delay=$(( $(od -An -N2 -tu2 /dev/urandom) % 2500 + 200 ))
+	run_in_host "$signal" "$signal" "$delay" -j 4 "$SRCDIR/scenarios/faults/power-cycle.yaml" \
+		"$SRCDIR/scenarios/faults/drop-acks.yaml" "$SRCDIR/scenarios/faults/nat-expire-reset.yaml" \
+		"$SRCDIR/scenarios/faults/blackhole.yaml"
+	check "SIG$signal after ${delay} ms"
+	echo "ok: SIG$signal after $delay ms left the host as it was"
+done
+echo "ok: the catalogue and three stopped runs left the host as it was"
