@@ -63,7 +63,7 @@ _unplug()
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "-o --out --junit --json -j --jobs
-                    --repeat -k --shard --fail-on-skip --no-exec -q --quiet
+                    --repeat -k --shard --fail-on-skip --no-exec --long -q --quiet
                     -v --verbose --help" -- "$cur"))
             else
                 _unplug_files '*.yaml' "$cur"
@@ -71,7 +71,7 @@ _unplug()
             ;;
         validate)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "--help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--long --help" -- "$cur"))
             else
                 _unplug_files '*.yaml' "$cur"
             fi

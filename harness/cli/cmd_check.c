@@ -5,6 +5,7 @@
 
 #include "harness/cli/cli.h"
 #include "netns/probe.h"
+#include "netns/userns.h"
 
 int cmd_check(int argc, char **argv)
 {
@@ -17,6 +18,22 @@ int cmd_check(int argc, char **argv)
 		}
 		cli_usage(stdout, "check");
 		return EXIT_PASS;
+	}
+	if (userns_privileged()) {
+		printf("  mode: root (CAP_NET_ADMIN and CAP_SYS_ADMIN)\n");
+	} else {
+		struct diag d;
+
+		diag_init(&d, NULL);
+		if (userns_enter_rootless(&d)) {
+			printf("  %sno%s  rootless mode: %s\n", color ? "\033[31m" : "", color ? "\033[0m" : "",
+			       diag_last(&d));
+			printf("unplug run cannot work here: run it as root, or allow user namespaces\n");
+			diag_clear(&d);
+			return EXIT_CANNOT;
+		}
+		diag_clear(&d);
+		printf("  mode: rootless (no CAP_NET_ADMIN over this network namespace: unplug runs in a user namespace of its own)\n");
 	}
 	for (int f = 0; f < PROBE_NFEATURES; f++) {
 		struct probe_result r;

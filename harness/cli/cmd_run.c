@@ -21,6 +21,7 @@
 #include "harness/run/runner.h"
 #include "harness/run/sysctl.h"
 #include "harness/run/watch.h"
+#include "netns/userns.h"
 #include "reports/report.h"
 
 struct run_opts {
@@ -293,6 +294,7 @@ int cmd_run(int argc, char **argv)
 	struct diag d;
 	size_t cannot = 0;
 	int64_t start = clock_mono_ns();
+	bool rootless = false;
 	int ret, bad = 0;
 
 	ret = parse_opts(argc, argv, &o);
@@ -331,8 +333,21 @@ int cmd_run(int argc, char **argv)
 				 o.out, o.out, cat.v[i].id);
 			bad = 1;
 		}
-	if (bad || rundir_make_root(o.out, &rr.root, &d))
+	if (bad)
 		goto out;
+	/* without the capabilities, rootless: before any thread exists */
+	ret = EXIT_CANNOT;
+	if (!userns_privileged()) {
+		if (userns_enter_rootless(&d))
+			goto out;
+		rootless = true;
+	}
+	ret = EXIT_USAGE;
+	if (rundir_make_root(o.out, &rr.root, &d))
+		goto out;
+	if (rootless && !o.style.quiet)
+		fprintf(stderr, "%s: rootless: running in a user namespace of its own (no CAP_NET_ADMIN over this network namespace)\n",
+			program_name);
 	rr.started_ns = clock_wall_ns();
 	rr.shard = o.shard;
 	rr.shards = o.shards;
