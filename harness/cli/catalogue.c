@@ -115,7 +115,8 @@ static int walk(struct catalogue *c, const char *dir, const char *base,
 				;	/* a dangling link: nothing to run */
 			else if (S_ISDIR(st.st_mode) && !seen_before(c, &st))
 				ret = walk(c, path, base, d);
-			else if (!S_ISDIR(st.st_mode) && is_yaml(name) && (c->found++, !seen_before(c, &st)))
+			else if (!S_ISDIR(st.st_mode) && is_yaml(name) && ++c->found &&
+				 !seen_before(c, &st))
 				ret = push(c, path, base);
 			free(path);
 		}
@@ -135,11 +136,17 @@ int catalogue_add(struct catalogue *c, const char *path, struct diag *d)
 		diag_add(d, "%s: %s", path, strerror(errno));
 		return ret;
 	}
+	if (!S_ISDIR(st.st_mode))
+		return seen_before(c, &st) ? 0 : push(c, path, NULL);
 	c->found = 0;
-	if (S_ISDIR(st.st_mode))
-		return seen_before(c, &st) ? 0 : walk(c, path, path, d);
-	c->found = 1;
-	return seen_before(c, &st) ? 0 : push(c, path, NULL);
+	if (!seen_before(c, &st) && (ret = walk(c, path, path, d)))
+		return ret;
+	/* a mistyped directory must not "validate", or run nothing, in CI */
+	if (!c->found) {
+		diag_add(d, "%s: no scenario files (*.yaml, *.yml) in it", path);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 void catalogue_free(struct catalogue *c)

@@ -25,16 +25,18 @@ struct catalogue {
 	size_t cap;
 	struct catalogue_seen *seen;	/* each file and directory once */
 	size_t nseen, capseen;
-	size_t found;		/* scenario files the last catalogue_add()
-				 * found, taken in before or not */
+	size_t found;		/* scenario files found under the directory
+				 * being added, taken in before or not */
 };
 
 /* Where `unplug run` looks when given no path: the installed catalogue,
  * or ./scenarios when running from a source tree. */
 const char *catalogue_default_dir(void);
 
-/* Add @path: a file as it is, a directory by every *.yaml below it.
- * Returns 0, or -errno with "path: reason" in @d. */
+/* Add @path: a file as it is, a directory by every *.yaml below it (each
+ * file and directory once, whatever links lead to it again). Returns 0,
+ * or -errno with "path: reason" in @d: -ENOENT too for a directory with
+ * no scenario file in it. */
 int catalogue_add(struct catalogue *c, const char *path, struct diag *d);
 
 void catalogue_free(struct catalogue *c);

@@ -305,14 +305,8 @@ int cmd_run(int argc, char **argv)
 	diag_init(&d, NULL);
 	if (optind == argc)
 		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
-	for (int i = optind; i < argc; i++) {
-		if (catalogue_add(&cat, argv[i], &d)) {
-			bad = 1;
-		} else if (!cat.found) {
-			diag_add(&d, "%s: no scenario files (*.yaml, *.yml) in it", argv[i]);
-			bad = 1;
-		}
-	}
+	for (int i = optind; i < argc; i++)
+		bad |= catalogue_add(&cat, argv[i], &d) != 0;
 	filter(&cat, &o);
 	if (!bad && !cat.n) {
 		diag_add(&d, o.npatterns ? "no scenario matches -k" : "no scenario files found");

@@ -29,25 +29,6 @@ snapshot() {	# FILE: the host's network configuration, as text
 			grep -v -e '^net.netfilter.nf_conntrack_count' -e 'stable_secret'
 	} >"$1" 2>&1
 }
-# the network namespaces @pids hold, as their own or as open fds
-netns_of() {
-	for p in "$@"; do
-		readlink "/proc/$p/ns/net" 2>/dev/null || true
-		ls -l "/proc/$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
-	done | sort -u
-}
-tree() {
-	echo "$1"
-	for c in $(pgrep -P "$1"); do
-		tree "$c"
-	done
-}
-held_netns() {
-	for p in /proc/[0-9]*; do
-		readlink "$p/ns/net" 2>/dev/null || true
-		ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
-	done | sort -u
-}
 nsino=$(stat -L -c 'net:[%i]' "/run/netns/$ns")
 mine=$(readlink /proc/self/ns/net)
 ls /run/netns >"$TMP/named.before"

@@ -17,3 +17,29 @@ need_root() {
 		exit 77
 	fi
 }
+
+# What a run holds, to check that it lets go (tests that look only at what
+# their own run created, never at machine-wide lists).
+# netns_of PID...: the network namespaces they hold, as their own or as
+# open fds
+netns_of() {
+	for p in "$@"; do
+		readlink "/proc/$p/ns/net" 2>/dev/null || true
+		ls -l "/proc/$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
+	done | sort -u
+}
+# tree PID: it and every process below it
+tree() {
+	echo "$1"
+	for c in $(pgrep -P "$1"); do
+		tree "$c"
+	done
+}
+# held_netns: every network namespace any process holds (processes come
+# and go while we look: a vanished one is no error)
+held_netns() {
+	for p in /proc/[0-9]*; do
+		readlink "$p/ns/net" 2>/dev/null || true
+		ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
+	done | sort -u
+}

@@ -8,29 +8,6 @@ need_root
 # Only what this run created is looked at, never machine-wide lists: other
 # things on a shared machine make and delete namespaces and links too.
 
-# the network namespaces @pids hold, as their own or as open fds
-netns_of() {
-	for p in "$@"; do
-		readlink "/proc/$p/ns/net" 2>/dev/null || true
-		ls -l "/proc/$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
-	done | sort -u
-}
-# @pid and every process below it
-tree() {
-	echo "$1"
-	for c in $(pgrep -P "$1"); do
-		tree "$c"
-	done
-}
-# every network namespace any process holds
-held_netns() {
-	for p in /proc/[0-9]*; do
-		# processes come and go while we look: a vanished one is no error
-		readlink "$p/ns/net" 2>/dev/null || true
-		ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
-	done | sort -u
-}
-
 mine=$(readlink /proc/self/ns/net)
 "$UNPLUG" run "$SRCDIR/scenarios/keepalive/none-nothing-noticed.yaml" --out "$TMP/out" \
 	>"$TMP/stdout" 2>&1 &
