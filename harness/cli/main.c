@@ -23,7 +23,7 @@ static const struct {
 } commands[] = {
 	{ "run", cmd_run,
 	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [-q|-v]",
-	  "run scenarios for real in network namespaces and judge them (root)" },
+	  "run scenarios for real in network namespaces and judge them (root, or rootless)" },
 	{ "validate", cmd_validate, "[--long] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
 	{ "list", cmd_list, "[FILE|DIR]... [-k PATTERN]",
