@@ -87,6 +87,13 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 			 ev->sc->hosts[h].name, e->addr);
 		return -EINVAL;
 	}
+	/* a run directory may come from anywhere (replay): its captures are
+	 * inside it, never a path that climbs out or starts at the root */
+	if (!e->capture[0] || e->capture[0] == '/' || strstr(e->capture, "..")) {
+		diag_add(d, "%s/%s: capture of %s outside the run directory: \"%s\"", dir,
+			 RUNDIR_EVENTS, ev->sc->hosts[h].name, e->capture);
+		return -EINVAL;
+	}
 	if (asprintf(&path, "%s/%s", dir, e->capture) < 0)
 		return -ENOMEM;
 	err = pcap_read_file(path, &ev->pk[h], d);

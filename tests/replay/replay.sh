@@ -76,4 +76,16 @@ has "bad --host"
 mkdir "$TMP/empty"
 expect_status 2 "$UNPLUG" replay "$TMP/empty"
 has "no run directory in it"
+# a hostile run directory: its capture path may not climb out of it
+cp -r "$fx" "$TMP/hostile"
+sed -i 's|captures/server.pcap|../../../etc/passwd|' "$TMP/hostile/events.jsonl"
+expect_status 1 "$UNPLUG" replay "$TMP/hostile"
+has "capture of server outside the run directory"
+# a run directory whose events are damaged: an error, not a crash
+cp -r "$fx" "$TMP/damaged"
+head -c 300 "$fx/events.jsonl" >"$TMP/damaged/events.jsonl"
+status=0
+"$UNPLUG" replay "$TMP/damaged" >"$TMP/out" 2>&1 || status=$?
+[ "$status" -eq 1 ] || { cat "$TMP/out"; fail "replay of damaged events exited $status, not 1"; }
+grep -q "ERROR" "$TMP/out" || { cat "$TMP/out"; fail "damaged events not reported as an error"; }
 echo "ok: replay"
