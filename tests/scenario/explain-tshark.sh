@@ -58,4 +58,7 @@ if [ "$status" -ne 0 ]; then
 	cp -r "$TMP/out/." "$keep/"
 	fail "compare_tshark.py exited $status; the run directories are kept in $keep"
 fi
-echo "ok: unplug explain --segments agrees with tshark on $n scenario captures"
+# and on the public captures no one here wrote (tests/captures/public)
+python3 "$SRCDIR/tests/explain/compare_tshark.py" --unplug "$UNPLUG" -q \
+	"$SRCDIR"/tests/captures/public/*.pcap* || fail "disagreement with tshark on the public captures"
+echo "ok: unplug explain --segments agrees with tshark on $n scenario captures and the public ones"
