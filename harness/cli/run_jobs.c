@@ -52,7 +52,15 @@ static bool missing_feature(const struct scenario *sc, struct features *f,
 	for (size_t i = 0; i < sc->nsteps; i++)
 		if (sc->steps[i].fault)
 			needs |= sc->steps[i].fault->ops->needs;
+	/* in a routed topology, blackhole and drop are inet-family rules in
+	 * the router, which the basic topology already needs */
+	if (sc->net.kind != NET_SWITCHED)
+		needs &= ~FAULT_NEEDS_NFT_BRIDGE;
 	return ((needs & FAULT_NEEDS_NETEM) && lacks(f, PROBE_NETEM, "netem", why, len)) ||
+	       ((needs & FAULT_NEEDS_NFT_BRIDGE) &&
+		lacks(f, PROBE_NFT_BRIDGE, "nftables' bridge family", why, len)) ||
+	       ((needs & FAULT_NEEDS_NFT_REJECT) &&
+		lacks(f, PROBE_NFT_REJECT, "nftables' netdev-family reject", why, len)) ||
 	       (sc->net.family == AF_INET6 && lacks(f, PROBE_IPV6, "IPv6", why, len)) ||
 	       (sc->net.nat && lacks(f, PROBE_ROUTED_NAT, "a NAT router", why, len));
 }

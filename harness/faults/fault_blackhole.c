@@ -75,6 +75,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 
 const struct fault_ops fault_blackhole = {
 	.name = "blackhole",
+	.needs = FAULT_NEEDS_NFT_BRIDGE,
 	.help = "the switch silently drops everything to and from HOST; its carrier stays up",
 	.parse = parse,
 	.validate = fault_validate_host,

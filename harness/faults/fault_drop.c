@@ -204,6 +204,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 
 const struct fault_ops fault_drop = {
 	.name = "drop",
+	.needs = FAULT_NEEDS_NFT_BRIDGE,
 	.help = "the switch silently drops packets from a host (all, acks, data, syn, fin, rst; first N or P %)",
 	.parse = parse,
 	.validate = validate,

@@ -169,6 +169,7 @@ static int revert(const struct fault *f, struct fault_ctx *ctx, struct diag *d)
 
 const struct fault_ops fault_reset = {
 	.name = "reset",
+	.needs = FAULT_NEEDS_NFT_REJECT,
 	.help = "a middlebox answers the next segment(s) from a host with a TCP RST",
 	.parse = parse_reset,
 	.validate = validate,
@@ -179,6 +180,7 @@ const struct fault_ops fault_reset = {
 
 const struct fault_ops fault_unreachable = {
 	.name = "unreachable",
+	.needs = FAULT_NEEDS_NFT_REJECT,
 	.help = "the network answers a host's packets with ICMP destination-unreachable",
 	.parse = parse_unreachable,
 	.validate = validate,

@@ -46,6 +46,8 @@ struct fault_ctx {
 /* Kernel features a fault kind needs beyond the basics (fault_ops.needs);
  * a scenario that needs a missing one is skipped with the reason. */
 #define FAULT_NEEDS_NETEM 0x1
+#define FAULT_NEEDS_NFT_BRIDGE 0x2	/* nftables bridge family (in a switch) */
+#define FAULT_NEEDS_NFT_REJECT 0x4	/* nftables netdev-family reject */
 
 struct fault_ops {
 	const char *name;	/* as written in a scenario: "cable-pull" */

@@ -477,6 +477,31 @@ static void test_repairs(void **state)
 	assert_int_equal(nrepairs, sizeof(repairs) / sizeof(repairs[0]));
 }
 
+/* A kernel feature a fault kind needs is declared, so that a scenario
+ * using it is skipped with the reason where the kernel lacks it (Debian
+ * 12's 6.1 has no netdev-family reject), not failed with its error. */
+static void test_fault_needs(void **state)
+{
+	static const struct { const char *name; unsigned needs; } v[] = {
+		{ "netem", FAULT_NEEDS_NETEM },
+		{ "blackhole", FAULT_NEEDS_NFT_BRIDGE },
+		{ "drop", FAULT_NEEDS_NFT_BRIDGE },
+		{ "reset", FAULT_NEEDS_NFT_REJECT },
+		{ "unreachable", FAULT_NEEDS_NFT_REJECT },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < fault_nkinds; i++) {
+		unsigned want = 0;
+
+		for (size_t k = 0; k < sizeof(v) / sizeof(v[0]); k++)
+			if (!strcmp(fault_kinds[i]->name, v[k].name))
+				want = v[k].needs;
+		if (fault_kinds[i]->needs != want)
+			fail_msg("%s: needs 0x%x, not 0x%x", fault_kinds[i]->name, fault_kinds[i]->needs, want);
+	}
+}
+
 static void test_step_names_and_since(void **state)
 {
 	struct scenario *sc;
@@ -639,6 +664,7 @@ int main(void)
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
 		cmocka_unit_test(test_repairs),
+		cmocka_unit_test(test_fault_needs),
 		cmocka_unit_test(test_delivered_and_kinds),
 		cmocka_unit_test(test_sequence),
 		cmocka_unit_test(test_network),
