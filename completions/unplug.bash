@@ -60,10 +60,15 @@ _unplug()
                 --shard)
                     COMPREPLY=($(compgen -W "1/2 2/2 1/3 2/3 3/3 1/4 2/4 3/4 4/4" -- "$cur"))
                     return 0 ;;
+                --kernel)
+                    compopt -o filenames 2>/dev/null
+                    local IFS=$'\n'
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return 0 ;;
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "-o --out --junit --json -j --jobs
-                    --repeat -k --shard --fail-on-skip --no-exec --long -q --quiet
+                    --repeat -k --shard --fail-on-skip --no-exec --long --kernel -q --quiet
                     -v --verbose --help" -- "$cur"))
             else
                 _unplug_files '*.yaml' "$cur"

@@ -167,6 +167,8 @@ void probe_feature(enum probe_feature f, struct probe_result *out)
 		break;
 	}
 	out->ok = !err;
-	snprintf(out->why, sizeof(out->why), "%s", err ? diag_last(&d) : "");
+	/* one line: nft's messages go on with the rule and a caret under it */
+	snprintf(out->why, sizeof(out->why), "%.*s", err ? (int)strcspn(diag_last(&d), "\n") : 0,
+		 err ? diag_last(&d) : "");
 	diag_clear(&d);
 }

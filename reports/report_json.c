@@ -228,6 +228,8 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 	put(o, "id", json_object_new_string(r->id ? r->id : ""));
 	put(o, "name", str_or_null(r->name));
 	put(o, "file", str_or_null(r->file));
+	if (r->kernel)
+		put(o, "kernel", json_object_new_string(r->kernel));
 	put_run_part(o, r);
 	a = json_object_new_array();
 	for (size_t i = 0; i < r->noutputs; i++)

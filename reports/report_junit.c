@@ -104,6 +104,7 @@ static bool is_error(enum verdict v)
 
 static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 {
+	char suite[256];
 	char warning[640];
 	size_t failures = 0, errors = is_error(r->verdict) && !r->nexpects;
 	int bad = 0;
@@ -112,8 +113,10 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 		failures += r->expects[i].verdict == VERDICT_FAIL;
 		errors += is_error(r->expects[i].verdict);
 	}
+	/* under several kernels (run --kernel) a scenario is one suite each */
+	snprintf(suite, sizeof(suite), r->kernel ? "%s [%s]" : "%s", r->id, r->kernel);
 	bad |= xmlTextWriterStartElement(w, X("testsuite")) < 0;
-	bad |= attr(w, "name", r->id);
+	bad |= attr(w, "name", suite);
 	bad |= attr_n(w, "tests", r->nexpects ? r->nexpects : 1);
 	bad |= attr_n(w, "failures", failures);
 	bad |= attr_n(w, "errors", errors);
@@ -122,7 +125,8 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 	bad |= attr(w, "file", r->file);
 	bad |= xmlTextWriterStartElement(w, X("properties")) < 0;
 	const char *props[][2] = { { "scenario", r->name }, { "file", r->file },
-				   { "run_dir", r->run_dir }, { "verdict", verdict_id(r->verdict) } };
+				   { "run_dir", r->run_dir }, { "verdict", verdict_id(r->verdict) },
+				   { "kernel", r->kernel } };
 	for (size_t i = 0; i < sizeof(props) / sizeof(props[0]); i++)
 		if (props[i][1])
 			bad |= property(w, props[i][0], props[i][1]);

@@ -251,6 +251,7 @@ void result_scenario_free(struct scenario_result *r)
 	free(r->name);
 	free(r->file);
 	free(r->run_dir);
+	free(r->kernel);
 	free(r->reason);
 	for (size_t i = 0; i < r->noutputs; i++)
 		free(r->outputs[i]);

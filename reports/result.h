@@ -175,6 +175,8 @@ struct scenario_result {
 	char *name;		/* the scenario's name: line */
 	char *file;		/* the scenario file as given */
 	char *run_dir;		/* NULL when nothing ran */
+	char *kernel;		/* run under another kernel (run --kernel): its
+				 * release; NULL: this machine's */
 	enum verdict verdict;
 	char *reason;		/* SKIP/ERROR: why; otherwise NULL */
 	char *outputs[4];	/* what programs printed: HOST.stdout and

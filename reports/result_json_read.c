@@ -179,6 +179,7 @@ static int read_scenario(struct json_object *o, struct scenario_result *r)
 	r->id = dup_str(o, "id");
 	r->name = dup_str(o, "name");
 	r->file = dup_str(o, "file");
+	r->kernel = dup_str(o, "kernel");
 	if (!r->id)
 		return -EINVAL;
 	if ((err = read_run_part(o, r)))

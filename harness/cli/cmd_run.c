@@ -14,6 +14,7 @@
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/run_jobs.h"
+#include "harness/cli/run_kernels.h"
 #include "harness/cli/select.h"
 #include "harness/model/program.h"
 #include "harness/model/scenario.h"
@@ -32,6 +33,7 @@ struct run_opts {
 	size_t npatterns;
 	bool no_exec;		/* refuse scenarios that run programs */
 	bool allow_long;	/* --long: timelines up to a day */
+	struct run_kernels kernels;	/* --kernel DIR: in machines booting these */
 	bool fail_on_skip;
 	int jobs;		/* scenarios at a time */
 	int repeat;		/* runs of each scenario */
@@ -115,6 +117,8 @@ static void help(void)
 	       "      --no-exec     refuse scenarios that run programs (exec:): running a\n"
 	       "                    scenario runs the programs it names\n"
 	       "      --long        allow timelines up to 24 h (default: at most 1 h)\n"
+	       "      --kernel DIR  run inside a virtual machine booting the kernel in DIR\n"
+	       "                    (made by tools/kernel; repeatable: a column per kernel)\n"
 	       "  -q, --quiet       only what did not pass, and the summary\n"
 	       "  -v, --verbose     every expectation, and each repeat's run\n"
 	       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n"
@@ -125,7 +129,7 @@ static void help(void)
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG };
+	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG, OPT_KERNEL };
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -136,6 +140,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "fail-on-skip", no_argument, NULL, OPT_FAIL_ON_SKIP },
 		{ "long", no_argument, NULL, OPT_LONG },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -164,6 +169,13 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_LONG:
 			o->allow_long = true;
+			break;
+		case OPT_KERNEL:
+			if (o->kernels.n == RUN_KERNELS_MAX) {
+				fprintf(stderr, "%s run: at most %d --kernel\n", program_name, RUN_KERNELS_MAX);
+				return EXIT_USAGE;
+			}
+			o->kernels.dirs[o->kernels.n++] = optarg;
 			break;
 		case 'j':
 			ret = number("-j", optarg, JOBS_MAX, &o->jobs);
@@ -199,6 +211,64 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			return EXIT_USAGE;
 		}
 	}
+	return ret;
+}
+
+/* The options the run inside each machine gets: the ones that shape what
+ * runs and how it is reported there. */
+static size_t inner_options(const struct run_opts *o, char **v, char (*num)[16])
+{
+	size_t n = 0;
+
+	snprintf(num[0], 16, "%d", o->jobs);
+	snprintf(num[1], 16, "%d", o->repeat);
+	v[n++] = "-j";
+	v[n++] = num[0];
+	v[n++] = "--repeat";
+	v[n++] = num[1];
+	for (size_t i = 0; i < o->npatterns; i++) {
+		v[n++] = "-k";
+		v[n++] = (char *)o->patterns[i];
+	}
+	if (o->shards) {
+		snprintf(num[2], 16, "%d/%d", o->shard, o->shards);
+		v[n++] = "--shard";
+		v[n++] = num[2];
+	}
+	if (o->no_exec)
+		v[n++] = "--no-exec";
+	if (o->allow_long)
+		v[n++] = "--long";
+	if (o->style.quiet)
+		v[n++] = "-q";
+	if (o->style.verbose)
+		v[n++] = "-v";
+	return n;
+}
+
+/* run --kernel: the run in each kernel's machine, then the reports here. */
+static int run_in_kernels(struct run_opts *o, char **args, int nargs, struct run_result *rr,
+			  struct diag *d)
+{
+	char *opts[64], num[3][16];
+	int64_t start = clock_mono_ns();
+	int ret;
+
+	o->kernels.args = (const char *const *)args;
+	o->kernels.nargs = (size_t)nargs;
+	o->kernels.opts = opts;
+	o->kernels.nopts = inner_options(o, opts, num);
+	if (run_kernels(&o->kernels, rr->root, rr, d) && !rr->n)
+		return EXIT_CANNOT;
+	rr->duration_ns = clock_mono_ns() - start;
+	run_kernels_table(stdout, &o->kernels, rr);
+	report_term_totals(stdout, rr, o->style.color);
+	ret = result_exit_status(rr);
+	if ((o->junit && report_junit_write(o->junit, rr, d)) ||
+	    (o->json && report_json_write(o->json, rr, d)))
+		ret = ret ? ret : EXIT_FAIL;
+	if (d->count && !ret)
+		ret = EXIT_FAIL;
 	return ret;
 }
 
@@ -327,11 +397,13 @@ int cmd_run(int argc, char **argv)
 				 o.out, o.out, cat.v[i].id);
 			bad = 1;
 		}
+	if (o.kernels.n && run_kernels_check(&o.kernels, &d))
+		bad = 1;
 	if (bad)
 		goto out;
 	/* without the capabilities, rootless: before any thread exists */
 	ret = EXIT_CANNOT;
-	if (!userns_privileged()) {
+	if (!o.kernels.n && !userns_privileged()) {	/* a machine needs no privilege */
 		if (userns_enter_rootless(&d))
 			goto out;
 		rootless = true;
@@ -343,6 +415,10 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "%s: rootless: running in a user namespace of its own (no CAP_NET_ADMIN over this network namespace)\n",
 			program_name);
 	rr.started_ns = clock_wall_ns();
+	if (o.kernels.n) {
+		ret = run_in_kernels(&o, argv + optind, argc - optind, &rr, &d);
+		goto out;
+	}
 	rr.shard = o.shard;
 	rr.shards = o.shards;
 	rr.repeat = o.repeat;

@@ -22,7 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run,
-	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [-q|-v]",
+	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR]... [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root, or rootless)" },
 	{ "validate", cmd_validate, "[--long] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
