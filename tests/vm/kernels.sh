@@ -1,8 +1,8 @@
 #!/bin/sh
 # unplug run --kernel: scenarios inside a virtual machine booting Debian
 # 12's kernel (6.1), made by tools/kernel. netem exists there (it does not
-# on this machine), netdev-family reject does not: the netem scenario must
-# pass, the reset scenario be skipped with that reason, and the results
+# on this machine), netdev-family reject does not: the netem scenarios
+# (delay, duplication, loss) must pass, the reset scenario be skipped with that reason, and the results
 # carry the kernel's release. Skipped, with the reason, without qemu or
 # without a kernel made (tools/kernel debian-12 makes one).
 set -eu
@@ -18,7 +18,8 @@ release=$(cat "$kdir/release")
 
 status=0
 "$UNPLUG" run --kernel "$kdir" -j 4 --out "$TMP/out" --json "$TMP/r.json" \
-	"$SRCDIR/scenarios/faults/netem-delay.yaml" "$SRCDIR/scenarios/faults/reset.yaml" \
+	"$SRCDIR/scenarios/faults/netem-delay.yaml" "$SRCDIR/scenarios/faults/netem-duplicate.yaml" \
+	"$SRCDIR/scenarios/faults/netem-loss.yaml" "$SRCDIR/scenarios/faults/reset.yaml" \
 	"$SRCDIR/scenarios/faults/close.yaml" "$SRCDIR/scenarios/faults/drop-acks.yaml" \
 	>"$TMP/stdout" 2>&1 || status=$?
 cat "$TMP/stdout"
@@ -28,10 +29,11 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 v = {s["id"]: s for s in d["scenarios"]}
 assert all(s.get("kernel") == sys.argv[2] for s in v.values()), "a result without its kernel"
-assert v["netem-delay"]["verdict"] == "pass", v["netem-delay"]
+for n in ("netem-delay", "netem-duplicate", "netem-loss"):
+    assert v[n]["verdict"] == "pass", v[n]
 assert v["close"]["verdict"] == "pass" and v["drop-acks"]["verdict"] == "pass", (v["close"], v["drop-acks"])
 assert v["reset"]["verdict"] == "skip" and "netdev-family reject" in v["reset"]["reason"], v["reset"]
 PY
 [ -s "$TMP/out/$release/netem-delay/captures/server.pcap" ] || fail "no run directory on the host"
 "$UNPLUG" replay -q "$TMP/out/$release" >/dev/null || fail "the machine's run directories do not replay here"
-echo "ok: under $release netem passes, reset is skipped with the reason, results carry the kernel"
+echo "ok: under $release the netem scenarios pass, reset is skipped with the reason, results carry the kernel"
