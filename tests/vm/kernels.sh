@@ -2,7 +2,7 @@
 # unplug run --kernel: scenarios inside a virtual machine booting Debian
 # 12's kernel (6.1), made by tools/kernel. netem exists there (it does not
 # on this machine), netdev-family reject does not: the netem scenarios
-# (delay, duplication, loss) must pass, the reset scenario be skipped with that reason, and the results
+# (delay, duplication, loss, corruption, reordering, rate) must pass, the reset scenario be skipped with that reason, and the results
 # carry the kernel's release. Skipped, with the reason, without qemu or
 # without a kernel made (tools/kernel debian-12 makes one).
 set -eu
@@ -19,7 +19,9 @@ release=$(cat "$kdir/release")
 status=0
 "$UNPLUG" run --kernel "$kdir" -j 4 --out "$TMP/out" --json "$TMP/r.json" \
 	"$SRCDIR/scenarios/faults/netem-delay.yaml" "$SRCDIR/scenarios/faults/netem-duplicate.yaml" \
-	"$SRCDIR/scenarios/faults/netem-loss.yaml" "$SRCDIR/scenarios/faults/reset.yaml" \
+	"$SRCDIR/scenarios/faults/netem-loss.yaml" "$SRCDIR/scenarios/faults/netem-corrupt.yaml" \
+	"$SRCDIR/scenarios/faults/netem-reorder.yaml" "$SRCDIR/scenarios/faults/netem-rate.yaml" \
+	"$SRCDIR/scenarios/faults/reset.yaml" \
 	"$SRCDIR/scenarios/faults/close.yaml" "$SRCDIR/scenarios/faults/drop-acks.yaml" \
 	>"$TMP/stdout" 2>&1 || status=$?
 cat "$TMP/stdout"
@@ -29,7 +31,8 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 v = {s["id"]: s for s in d["scenarios"]}
 assert all(s.get("kernel") == sys.argv[2] for s in v.values()), "a result without its kernel"
-for n in ("netem-delay", "netem-duplicate", "netem-loss"):
+for n in ("netem-delay", "netem-duplicate", "netem-loss", "netem-corrupt", "netem-reorder",
+          "netem-rate"):
     assert v[n]["verdict"] == "pass", v[n]
 assert v["close"]["verdict"] == "pass" and v["drop-acks"]["verdict"] == "pass", (v["close"], v["drop-acks"])
 assert v["reset"]["verdict"] == "skip" and "netdev-family reject" in v["reset"]["reason"], v["reset"]
