@@ -29,8 +29,9 @@
  *   the same non-zero window as its direction's last segment and nothing
  *   new sent, is a duplicate ACK (RFC 5681 §2: "equal to the greatest
  *   acknowledgment"). Wireshark compares with the previous segment's ACK
- *   instead, so a late ACK below the highest is one to it and not to us
- *   (tests/explain/compare_tshark.py lists that difference).
+ *   instead, so a late ACK below the highest is one to it and not to us,
+ *   and the highest repeated right after such a late ACK is one to us and
+ *   not to it (tests/explain/compare_tshark.py lists both differences).
  *
  * The first segment seen in a direction starts its sequence tracking: a
  * capture may begin in the middle of a connection. A SYN with an ISN not

@@ -118,6 +118,18 @@ DIFFERENCES = [
                "§2 (d) counts an ACK as a duplicate only when its number equals "
                "the greatest acknowledgement received, and so do we (a late, "
                "older ACK repeats nothing the sender can act on)."),
+    dict(
+        name="highest-ack-after-late-ack",
+        only_unplug={"duplicate-ack"}, only_tshark=set(),
+        rule=lambda cap, f: (
+            pure_ack(f) and cap.own_previous(f) is not None and
+            cap.own_highest_ack(f) is not None and f.ack == cap.own_highest_ack(f) and
+            seq_lt(cap.own_previous(f).ack, f.ack)),
+        reason="The mirror of old-ack-repeated: a pure ACK repeating the highest "
+               "acknowledgement its direction sent, right after a late, older "
+               "ACK. Wireshark compares with that late ACK and sees no repeat; "
+               "by RFC 5681 §2 (d) it equals the greatest acknowledgement, with "
+               "the same window and nothing new: a duplicate."),
 ]
 
 
