@@ -49,6 +49,11 @@ const char *ending_kind_name(enum end_kind k)
 	return (size_t)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }
 
+size_t ending_run_kept(const struct unanswered *r)
+{
+	return r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+}
+
 size_t ending_ladder_len(const struct conn_story *s)
 {
 	return s->nladder < ENDING_LADDER ? s->nladder : ENDING_LADDER;
@@ -233,13 +238,15 @@ static void end_as(struct conn_story *s, enum end_kind k, int by, int64_t t, lon
  * interval: given up. Shorter: the capture ended while it went on. */
 static bool gave_up(const struct unanswered *r, int64_t capture_end)
 {
+	size_t n = ending_run_kept(r);
 	int64_t last_gap;
-	size_t n = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
 
 	if (n < 2)
 		return false;
-	last_gap = r->segments <= ENDING_MAX_RUN ? r->t_ns[n - 1] - r->t_ns[n - 2] : 0;
-	if (r->segments > ENDING_MAX_RUN)
+	/* past the kept times, the mean interval stands for the last */
+	if ((size_t)r->segments == n)
+		last_gap = r->t_ns[n - 1] - r->t_ns[n - 2];
+	else
 		last_gap = (r->last_ns - r->t_ns[0]) / (r->segments - 1);
 	return capture_end - r->last_ns > 2 * last_gap;
 }

@@ -173,6 +173,10 @@ void ending_finish(struct ending *e, struct ending_totals *totals);
 /* "fin", "rst", "timeout", "keepalive-timeout", "open". */
 const char *ending_kind_name(enum end_kind k);
 
+/* How many of @r's segments have their time and frame kept: the first
+ * ENDING_MAX_RUN of them. */
+size_t ending_run_kept(const struct unanswered *r);
+
 /* The ring's segments oldest first: the @i-th of ending_ladder_len(). */
 size_t ending_ladder_len(const struct conn_story *s);
 const struct seg_note *ending_ladder_at(const struct conn_story *s, size_t i);

@@ -52,7 +52,7 @@ static json_object *end(const struct conn_story *s)
 	if (s->end == END_TIMEOUT || s->end == END_KEEPALIVE_TIMEOUT || s->cut_by_capture) {
 		const struct unanswered *r = &s->gave_up;
 		json_object *times = json_object_new_array();
-		size_t n = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+		size_t n = ending_run_kept(r);
 
 		for (size_t i = 0; i < n; i++)
 			json_object_array_add(times, json_object_new_int64(r->t_ns[i]));

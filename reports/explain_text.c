@@ -88,7 +88,7 @@ const char *explain_segment(const struct seg_note *n, char *buf, size_t len)
 /* "0.2, 0.4, 0.8 s": the intervals between a run's segments. */
 static void intervals(struct text *t, const struct unanswered *r)
 {
-	size_t n = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+	size_t n = ending_run_kept(r);
 	char b[32];
 
 	for (size_t i = 1; i < n && i <= INTERVALS_SHOWN; i++)
@@ -295,7 +295,7 @@ size_t explain_evidence(const struct conn_story *s, int64_t t0,
 		evidence_seg(lines, max, &n, s, &s->rst, t0, "");
 	}
 	if (s->end == END_TIMEOUT || s->end == END_KEEPALIVE_TIMEOUT || s->cut_by_capture) {
-		size_t k = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+		size_t k = ending_run_kept(r);
 		int side = s->cut_by_capture ? s->resender : s->end_by;
 
 		explain_endpoint(s, side, who, sizeof(who));
@@ -324,13 +324,12 @@ size_t explain_evidence(const struct conn_story *s, int64_t t0,
 
 static void print_silences(FILE *f, const struct conn_story *s, int64_t t0)
 {
-	char who[64], other[64], from[32], to[32], d[32];
+	char who[64], from[32], to[32], d[32];
 
 	for (size_t i = 0; i < s->nsilences; i++) {
 		const struct silence *h = &s->silences[i];
 
 		explain_endpoint(s, h->side, who, sizeof(who));
-		explain_endpoint(s, !h->side, other, sizeof(other));
 		fprintf(f, "    half-open: %s sent into silence from %s to %s (%s, %ld resend%s); %s\n", who,
 			at(h->from_ns, t0, from, sizeof(from)), at(h->to_ns, t0, to, sizeof(to)),
 			duration_str(h->to_ns - h->from_ns, d, sizeof(d)), h->segments,
@@ -339,7 +338,6 @@ static void print_silences(FILE *f, const struct conn_story *s, int64_t t0)
 	}
 	if (s->more_silences)
 		fprintf(f, "    ... and %ld more half-open periods\n", s->more_silences);
-	(void)other;
 }
 
 static void print_icmp_counts(FILE *f, const struct conn_story *s)

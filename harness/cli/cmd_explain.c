@@ -256,8 +256,6 @@ int cmd_explain(int argc, char **argv)
 		} else if (err) {
 			for (size_t k = 0; k < d.count; k++)
 				fprintf(stderr, "%s: %s\n", program_name, d.msgs[k]);
-			if (err != -ENOENT || !d.count)
-				ret = EXIT_USAGE;
 			ret = EXIT_USAGE;
 		}
 		diag_clear(&d);

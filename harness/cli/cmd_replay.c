@@ -94,19 +94,19 @@ static int walk(struct found_list *l, const char *dir, const char *rel, int dept
 	int n, err = 0;
 
 	if (is_run_dir(dir)) {
-		int k = run_number(rel[0] ? strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel : "");
+		const char *slash = strrchr(rel, '/');
+		const char *base = slash ? slash + 1 : rel;
+		int k = run_number(base);
+		char *id;
 
-		if (k) {
-			char *id = strdup(rel);
-
-			if (!id)
-				return -ENOMEM;
-			*(strrchr(id, '/') ? strrchr(id, '/') : id) = '\0';
-			err = add_found(l, dir, id, k);
-			free(id);
-			return err;
-		}
-		return add_found(l, dir, rel, 0);
+		if (!k)
+			return add_found(l, dir, rel, 0);
+		/* a repeat's run-K: reported under its parent's id */
+		if (!(id = strndup(rel, (size_t)(base - rel) - (slash != NULL))))
+			return -ENOMEM;
+		err = add_found(l, dir, id, k);
+		free(id);
+		return err;
 	}
 	if (depth >= WALK_DEPTH_MAX)
 		return 0;

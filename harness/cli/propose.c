@@ -105,7 +105,7 @@ static int cmp64(const void *a, const void *b)
 static int64_t median_gap(const struct unanswered *r)
 {
 	int64_t gaps[ENDING_MAX_RUN];
-	size_t n = r->segments < ENDING_MAX_RUN ? (size_t)r->segments : ENDING_MAX_RUN;
+	size_t n = ending_run_kept(r);
 
 	if (n < 2)
 		return 0;

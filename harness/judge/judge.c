@@ -252,6 +252,15 @@ static int load_scenario(const char *path, struct scenario **sc, struct diag *d)
 	return err;
 }
 
+/* The scenario's verdict from its expectations, and its name. */
+static int fold(const struct scenario *sc, struct scenario_result *res)
+{
+	res->verdict = result_fold(res);
+	if (!res->name && !(res->name = strdup(sc->name)))
+		return -ENOMEM;
+	return 0;
+}
+
 /* Judge every expectation of the evidence, and fold. */
 static int judge_all(struct evidence *ev, struct scenario_result *res)
 {
@@ -267,11 +276,8 @@ static int judge_all(struct evidence *ev, struct scenario_result *res)
 			result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
 					      e->late_ns, e->requested_ns ? e->t_ns - e->requested_ns : 0);
 	}
-	if (!err) {
-		res->verdict = result_fold(res);
-		if (!res->name && !(res->name = strdup(sc->name)))
-			err = -ENOMEM;
-	}
+	if (!err)
+		err = fold(sc, res);
 	return err;
 }
 
@@ -319,11 +325,11 @@ int judge_run_dir(const char *dir, struct scenario_result *res, struct diag *d)
 	return judge_run_dir_as(dir, NULL, res, d);
 }
 
-/* What packets alone can show: counts, and patterns from the first
- * packet. */
+/* What packets alone can show: what is judged on the captures, unless it
+ * is measured from a step (`since`), whose time only the events have. */
 static bool needs_events(const struct expect *x)
 {
-	return !x->ops->counts_packets && !(!strcmp(x->ops->name, "sequence") && x->since < 0);
+	return !x->ops->counts_packets || x->since >= 0;
 }
 
 int judge_captures(const char *scenario_path, const char *const *pcap,
@@ -387,11 +393,8 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 		err = result_set_expected(r, x->ops->describe(x, sc, "the reference", expected,
 								 sizeof(expected)));
 	}
-	if (!err) {
-		res->verdict = result_fold(res);
-		if (!res->name && !(res->name = strdup(sc->name)))
-			err = -ENOMEM;
-	}
+	if (!err)
+		err = fold(sc, res);
 out:
 	evidence_free(&ev);
 	scenario_free(sc);

@@ -68,7 +68,8 @@ run_in_host() {	# OUT SIGNAL DELAY ARGS...
 	# ip netns exec execs unplug in its own process: $! is unplug's pid
 	ip netns exec "$ns" "$UNPLUG" run --out "$TMP/$out" -q "$@" >"$TMP/$out.log" 2>&1 &
 	pid=$!
-	procs="" : >"$TMP/run.netns"
+	procs=""
+	: >"$TMP/run.netns"
 	t=0
 	while kill -0 "$pid" 2>/dev/null; do
 		procs="$procs $(tree "$pid")"
