@@ -261,6 +261,7 @@ int endpoint_start(struct run *r, int host)
 	struct endpoint *ep = &r->ep[host];
 
 	ep->listening = ep->connected = ep->accepted = ep->failed = ep->ready = false;
+	ep->up_ns = 0;
 	return host_of(r, host)->program ? start_program(r, host) : start_peer(r, host);
 }
 
@@ -324,10 +325,12 @@ static int collect_peer(struct run *r, int host)
 			return err;
 		if (e.type == EV_LISTENING)
 			ep->listening = true;
-		else if (e.type == EV_CONNECTED)
-			ep->connected = true;
-		else if (e.type == EV_ACCEPTED)
-			ep->accepted = true;
+		else if (e.type == EV_CONNECTED || e.type == EV_ACCEPTED) {
+			if (!ep->connected && !ep->accepted)
+				ep->up_ns = e.t_ns;
+			ep->connected |= e.type == EV_CONNECTED;
+			ep->accepted |= e.type == EV_ACCEPTED;
+		}
 		else if (e.type == EV_SETUP_FAILED) {
 			ep->failed = true;
 			diag_at(r->d, h->at, "%s: %s failed: %s (%s)", h->name, e.call,

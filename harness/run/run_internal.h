@@ -32,6 +32,7 @@ struct endpoint {
 	struct exec_proc proc;	/* the user's program; init -1 when not running */
 	struct output out, err;	/* its stdout and stderr */
 	bool listening, connected, accepted, failed;	/* what the peer said */
+	int64_t up_ns;		/* wall ns its first connection came up, as it said */
 	bool ready;		/* the program is ready */
 	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
 	bool has_re;

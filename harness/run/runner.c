@@ -209,8 +209,8 @@ static int signal_endpoint(void *arg, int host, int sig, struct diag *d)
 	return endpoint_signal(r, host, sig, d);
 }
 
-/* Power a host off: its capture ends (what it saw so far is kept), its
- * cable is cut, and only then its endpoint dies, so nothing of that death
+/* Power a host off: its port goes down, its capture ends (what it saw so
+ * far is kept), its cable is cut, and only then its endpoint dies, so nothing of that death
  * leaves it. Power on: a new namespace, its sysctls, its capture resumed
  * into the same file; no endpoint until a restart. */
 static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
@@ -219,13 +219,18 @@ static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 	int err;
 
 	if (!on) {
+		/* its port goes down first, in one netlink request: from then
+		 * on nothing it sends reaches the network, so that is when it
+		 * was powered off (stopping its capture takes tens of ms) */
+		if ((err = topo_port_set_up(r->topo, host, false, d)))
+			return err;
+		r->faults.effective_ns = clock_wall_ns();
 		endpoint_collect(r, host);
 		err = stop_capture(r, host, d);
 		err = err_merge(err, sampler_close(&r->sampler, host, record_socket, r));
 		if (!err)
 			err = topo_host_power_off(r->topo, host, d);
 		/* gone from the network: its endpoint's death after is unseen */
-		r->faults.effective_ns = clock_wall_ns();
 		endpoint_kill(r, host);
 		return err;
 	}
@@ -444,6 +449,27 @@ static struct topo_config topo_config_of(const struct net_config *net)
 	};
 }
 
+/* Every connection is up. Steps count from the moment the last one came
+ * up as its peer saw it, not from when the runner noticed: under load or
+ * emulation that is tens of ms later, and every step would then land
+ * late against the connection's own timers (keepalive idle, heartbeats,
+ * traffic), which start at the handshake. A user's program says nothing:
+ * for it, the moment its connection was seen. */
+static int mark_established(struct run *r)
+{
+	int64_t now = clock_mono_ns(), wall = clock_wall_ns(), up = 0;
+	struct event e = { .type = EV_ESTABLISHED, .host = HOST_NONE, .target = HOST_NONE };
+
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->ep[i].up_ns > up)
+			up = r->ep[i].up_ns;
+	if (!up || up > wall)
+		up = wall;
+	r->t0 = now - (wall - up);
+	e.t_ns = up;
+	return run_record(r, &e);
+}
+
 /* The network, each host's sysctls and socket sampling. */
 static int set_up(struct run *r)
 {
@@ -491,10 +517,8 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		err = start_captures(&r, dir);
 	if (!err)
 		err = endpoint_establish(&r);
-	if (!err) {
-		r.t0 = clock_mono_ns();
-		err = run_record_host(&r, EV_ESTABLISHED, HOST_NONE);
-	}
+	if (!err)
+		err = mark_established(&r);
 	if (!err)
 		err = timeline(&r);
 	down = teardown(&r);
