@@ -31,6 +31,18 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+/* FNV-1a, 64 bits, over @n bytes at @p, continuing from @h. */
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
 /* TCP header at @p: @cap bytes captured, @len bytes of IP payload. Only
  * the fixed header is read, so options cut by the snaplen do no harm; the
  * data offset must still fit in the IP payload. */
@@ -55,6 +67,8 @@ static int decode_tcp(const uint8_t *p, size_t cap, size_t len,
 	out->flags = th.th_flags & (PKT_FIN | PKT_SYN | PKT_RST | PKT_PSH |
 				    PKT_ACK | PKT_URG);
 	out->payload_len = (uint32_t)(len - hlen);
+	out->fingerprint = fnv1a(out->fingerprint ? out->fingerprint : FNV_OFFSET, p,
+				 hlen < cap ? hlen : cap);
 	return 0;
 }
 
@@ -165,6 +179,7 @@ static int decode_ipv4(const uint8_t *p, size_t cap, struct packet *out)
 	if (ntohs(ip.ip_off) & IP_OFFMASK)
 		return -ENOENT;
 	out->family = AF_INET;
+	out->fingerprint = fnv1a(FNV_OFFSET, (const uint8_t *)&ip.ip_id, sizeof(ip.ip_id));
 	memcpy(out->src, &ip.ip_src, 4);
 	memcpy(out->dst, &ip.ip_dst, 4);
 	return decode_transport(ip.ip_p, p + ihl, cap - ihl, total - ihl, out);

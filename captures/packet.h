@@ -47,6 +47,13 @@ struct packet {
 	uint16_t window;	/* as on the wire, unscaled */
 	uint8_t flags;		/* PKT_* */
 	uint32_t payload_len;
+	/* The segment's identity across capture points: a hash of its TCP
+	 * header as captured (checksum and options, so TSval, included) and
+	 * of the IPv4 ID. A switch leaves all of it alone, so the same
+	 * segment has the same fingerprint where it left one host and where
+	 * it reached the other; a retransmission, a NAT rewrite or a
+	 * corrupted copy has another. */
+	uint64_t fingerprint;
 	unsigned cls;		/* PKT_CLS_*, filled by tcp_track_classify() */
 	/* ICMP */
 	uint8_t icmp_type, icmp_code;

@@ -113,7 +113,7 @@ int verdict_of_id(const char *s)
 
 int outcome_of_name(const char *s)
 {
-	for (int o = 0; o <= OUTCOME_NEEDS_EVENTS; o++)
+	for (int o = 0; o < OUTCOME_COUNT; o++)
 		if (!strcmp(s, outcome_name((enum outcome)o)))
 			return o;
 	return -1;
@@ -141,6 +141,7 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_CALLS] = "calls",
 		[OUTCOME_CAPTURE_INCOMPLETE] = "capture-incomplete",
 		[OUTCOME_NEEDS_EVENTS] = "needs-events",
+		[OUTCOME_TRANSIT] = "transit",
 	};
 
 	return names[o];
@@ -168,6 +169,7 @@ bool result_has_value(const struct expect_result *e)
 	case OUTCOME_SOCKETS_BY:
 	case OUTCOME_SOCKETS_FOR:
 	case OUTCOME_SOCKETS_MAX:
+	case OUTCOME_TRANSIT:
 		return true;
 	default:
 		return result_is_latency(e);

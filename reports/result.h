@@ -62,6 +62,11 @@ enum outcome {
 					 * packets: nothing can be counted */
 	OUTCOME_NEEDS_EVENTS,	/* judged from bare captures: this kind needs
 				 * the run's events (skipped) */
+	OUTCOME_TRANSIT,	/* transit: `segments` matched, delays from
+				 * `delay_min_ns` to `delay_max_ns`; failed:
+				 * `what` ("delay", "spread", "lost",
+				 * "duplicated", "segments") was `measured` */
+	OUTCOME_COUNT,
 };
 
 /* A packet that decided a verdict: frame @frame (1-based, as Wireshark
@@ -134,6 +139,10 @@ struct expect_result {
 				 * sockets counted ("CLOSE_WAIT on port 7000") */
 	int64_t when_ns;	/* sockets: at, by or for this long after */
 	int port;		/* sockets: the port counted; 0: any */
+	long segments;		/* transit: segments seen at both ends */
+	long lost;		/* transit: sent, never seen arriving */
+	long duplicated;	/* transit: arrivals beyond a segment's first */
+	int64_t delay_min_ns, delay_median_ns, delay_max_ns;	/* transit */
 	long item;		/* sequence: 1-based item; 0: none */
 	long found;		/* sequence: how many of that item were found */
 	char packet[160];	/* sequence: the packet seen instead */

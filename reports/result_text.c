@@ -232,6 +232,48 @@ static void calls(const struct expect_result *e, char *buf, size_t len)
 	}
 }
 
+/* A count's bounds: "3", ">= 1", "<= 2", "1..4". */
+static const char *count_range_str(int64_t lo, int64_t hi, char *buf, size_t len)
+{
+	if (lo == hi)
+		snprintf(buf, len, "%lld", (long long)lo);
+	else if (hi == INT64_MAX)
+		snprintf(buf, len, ">= %lld", (long long)lo);
+	else if (lo == 0)
+		snprintf(buf, len, "<= %lld", (long long)hi);
+	else
+		snprintf(buf, len, "%lld..%lld", (long long)lo, (long long)hi);
+	return buf;
+}
+
+/* "client to server: 12 segments in 301-342 ms (median 318 ms), 0 lost,
+ * 0 duplicated", then what failed: "; spread 41 ms, wanted 50 ms..1 s". */
+static void transit(const struct expect_result *e, char *buf, size_t len)
+{
+	char lo[32], hi[32], med[32], v[32], wl[32], wh[32];
+	size_t used;
+
+	if (e->segments)
+		used = (size_t)snprintf(buf, len, "%s to %s: %ld segment%s in %s..%s (median %s), %ld lost, %ld duplicated",
+					e->host, e->peer, e->segments, e->segments == 1 ? "" : "s",
+					duration_str(e->delay_min_ns, lo, sizeof(lo)),
+					duration_str(e->delay_max_ns, hi, sizeof(hi)),
+					duration_str(e->delay_median_ns, med, sizeof(med)), e->lost,
+					e->duplicated);
+	else
+		used = (size_t)snprintf(buf, len, "%s to %s: no segment seen at both ends, %ld lost, %ld duplicated",
+					e->host, e->peer, e->lost, e->duplicated);
+	if (e->verdict != VERDICT_FAIL || !e->what[0] || used >= len)
+		return;
+	if (e->unit == UNIT_NS)
+		snprintf(buf + used, len - used, "; %s %s, wanted %s..%s", e->what,
+			 duration_str(e->measured, v, sizeof(v)), duration_str(e->lo, wl, sizeof(wl)),
+			 duration_str(e->hi, wh, sizeof(wh)));
+	else
+		snprintf(buf + used, len - used, "; %s %lld, wanted %s", e->what,
+			 (long long)e->measured, count_range_str(e->lo, e->hi, wl, sizeof(wl)));
+}
+
 const char *result_measured_str(const struct expect_result *e, char *buf, size_t len)
 {
 	char t[32], secs[32], who[96];
@@ -296,6 +338,12 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 	case OUTCOME_NEEDS_EVENTS:
 		snprintf(buf, len, "a bare capture cannot show it: %s needs the run's events%s",
 			 e->kind, e->ref[0] ? " and its steps' times" : "");
+		break;
+	case OUTCOME_TRANSIT:
+		transit(e, buf, len);
+		break;
+	case OUTCOME_COUNT:
+		snprintf(buf, len, "?");
 		break;
 	case OUTCOME_CUT_SHORT:
 		snprintf(buf, len, "item %ld (%s): found %ld before the capture ended", e->item,

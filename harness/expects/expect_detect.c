@@ -59,26 +59,6 @@ static int load_error(struct ynode n, struct expect *x, struct diag *d)
 	return bad ? -EINVAL : 0;
 }
 
-static int load_window(struct ynode n, struct expect *x, struct diag *d)
-{
-	const char *s;
-
-	if (ynode_need_scalar(n, "within", d))
-		return -EINVAL;
-	s = ynode_str(n);
-	if (duration_range_parse(s, &x->lo_ns, &x->hi_ns)) {
-		diag_at(d, ynode_pos(n), "bad window for within: \"%s\" (LOW..HIGH or HIGH, durations like 4.5s..5.6s or 6s)",
-			s);
-		return -EINVAL;
-	}
-	if (x->lo_ns > x->hi_ns) {
-		diag_at(d, ynode_pos(n), "bad window for within: \"%s\" (the lower bound exceeds the upper bound)",
-			s);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		struct diag *d)
 {
@@ -99,7 +79,7 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		bad |= load_error(v, x, d) != 0;
 	}
 	if (!ynode_need_key(n, "within", "detect", "within: 4.5s..5.6s", &v, d))
-		bad |= load_window(v, x, d) != 0;
+		bad |= expect_load_window(v, "within", &x->lo_ns, &x->hi_ns, d) != 0;
 	else
 		bad = true;
 	x->observe_ns = observe_default(x->hi_ns);

@@ -10,6 +10,7 @@ extern const struct expect_ops expect_delivered;
 extern const struct expect_ops expect_sequence;
 extern const struct expect_ops expect_sockets;
 extern const struct expect_ops expect_calls;
+extern const struct expect_ops expect_transit;
 
 const struct expect_ops *const expect_kinds[] = {
 	&expect_detect,
@@ -19,6 +20,7 @@ const struct expect_ops *const expect_kinds[] = {
 	&expect_sequence,
 	&expect_sockets,
 	&expect_calls,
+	&expect_transit,
 };
 
 const size_t expect_nkinds = sizeof(expect_kinds) / sizeof(expect_kinds[0]);

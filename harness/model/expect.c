@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/duration.h"
 #include "common/suggest.h"
 #include "common/names.h"
 #include "harness/model/scenario.h"
@@ -244,13 +245,40 @@ static bool parse_long(const char *s, long *v)
 	return !*end && !errno && *v <= PACKETS_MAX_COUNT;
 }
 
+int expect_load_window(struct ynode n, const char *key, int64_t *lo, int64_t *hi,
+		       struct diag *d)
+{
+	const char *s;
+
+	if (ynode_need_scalar(n, key, d))
+		return -EINVAL;
+	s = ynode_str(n);
+	if (duration_range_parse(s, lo, hi)) {
+		diag_at(d, ynode_pos(n), "bad window for %s: \"%s\" (LOW..HIGH or HIGH, durations like 4.5s..5.6s or 6s)",
+			key, s);
+		return -EINVAL;
+	}
+	if (*lo > *hi) {
+		diag_at(d, ynode_pos(n), "bad window for %s: \"%s\" (the lower bound exceeds the upper bound)",
+			key, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d)
+{
+	return expect_load_count_of(n, "count", lo, hi, d);
+}
+
+int expect_load_count_of(struct ynode n, const char *key, long *lo, long *hi,
+			 struct diag *d)
 {
 	const char *s = ynode_str(n), *dots;
 	char first[32];
 	bool ok;
 
-	if (ynode_need_scalar(n, "count", d))
+	if (ynode_need_scalar(n, key, d))
 		return -EINVAL;
 	*hi = LONG_MAX;
 	if (!strncmp(s, ">=", 2)) {
@@ -268,8 +296,9 @@ int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d)
 	}
 	if (ok)
 		return 0;
-	diag_at(d, ynode_pos(n), "bad packet count: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
-		s, PACKETS_MAX_COUNT);
+	diag_at(d, ynode_pos(n), "bad packet count%s%s: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
+		strcmp(key, "count") ? " for " : "", strcmp(key, "count") ? key : "", s,
+		PACKETS_MAX_COUNT);
 	return -EINVAL;
 }
 

@@ -70,7 +70,9 @@ struct expect {
 	int host;		/* detect, no-detect: whose application */
 	int errors[EXPECT_MAX_ERRORS];	/* detect: errno, ERRNAME_EOF... */
 	size_t nerrors;		/* 0: any detection counts */
-	int64_t lo_ns, hi_ns;	/* detect: window since the reference */
+	int64_t lo_ns, hi_ns;	/* detect: window since the reference;
+				 * transit: every segment's delay (hi < 0:
+				 * not asked) */
 	int64_t observe_ns;	/* detect: how long after the reference the run
 				 * watches for it, past a blown budget: the
 				 * measurement a failure reports */
@@ -91,6 +93,11 @@ struct expect {
 	int *results;		/* calls: what each send/recv returns (owned):
 				 * CALL_OK, ERRNAME_EOF or an errno */
 	size_t nresults;
+	int64_t spread_lo_ns, spread_hi_ns;	/* transit: max − min delay;
+						 * hi < 0: not asked */
+	bool since_start;	/* transit: `since: establishment` */
+	long lost_lo, lost_hi;	/* transit: segments lost; lo < 0: not asked */
+	long dup_lo, dup_hi;	/* transit: arrivals duplicated; lo < 0: idem */
 	int at_host;		/* sequence: whose capture */
 	struct seq_item *items;	/* sequence: the pattern, in order (owned) */
 	size_t nitems;
@@ -144,8 +151,13 @@ int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x
 		   struct diag *d);
 /* A packet kind or a list of them, or-ed into *kinds (PKIND_*). */
 int expect_load_kinds(struct ynode n, unsigned *kinds, struct diag *d);
-/* "3", "2..5", ">= 3" or "<= 5". */
+/* "3", "2..5", ">= 3" or "<= 5" under `count:`, or under @key. */
 int expect_load_count(struct ynode n, long *lo, long *hi, struct diag *d);
+int expect_load_count_of(struct ynode n, const char *key, long *lo, long *hi,
+			 struct diag *d);
+/* A window of durations under @key: "4.5s..5.6s" or "6s" (0..6s). */
+int expect_load_window(struct ynode n, const char *key, int64_t *lo, int64_t *hi,
+		       struct diag *d);
 
 /* Packet kinds: parse one name (0 when unknown), list them all, and name
  * the kinds in a set ("RST|FIN") into @buf. */

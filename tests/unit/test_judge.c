@@ -677,6 +677,37 @@ static void test_delivered(void **state)
 	assert_delivered(SENT("server", 1000) RECEIVED("server", 1000), VERDICT_FAIL, 0, 1000, -1);
 }
 
+/* transit between the two captures: after the pull the server's three
+ * probes and its RST (server.pcap frames 8-11) never reach the client;
+ * the connection idled, so nothing went either way after establishment
+ * before the pull, and a delay cannot be measured on nothing. */
+static void test_transit(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	e = judge_one("  - transit: { from: server, to: client, lost: 4, duplicated: 0 }\n");
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_TRANSIT);
+	assert_int_equal(e.segments, 0);
+	assert_int_equal(e.lost, 4);
+	assert_int_equal(e.duplicated, 0);
+	assert_int_equal(e.npackets, 1);
+	assert_int_equal(e.packets[0].frame, 8);
+	e = judge_one("  - transit: { from: server, to: client, lost: 0 }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_string_equal(e.what, "lost");
+	assert_int_equal(e.measured, 4);
+	assert_int_equal(e.unit, UNIT_PACKETS);
+	e = judge_one("  - transit: { from: client, to: server, within: 1ms, since: establishment }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_string_equal(e.ref, "establishment");
+	assert_string_equal(e.what, "segments");
+	assert_int_equal(e.segments, 0);
+	e = judge_one("  - transit: { from: client, to: server, lost: 0, since: later }\n");
+	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
+}
+
 static void test_heartbeat_timeout(void **state)
 {
 	struct expect_result e;
@@ -766,6 +797,7 @@ int main(void)
 		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),
+		cmocka_unit_test(test_transit),
 		cmocka_unit_test(test_unreadable),
 	};
 

@@ -430,6 +430,37 @@ static void test_vlan(void **state)
 	assert_int_equal(packet_decode(DLT_EN10MB, frame_vlan_rst, 16, 0, &p), -EINVAL);
 }
 
+/* A segment's fingerprint is its own: the same bytes under another link
+ * header (a MAC rewritten, no Ethernet at all) keep it; another IPv4 ID,
+ * checksum or option does not. */
+static void test_fingerprint(void **state)
+{
+	uint8_t f[sizeof(frame_ack)];
+	struct packet a, b;
+
+	(void)state;
+	assert_int_equal(DECODE(frame_ack, &a), 0);
+	assert_true(a.fingerprint != 0);
+	memcpy(f, frame_ack, sizeof(f));
+	f[0] ^= 0xff;				/* destination MAC */
+	f[14 + 8] = 1;				/* TTL: a router's change */
+	f[14 + 10] = 0x12;			/* the IP checksum with it */
+	assert_int_equal(packet_decode(DLT_EN10MB, f, sizeof(f), 42, &b), 0);
+	assert_true(a.fingerprint == b.fingerprint);
+	assert_int_equal(packet_decode(DLT_RAW, frame_ack + 14, sizeof(frame_ack) - 14, 42, &b), 0);
+	assert_true(a.fingerprint == b.fingerprint);
+	memcpy(f, frame_ack, sizeof(f));
+	f[14 + 5] = 2;				/* IP ID */
+	assert_int_equal(packet_decode(DLT_EN10MB, f, sizeof(f), 42, &b), 0);
+	assert_true(a.fingerprint != b.fingerprint);
+	memcpy(f, frame_ack, sizeof(f));
+	f[14 + 20 + 16] = 0x99;			/* TCP checksum */
+	assert_int_equal(packet_decode(DLT_EN10MB, f, sizeof(f), 42, &b), 0);
+	assert_true(a.fingerprint != b.fingerprint);
+	assert_int_equal(DECODE(frame_data_opts, &b), 0);
+	assert_true(a.fingerprint != b.fingerprint);
+}
+
 static void test_linux_cooked(void **state)
 {
 	struct packet p;
@@ -504,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_vlan),
+		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_linux_cooked),
 		cmocka_unit_test(test_raw_ip),
 		cmocka_unit_test(test_list_and_addr_str),

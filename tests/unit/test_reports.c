@@ -269,6 +269,39 @@ static void test_words_sockets_and_calls(void **state)
 	result_scenario_free(&r);
 }
 
+static void test_words_transit(void **state)
+{
+	struct scenario_result r = { 0 };
+	struct expect_result *e = result_add_expect(&r);
+
+	(void)state;
+	strcpy(e->host, "client");
+	strcpy(e->peer, "server");
+	e->outcome = OUTCOME_TRANSIT;
+	e->verdict = VERDICT_PASS;
+	e->segments = 12;
+	e->lost = 1;
+	e->delay_min_ns = 301 * NS_PER_MS;
+	e->delay_median_ns = 318 * NS_PER_MS;
+	e->delay_max_ns = 342 * NS_PER_MS;
+	assert_words(e, "client to server: 12 segments in 301 ms..342 ms (median 318 ms), 1 lost, 0 duplicated");
+	e->verdict = VERDICT_FAIL;
+	strcpy(e->what, "spread");
+	e->unit = UNIT_NS;
+	e->measured = 41 * NS_PER_MS;
+	e->lo = 50 * NS_PER_MS;
+	e->hi = NS_PER_S;
+	assert_words(e, "client to server: 12 segments in 301 ms..342 ms (median 318 ms), 1 lost, 0 duplicated; spread 41 ms, wanted 50 ms..1.000 s");
+	strcpy(e->what, "lost");
+	e->unit = UNIT_PACKETS;
+	e->measured = 1;
+	e->lo = 0;
+	e->hi = 0;
+	e->segments = 0;
+	assert_words(e, "client to server: no segment seen at both ends, 1 lost, 0 duplicated; lost 1, wanted 0");
+	result_scenario_free(&r);
+}
+
 static void test_step_could_change(void **state)
 {
 	struct expect_result e = { .outcome = OUTCOME_DETECTED, .unit = UNIT_NS,
@@ -459,6 +492,20 @@ static void test_json_round_trip(void **state)
 }
 
 /* A blown budget: "measured 7.1 s, budget 3 s", and a negative margin. */
+/* Every outcome has a name, and reading it back gives the outcome: a
+ * kind's new outcome cannot be written that merge and run --kernel
+ * would refuse to read. */
+static void test_outcome_names(void **state)
+{
+	(void)state;
+	for (int o = 0; o < OUTCOME_COUNT; o++) {
+		assert_non_null(outcome_name((enum outcome)o));
+		assert_int_equal(outcome_of_name(outcome_name((enum outcome)o)), o);
+	}
+	assert_int_equal(outcome_of_name("transit"), OUTCOME_TRANSIT);
+	assert_int_equal(outcome_of_name("nonsense"), -1);
+}
+
 static void test_budget(void **state)
 {
 	struct expect_result e = { .outcome = OUTCOME_DETECTED, .unit = UNIT_NS,
@@ -547,11 +594,13 @@ int main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_words_by),
 		cmocka_unit_test(test_words_sockets_and_calls),
+		cmocka_unit_test(test_words_transit),
 		cmocka_unit_test(test_step_could_change),
 		cmocka_unit_test(test_term),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_junit_unwritable),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_outcome_names),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_fold_runs),
 		cmocka_unit_test(test_exit_status),
