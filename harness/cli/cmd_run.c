@@ -36,6 +36,8 @@ struct run_opts {
 	struct run_kernels kernels;	/* --kernel DIR: in machines booting these */
 	bool fail_on_skip;
 	int jobs;		/* scenarios at a time */
+	bool jobs_given;	/* -j was given (else a machine runs as many
+				 * as it has CPUs) */
 	int repeat;		/* runs of each scenario */
 	int shard, shards;	/* --shard K/N; 0: all */
 	struct term_style style;
@@ -118,7 +120,8 @@ static void help(void)
 	       "                    scenario runs the programs it names\n"
 	       "      --long        allow timelines up to 24 h (default: at most 1 h)\n"
 	       "      --kernel DIR  run inside a virtual machine booting the kernel in DIR\n"
-	       "                    (made by tools/kernel; repeatable: a column per kernel)\n"
+	       "                    (made by tools/kernel), or `host`: this machine's own;\n"
+	       "                    repeatable: a column per kernel, values side by side\n"
 	       "  -q, --quiet       only what did not pass, and the summary\n"
 	       "  -v, --verbose     every expectation, and each repeat's run\n"
 	       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n"
@@ -179,6 +182,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'j':
 			ret = number("-j", optarg, JOBS_MAX, &o->jobs);
+			o->jobs_given = true;
 			break;
 		case OPT_REPEAT:
 			ret = number("--repeat", optarg, REPEAT_MAX, &o->repeat);
@@ -220,10 +224,7 @@ static size_t inner_options(const struct run_opts *o, char **v, char (*num)[16])
 {
 	size_t n = 0;
 
-	snprintf(num[0], 16, "%d", o->jobs);
 	snprintf(num[1], 16, "%d", o->repeat);
-	v[n++] = "-j";
-	v[n++] = num[0];
 	v[n++] = "--repeat";
 	v[n++] = num[1];
 	for (size_t i = 0; i < o->npatterns; i++) {
@@ -258,6 +259,7 @@ static int run_in_kernels(struct run_opts *o, char **args, int nargs, struct run
 	o->kernels.nargs = (size_t)nargs;
 	o->kernels.opts = opts;
 	o->kernels.nopts = inner_options(o, opts, num);
+	o->kernels.jobs = o->jobs_given ? o->jobs : 0;
 	if (run_kernels(&o->kernels, rr->root, rr, d) && !rr->n)
 		return EXIT_CANNOT;
 	rr->duration_ns = clock_mono_ns() - start;
