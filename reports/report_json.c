@@ -32,6 +32,8 @@ const struct json_field result_json_fields[] = {
 	FIELD("what", JF_STR, what),
 	FIELD("when_ns", JF_I64, when_ns),
 	FIELD("port", JF_INT, port),
+	FIELD("kernel_condition", JF_STR, kernel_cond),
+	FIELD("run_kernel", JF_STR, run_kernel),
 	FIELD("segments", JF_LONG, segments),
 	FIELD("lost", JF_LONG, lost),
 	FIELD("duplicated", JF_LONG, duplicated),

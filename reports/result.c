@@ -55,13 +55,18 @@ int result_add_output(struct scenario_result *r, const char *path)
 enum verdict result_fold(const struct scenario_result *r)
 {
 	enum verdict v = VERDICT_PASS;
+	size_t skipped = 0;
 
 	for (size_t i = 0; i < r->nexpects; i++)
 		if (r->expects[i].verdict == VERDICT_ERROR)
 			return VERDICT_ERROR;
 		else if (r->expects[i].verdict == VERDICT_FAIL)
 			v = VERDICT_FAIL;
-	return v;
+		else if (r->expects[i].verdict == VERDICT_SKIP)
+			skipped++;
+	/* nothing was checked: every expectation was for other kernels, or
+	 * needs what bare captures do not have */
+	return r->nexpects && skipped == r->nexpects ? VERDICT_SKIP : v;
 }
 
 struct scenario_result *result_new_scenario(struct run_result *rr)
@@ -141,6 +146,7 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_CALLS] = "calls",
 		[OUTCOME_CAPTURE_INCOMPLETE] = "capture-incomplete",
 		[OUTCOME_NEEDS_EVENTS] = "needs-events",
+		[OUTCOME_OTHER_KERNEL] = "other-kernel",
 		[OUTCOME_TRANSIT] = "transit",
 	};
 

@@ -62,6 +62,8 @@ enum outcome {
 					 * packets: nothing can be counted */
 	OUTCOME_NEEDS_EVENTS,	/* judged from bare captures: this kind needs
 				 * the run's events (skipped) */
+	OUTCOME_OTHER_KERNEL,	/* `kernel_cond` names other kernels than
+				 * `run_kernel`, the run's (skipped) */
 	OUTCOME_TRANSIT,	/* transit: `segments` matched, delays from
 				 * `delay_min_ns` to `delay_max_ns`; failed:
 				 * `what` ("delay", "spread", "lost",
@@ -139,6 +141,8 @@ struct expect_result {
 				 * sockets counted ("CLOSE_WAIT on port 7000") */
 	int64_t when_ns;	/* sockets: at, by or for this long after */
 	int port;		/* sockets: the port counted; 0: any */
+	char kernel_cond[32];	/* `kernel:` of the expectation (">= 6.5"); "" */
+	char run_kernel[65];	/* other-kernel: the release the run had */
 	long segments;		/* transit: segments seen at both ends */
 	long lost;		/* transit: sent, never seen arriving */
 	long duplicated;	/* transit: arrivals beyond a segment's first */
@@ -228,7 +232,9 @@ int result_set_expected(struct expect_result *e, const char *text);
  * RESULT_MAX_PACKETS, the first ones are kept). */
 void result_add_packet(struct expect_result *e, const char *host, long frame);
 
-/* The scenario verdict from its expectations: FAIL if any failed. */
+/* The scenario verdict from its expectations: ERROR if any could not be
+ * judged, else FAIL if any failed, SKIP if every one was skipped, else
+ * PASS. */
 enum verdict result_fold(const struct scenario_result *r);
 
 /* Append an empty scenario result to @rr; returns it or NULL. */

@@ -342,6 +342,10 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 	case OUTCOME_TRANSIT:
 		transit(e, buf, len);
 		break;
+	case OUTCOME_OTHER_KERNEL:
+		snprintf(buf, len, "for kernels %s; this run's is %s", e->kernel_cond,
+			 e->run_kernel[0] ? e->run_kernel : "unknown");
+		break;
 	case OUTCOME_COUNT:
 		snprintf(buf, len, "?");
 		break;

@@ -107,7 +107,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	r->verdict = VERDICT_FAIL;
 	if (x->since < 0) {
 		snprintf(r->ref, sizeof(r->ref), "establishment");
-		r->ref_t_ns = ev->t_established;
+		r->ref_t_ns = ev->t_watch;
 		r->ref_step = -1;
 	} else if (!ran) {
 		r->outcome = OUTCOME_NO_REFERENCE;

@@ -255,7 +255,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	if (x->when == SOCKETS_NEVER_ABOVE) {
 		/* the whole run from establishment, or from `since` */
 		if (x->since < 0)
-			r->ref_t_ns = ev->t_established;
+			r->ref_t_ns = ev->t_watch;
 		until = ev->t_end;
 	} else {
 		until = r->ref_t_ns + x->when_ns;

@@ -111,7 +111,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		return 0;
 	}
 	if (x->since_start) {
-		r->ref_t_ns = ev->t_established;
+		r->ref_t_ns = ev->t_established ? ev->t_established : ev->t_watch;
 		r->ref_step = -1;
 		snprintf(r->ref, sizeof(r->ref), "establishment");
 	}

@@ -47,7 +47,7 @@ static const struct event *first_close(const struct expect *x, const struct evid
 			continue;
 		for (k = 0; k < n && !same_sock(&held[k]->sock, &e->sock); k++)
 			;
-		if (k < n && e->t_ns >= ev->t_established &&
+		if (k < n && e->t_ns >= ev->t_watch &&
 		    (e->type == EV_SOCKET_GONE || !e->sock.inode)) {
 			*via = e->type == EV_SOCKET_GONE ? "vanished" : "orphaned";
 			return e;
@@ -70,7 +70,7 @@ static const struct packet *first_fin(const struct expect *x, const struct evide
 	for (size_t i = 0; i < pk->n; i++) {
 		const struct packet *p = &pk->v[i];
 
-		if (p->t_ns < ev->t_established || p->t_ns > ev->t_end)
+		if (p->t_ns < ev->t_watch || p->t_ns > ev->t_end)
 			continue;
 		if (p->proto == PACKET_TCP && (p->flags & (PKT_FIN | PKT_RST)) &&
 		    seq_addr_is(&hosts, p->src, x->host))
@@ -106,7 +106,7 @@ static bool by_exit(const struct expect *x, const struct evidence *ev,
 	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 
-		if (e->type != EV_EXITED || e->host != x->host || e->t_ns < ev->t_established ||
+		if (e->type != EV_EXITED || e->host != x->host || e->t_ns < ev->t_watch ||
 		    e->t_ns > ev->t_end)
 			continue;
 		r->t_ns = e->t_ns;
@@ -133,7 +133,7 @@ static bool by_log(const struct expect *x, const struct evidence *ev,
 		for (size_t i = 0; i < lf->n; i++) {
 			const struct log_line *l = &lf->v[i];
 
-			if (l->t_ns < ev->t_established || l->t_ns > ev->t_end ||
+			if (l->t_ns < ev->t_watch || l->t_ns > ev->t_end ||
 			    (best && l->t_ns >= best->t_ns) || regexec(&re, l->text, 0, NULL, 0))
 				continue;
 			best = l;

@@ -36,6 +36,11 @@ struct evidence {
 	struct log_file logs[SCENARIO_MAX_HOSTS][2];	/* stdout, stderr */
 	unsigned dropped[SCENARIO_MAX_HOSTS];	/* packets its capture lost */
 	int64_t t_established;	/* 0: never */
+	int64_t t_start;	/* steps-from: start: when the steps' clock
+				 * started, before any connect; 0: none */
+	char kernel[65];	/* the release the run ran on */
+	int64_t t_watch;	/* what a host noticed counts from here:
+				 * establishment, or the start */
 	int64_t t_ref;		/* the last step that broke something, or
 				 * establishment */
 	int ref_step;		/* that step's index; -1: establishment */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "captures/pcap_read.h"
 #include "common/errname.h"
@@ -27,7 +28,8 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 	r->ref_took_ns = ev->ref_took_ns;
 	if (x->since < 0) {
 		snprintf(r->ref, sizeof(r->ref), "%s",
-			 ev->ref_step < 0 ? "establishment" : step_what(&sc->steps[ev->ref_step]));
+			 ev->ref_step >= 0 ? step_what(&sc->steps[ev->ref_step]) :
+			 ev->t_start ? "the start" : "establishment");
 		return true;
 	}
 	r->ref_step = x->since;
@@ -48,7 +50,7 @@ const struct event *evidence_first_detection(const struct evidence *ev, int host
 	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 
-		if (e->t_ns >= ev->t_established && e->t_ns <= ev->t_end && e->host == host &&
+		if (e->t_ns >= ev->t_watch && e->t_ns <= ev->t_end && e->host == host &&
 		    (e->type == EV_EOF || e->type == EV_ERROR ||
 		     e->type == EV_HEARTBEAT_TIMEOUT))
 			return e;
@@ -156,14 +158,19 @@ static void free_logs(struct evidence *ev)
 static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 {
 	const struct scenario *sc = ev->sc;
+	struct utsname u;
 
 	ev->ref_step = -1;
 	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 		int err;
 
-		if (e->type == EV_ESTABLISHED) {
+		if (e->type == EV_RUN_START) {
+			snprintf(ev->kernel, sizeof(ev->kernel), "%s", e->kernel);
+		} else if (e->type == EV_ESTABLISHED) {
 			ev->t_established = e->t_ns;
+		} else if (e->type == EV_START) {
+			ev->t_start = e->t_ns;
 		} else if (e->type == EV_RUN_END) {
 			ev->t_end = e->t_ns;
 		} else if (e->type == EV_STEP) {
@@ -200,12 +207,16 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 		    (err = read_log(&ev->logs[h][1], dir, sc->hosts[h].name, "stderr", d)))
 			return err;
 	}
-	if (!ev->t_established) {
+	if (!ev->t_established && !ev->t_start) {
 		diag_add(d, "%s: the connections were never established: nothing to judge", dir);
 		return -EINVAL;
 	}
+	ev->t_watch = ev->t_start ? ev->t_start : ev->t_established;
+	/* a run from before runs recorded their kernel: this machine's */
+	if (!ev->kernel[0] && !uname(&u))
+		snprintf(ev->kernel, sizeof(ev->kernel), "%s", u.release);
 	if (ev->ref_step < 0)
-		ev->t_ref = ev->t_established;
+		ev->t_ref = ev->t_watch;
 	if (!ev->t_end)
 		ev->t_end = ev->ev.v[ev->ev.n - 1].t_ns;
 	return 0;
@@ -224,6 +235,13 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 	r->at = x->at;
 	if ((err = x->ops->judge(x, ev, r)))
 		return err;
+	/* measured all the same, but it speaks of other kernels */
+	if (!kcond_holds(&x->kernel, ev->kernel)) {
+		r->verdict = VERDICT_SKIP;
+		r->outcome = OUTCOME_OTHER_KERNEL;
+		kcond_str(&x->kernel, r->kernel_cond, sizeof(r->kernel_cond));
+		snprintf(r->run_kernel, sizeof(r->run_kernel), "%s", ev->kernel);
+	}
 	/* counting packets in a capture that lost some proves nothing */
 	for (size_t h = 0; x->ops->counts_packets && h < ev->sc->nhosts; h++)
 		if (ev->dropped[h]) {
@@ -234,8 +252,15 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 			snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[h].name);
 			break;
 		}
-	return result_set_expected(r, x->ops->describe(x, ev->sc, r->ref, expected,
-							 sizeof(expected)));
+	x->ops->describe(x, ev->sc, r->ref, expected, sizeof(expected));
+	if (x->kernel.op) {
+		size_t used = strlen(expected);
+		char k[32];
+
+		snprintf(expected + used, sizeof(expected) - used, " (on kernels %s)",
+			 kcond_str(&x->kernel, k, sizeof(k)));
+	}
+	return result_set_expected(r, expected);
 }
 
 /* Load the scenario at @path, its messages into @d. */
@@ -338,6 +363,7 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 	struct scenario *sc = NULL;
 	struct evidence ev = { 0 };
 	int64_t first = INT64_MAX, last = 0;
+	struct utsname u;
 	int err;
 
 	res->verdict = VERDICT_ERROR;
@@ -368,7 +394,9 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 		err = -EINVAL;
 		goto out;
 	}
-	ev.t_established = ev.t_ref = first;
+	ev.t_established = ev.t_watch = ev.t_ref = first;
+	if (!uname(&u))		/* bare captures say nothing of it: this machine's */
+		snprintf(ev.kernel, sizeof(ev.kernel), "%s", u.release);
 	ev.t_end = last;
 	for (size_t i = 0; i < sc->nexpects && !err; i++) {
 		const struct expect *x = &sc->expects[i];

@@ -49,6 +49,35 @@ static const char *kind_names(char *buf, size_t len)
 	return buf;
 }
 
+/* The keys of @ops's kind, and `kernel`, which every kind takes. */
+static int check_keys(struct ynode body, const struct expect_ops *ops, struct diag *d)
+{
+	const char *keys[32];
+	size_t n = 0;
+
+	for (; ops->keys[n] && n + 2 < sizeof(keys) / sizeof(keys[0]); n++)
+		keys[n] = ops->keys[n];
+	keys[n++] = "kernel";
+	keys[n] = NULL;
+	return ynode_check_keys(body, ops->name, keys, d);
+}
+
+/* kernel: ">= 6.5" — the expectation holds on those kernels only. */
+static int load_kernel(struct ynode body, struct expect *x, struct diag *d)
+{
+	struct ynode v = ynode_get(body, "kernel");
+
+	if (!v.node)
+		return 0;
+	if (ynode_need_scalar(v, "kernel", d))
+		return -EINVAL;
+	if (kcond_parse(ynode_str(v), &x->kernel)) {
+		diag_at(d, ynode_pos(v), "bad kernel: \"%s\" (%s)", ynode_str(v), KCOND_ACCEPTED);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
 		    struct diag *d)
 {
@@ -77,10 +106,9 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
 			suggest(ynode_str(key), names, hint, sizeof(hint)), names);
 		return -EINVAL;
 	}
-	if (ynode_need_map(body, x->ops->name, d) ||
-	    ynode_check_keys(body, x->ops->name, x->ops->keys, d))
+	if (ynode_need_map(body, x->ops->name, d) || check_keys(body, x->ops, d))
 		return -EINVAL;
-	return x->ops->load(body, sc, x, d);
+	return err_merge(load_kernel(body, x, d), x->ops->load(body, sc, x, d));
 }
 
 int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/diag.h"
+#include "common/kversion.h"
 #include "harness/model/yaml_node.h"
 
 #define EXPECT_MAX_ERRORS 8
@@ -67,6 +68,8 @@ enum sockets_when {
 struct expect {
 	const struct expect_ops *ops;
 	struct pos at;
+	struct kcond kernel;	/* `kernel:` — only on kernels that meet it;
+				 * on others it is skipped */
 	int host;		/* detect, no-detect: whose application */
 	int errors[EXPECT_MAX_ERRORS];	/* detect: errno, ERRNAME_EOF... */
 	size_t nerrors;		/* 0: any detection counts */

@@ -319,8 +319,11 @@ int host_check_peers(struct scenario *sc, struct diag *d)
 			diag_at(d, sc->hosts[i].at, "%s connects to itself: it must connect to another host",
 				sc->hosts[i].name);
 			ret = err_merge(ret, -EINVAL);
-		} else if (t->peer.role != PEER_LISTEN || t->peer.port != p->port) {
-			diag_at(d, sc->hosts[i].at, "%s connects to %s:%u, but %s does not listen there",
+		} else if ((t->peer.role != PEER_LISTEN || t->peer.port != p->port) &&
+			   !sc->from_start) {
+			/* with steps-from: start, a closed port is a scenario
+			 * of its own: the connect is refused */
+			diag_at(d, sc->hosts[i].at, "%s connects to %s:%u, but %s does not listen there (a refused connect needs steps-from: start)",
 				sc->hosts[i].name, t->name, p->port, t->name);
 			ret = err_merge(ret, -EINVAL);
 		}

@@ -155,6 +155,9 @@ struct scenario {
 	size_t nhosts;
 	int64_t sample_every_ns;	/* how often the socket tables are read */
 	bool capture_payload;	/* captures keep whole frames, not headers */
+	bool from_start;	/* steps-from: start — steps count from when the
+				 * listeners are up; the connection is tried
+				 * after the steps at 0 s and may never be made */
 	struct step *steps;	/* sorted by at_ns */
 	size_t nsteps;
 	struct expect *expects;

@@ -18,7 +18,7 @@
 
 static const char *const top_keys[] = {
 	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
-	"sample-every", "capture-payload", "steps", "expect", NULL
+	"sample-every", "capture-payload", "steps-from", "steps", "expect", NULL
 };
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
@@ -71,6 +71,21 @@ static int load_sample_every(struct ynode n, struct scenario *sc, struct diag *d
 	return 0;
 }
 
+/* steps-from: establishment (the default: every connection is up first)
+ * or start (the connection is tried while the steps run). */
+static int load_steps_from(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	if (ynode_need_scalar(n, "steps-from", d))
+		return -EINVAL;
+	if (!strcmp(ynode_str(n), "start") || !strcmp(ynode_str(n), "establishment")) {
+		sc->from_start = !strcmp(ynode_str(n), "start");
+		return 0;
+	}
+	diag_at(d, ynode_pos(n), "bad steps-from: \"%s\" (establishment: steps count from when every connection is up; start: from before the first connect, which may fail)",
+		ynode_str(n));
+	return -EINVAL;
+}
+
 static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 {
 	struct ynode n;
@@ -98,6 +113,10 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	n = ynode_get(root, "capture-payload");
 	if (n.node)
 		ret = err_merge(ret, ynode_bool(n, "capture-payload", &sc->capture_payload, d));
+
+	n = ynode_get(root, "steps-from");
+	if (n.node)
+		ret = err_merge(ret, load_steps_from(n, sc, d));
 
 	sc->net.kind = NET_SWITCHED;
 	sc->net.family = AF_INET;

@@ -53,7 +53,8 @@ bool endpoint_running(const struct run *r, int host)
 static int start_peer(struct run *r, int host)
 {
 	const struct host *h = host_of(r, host);
-	struct peer_spec spec = { .host = host, .config = h->peer };
+	struct peer_spec spec = { .host = host, .config = h->peer,
+				  .connect_may_fail = r->sc->from_start };
 
 	topo_host_sockaddr(r->topo, host, h->peer.role == PEER_LISTEN ? h->peer.port : 0,
 			   &spec.local, &spec.local_len);
@@ -571,19 +572,40 @@ static int wait_for(struct run *r, enum peer_role role, bool up)
 	}
 }
 
-int endpoint_establish(struct run *r)
+int endpoint_listen(struct run *r)
 {
 	int err;
 
 	for (size_t i = 0; i < r->sc->nhosts; i++)
 		if (host_of(r, (int)i)->peer.role == PEER_LISTEN && (err = endpoint_start(r, (int)i)))
 			return err;
-	if ((err = wait_for(r, PEER_LISTEN, false)))
-		return err;
+	return wait_for(r, PEER_LISTEN, false);
+}
+
+int endpoint_connect(struct run *r)
+{
+	int err;
+
 	for (size_t i = 0; i < r->sc->nhosts; i++)
 		if (host_of(r, (int)i)->peer.role == PEER_CONNECT && (err = endpoint_start(r, (int)i)))
 			return err;
-	if ((err = wait_for(r, PEER_CONNECT, false)))
+	return 0;
+}
+
+int endpoint_establish(struct run *r)
+{
+	int err;
+
+	if ((err = endpoint_listen(r)) || (err = endpoint_connect(r)) ||
+	    (err = wait_for(r, PEER_CONNECT, false)))
 		return err;
 	return wait_for(r, PEER_LISTEN, true);
+}
+
+bool endpoint_all_up(const struct run *r)
+{
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (!connected(r, (int)i))
+			return false;
+	return true;
 }

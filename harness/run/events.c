@@ -21,6 +21,7 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_CONNECTED] = "connected",
 	[EV_ACCEPTED] = "accepted",
 	[EV_ESTABLISHED] = "established",
+	[EV_START] = "start",
 	[EV_STEP] = "step",
 	[EV_REVERTED] = "reverted",
 	[EV_SENT] = "sent",
@@ -144,6 +145,8 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		put_int(o, "dropped", e->dropped);
 		put_int(o, "ifdropped", e->ifdropped);
 	}
+	if (e->type == EV_RUN_START && e->kernel[0])
+		put_str(o, "kernel", e->kernel);
 	if (e->type == EV_HOST) {
 		put_str(o, "addr", e->addr);
 		if (e->alias[0])
@@ -238,6 +241,8 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		snprintf(e->alias, sizeof(e->alias), "%s", s);
 	if ((s = get_str(o, "capture")))
 		snprintf(e->capture, sizeof(e->capture), "%s", s);
+	if ((s = get_str(o, "kernel")))
+		snprintf(e->kernel, sizeof(e->kernel), "%s", s);
 	if ((s = get_str(o, "what")))
 		snprintf(e->what, sizeof(e->what), "%s", s);
 	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)

@@ -20,6 +20,8 @@ enum event_type {
 	EV_CONNECTED,		/* a peer: connect() completed */
 	EV_ACCEPTED,		/* a peer: accept() returned the connection */
 	EV_ESTABLISHED,		/* the runner: every connection is up; steps count from here */
+	EV_START,		/* the runner (steps-from: start): the listeners are
+				 * up, no connect tried yet; steps count from here */
 	EV_STEP,		/* the runner: a step was applied */
 	EV_REVERTED,		/* the runner: a fault step's `for` ran out: undone */
 	EV_SENT,		/* a peer: send() took bytes */
@@ -81,6 +83,7 @@ struct event {
 	char alias[48];		/* EV_HOST: the address the others see it as,
 				 * behind a NAT; "" when the same */
 	char capture[64];	/* EV_HOST: its capture, relative to the run dir */
+	char kernel[65];	/* EV_RUN_START: the kernel's release (uname -r) */
 	int status;		/* EV_EXITED: the exit status; -1: killed */
 	int signal;		/* EV_EXITED: the signal that killed it; 0: none */
 	struct event_sock sock;	/* EV_SOCKET, EV_SOCKET_GONE */

@@ -20,6 +20,9 @@ struct peer_spec {
 	socklen_t local_len;
 	struct sockaddr_storage remote;	/* connect: the target's address */
 	socklen_t remote_len;
+	bool connect_may_fail;	/* steps-from: start — the first connect
+				 * failing is what the scenario detects
+				 * (EV_ERROR), not a setup failure */
 };
 
 struct peer {

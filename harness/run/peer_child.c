@@ -215,12 +215,19 @@ static void setup_listen(struct peer_state *s)
 	emit(s, NULL, EV_LISTENING, 0, "listen", 0, 0);
 }
 
-/* Start a non-blocking connect; on_connected() finishes it. The first
- * connect failing is a setup failure; a later one (reconnect) an event. */
+/* How a connect failing is reported: the first one is a setup failure
+ * (the peer then ends), unless the scenario's faults start before it; a
+ * later one (reconnect) is an event. */
+static enum event_type connect_failure(const struct peer_state *s, int id)
+{
+	return id > 1 || s->spec->connect_may_fail ? EV_ERROR : EV_SETUP_FAILED;
+}
+
+/* Start a non-blocking connect; on_connected() finishes it. */
 static void start_connect(struct peer_state *s)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&s->spec->remote;
-	enum event_type fail = s->next_id ? EV_ERROR : EV_SETUP_FAILED;
+	enum event_type fail = connect_failure(s, s->next_id + 1);
 	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	struct conn *c;
 
@@ -255,9 +262,11 @@ static void on_connected(struct peer_state *s, struct conn *c, int64_t t)
 
 	getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 	if (err) {
-		emit(s, c, c->id == 1 ? EV_SETUP_FAILED : EV_ERROR, t, "connect", err, 0);
+		enum event_type fail = connect_failure(s, c->id);
+
+		emit(s, c, fail, t, "connect", err, 0);
 		conn_close(s, c);
-		if (c->id == 1)
+		if (fail == EV_SETUP_FAILED)
 			_exit(1);
 		return;
 	}

@@ -52,7 +52,11 @@ struct run {
 	struct sampler sampler;
 	struct watch watch;	/* when the run may end */
 	int64_t next_sample;	/* monotonic ns */
-	int64_t t0;		/* every connection established: steps count from here */
+	int64_t sample_cost_ns;	/* how long a socket sample takes, lately */
+	int64_t t0;		/* steps count from here: every connection
+				 * established, or (steps-from: start) the
+				 * listeners up */
+	bool established;	/* EV_ESTABLISHED recorded */
 	struct asked {		/* per step: when the runner last asked a peer */
 		int64_t requested_ns;	/* wall clock */
 		int64_t late_ns;
@@ -95,5 +99,11 @@ int endpoint_collect(struct run *r, int host);
 /* Start every endpoint, listeners first, and wait until every connection
  * is up. Returns 0 or -errno (why in r->d). */
 int endpoint_establish(struct run *r);
+/* Its two halves for steps-from: start: the listeners, started and
+ * ready; then the connecting endpoints, started, not waited for. */
+int endpoint_listen(struct run *r);
+int endpoint_connect(struct run *r);
+/* Whether every host's connection is up, as far as it can tell. */
+bool endpoint_all_up(const struct run *r);
 
 #endif

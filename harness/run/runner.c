@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "captures/capture.h"
@@ -158,14 +159,26 @@ static int record_socket(void *arg, int host, const struct sock_sample *s, bool 
 
 static int sample(struct run *r)
 {
-	r->next_sample = clock_mono_ns() + r->sc->sample_every_ns;
-	return sampler_sample(&r->sampler, record_socket, r, r->d);
+	int64_t start = clock_mono_ns(), took;
+	int err;
+
+	r->next_sample = start + r->sc->sample_every_ns;
+	err = sampler_sample(&r->sampler, record_socket, r, r->d);
+	/* what a sample costs: the worst lately, forgotten slowly */
+	took = clock_mono_ns() - start;
+	r->sample_cost_ns = took > r->sample_cost_ns ? took :
+			    r->sample_cost_ns - (r->sample_cost_ns - took) / 8;
+	return err;
 }
 
 int run_wait(struct run *r, int64_t until)
 {
 	struct pollfd p[ENDPOINT_MAX_FDS * SCENARIO_MAX_HOSTS];
-	int64_t now = clock_mono_ns(), wake = until < r->next_sample ? until : r->next_sample;
+	/* a sample that would still be running when @until comes (a step
+	 * is due) waits until after it: a step is never late for a sample.
+	 * Under emulation a sample takes milliseconds. */
+	bool defer = r->next_sample < until && until - r->next_sample < 2 * r->sample_cost_ns;
+	int64_t now = clock_mono_ns(), wake = defer || until < r->next_sample ? until : r->next_sample;
 	struct timespec ts = { 0, 0 };
 	nfds_t n = 0;
 	int err;
@@ -184,7 +197,8 @@ int run_wait(struct run *r, int64_t until)
 	for (size_t i = 0; i < r->sc->nhosts; i++)
 		if ((err = endpoint_collect(r, (int)i)))
 			return err;
-	if (clock_mono_ns() >= r->next_sample && (err = sample(r)))
+	now = clock_mono_ns();
+	if (now >= r->next_sample && !defer && (err = sample(r)))
 		return err;
 	return runner_stop ? -EINTR : 0;
 }
@@ -350,6 +364,39 @@ static int apply(struct run *r, const struct occurrence *o)
 	return err;
 }
 
+/* Every connection is up. Steps count from the moment the last one came
+ * up as its peer saw it, not from when the runner noticed: under load or
+ * emulation that is tens of ms later, and every step would then land
+ * late against the connection's own timers (keepalive idle, heartbeats,
+ * traffic), which start at the handshake. A user's program says nothing:
+ * for it, the moment its connection was seen. */
+static int mark_established(struct run *r)
+{
+	int64_t now = clock_mono_ns(), wall = clock_wall_ns(), up = 0;
+	struct event e = { .type = EV_ESTABLISHED, .host = HOST_NONE, .target = HOST_NONE };
+
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->ep[i].up_ns > up)
+			up = r->ep[i].up_ns;
+	if (!up || up > wall)
+		up = wall;
+	/* steps-from: start keeps its clock: establishment is an event */
+	if (!r->sc->from_start)
+		r->t0 = now - (wall - up);
+	r->established = true;
+	e.t_ns = up;
+	return run_record(r, &e);
+}
+
+/* steps-from: start: the listeners are up and nothing has connected; the
+ * steps count from now, and the connection is tried once the steps at
+ * 0 s are applied (timeline()). */
+static int mark_start(struct run *r)
+{
+	r->t0 = clock_mono_ns();
+	return run_record_host(r, EV_START, HOST_NONE);
+}
+
 /* Steps at their times until every expectation can be decided — later by
  * as much as a step took effect after its time —, and a grace period
  * after, so that what came with the last moment is in the captures. Then,
@@ -364,6 +411,13 @@ static int timeline(struct run *r)
 	size_t n = 0, next = 0;
 	int err = schedule_build(r->sc, &v, &n);
 
+	/* from the start: the steps at 0 s, then the connect they meet */
+	if (!err && r->sc->from_start) {
+		while (next < n && v[next].at_ns <= 0 && !(err = apply(r, &v[next])))
+			next++;
+		if (!err)
+			err = endpoint_connect(r);
+	}
 	while (!err) {
 		int64_t now = clock_mono_ns(), wake;
 
@@ -371,6 +425,8 @@ static int timeline(struct run *r)
 			if ((err = apply(r, &v[next++])))
 				break;
 		if (err)
+			break;
+		if (!r->established && endpoint_all_up(r) && (err = mark_established(r)))
 			break;
 		if (phase == RUNNING && next >= n && now >= end + r->slip_ns) {
 			if (watch_done(&r->watch))
@@ -449,24 +505,14 @@ static struct topo_config topo_config_of(const struct net_config *net)
 	};
 }
 
-/* Every connection is up. Steps count from the moment the last one came
- * up as its peer saw it, not from when the runner noticed: under load or
- * emulation that is tens of ms later, and every step would then land
- * late against the connection's own timers (keepalive idle, heartbeats,
- * traffic), which start at the handshake. A user's program says nothing:
- * for it, the moment its connection was seen. */
-static int mark_established(struct run *r)
+/* The run begins: on which kernel, for expectations that hold on some. */
+static int record_start(struct run *r)
 {
-	int64_t now = clock_mono_ns(), wall = clock_wall_ns(), up = 0;
-	struct event e = { .type = EV_ESTABLISHED, .host = HOST_NONE, .target = HOST_NONE };
+	struct event e = { .type = EV_RUN_START, .host = HOST_NONE, .target = HOST_NONE };
+	struct utsname u;
 
-	for (size_t i = 0; i < r->sc->nhosts; i++)
-		if (r->ep[i].up_ns > up)
-			up = r->ep[i].up_ns;
-	if (!up || up > wall)
-		up = wall;
-	r->t0 = now - (wall - up);
-	e.t_ns = up;
+	if (!uname(&u))
+		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
 	return run_record(r, &e);
 }
 
@@ -505,7 +551,7 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 	if (!err)
 		err = open_events(&r, dir);
 	if (!err)
-		err = run_record_host(&r, EV_RUN_START, HOST_NONE);
+		err = record_start(&r);
 	if (!err)
 		err = set_up(&r);
 	r.faults = (struct fault_ctx){ .topo = r.topo, .signal_endpoint = signal_endpoint,
@@ -515,10 +561,13 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		err = run_record_host(&r, EV_TOPOLOGY_READY, HOST_NONE);
 	if (!err)
 		err = start_captures(&r, dir);
-	if (!err)
-		err = endpoint_establish(&r);
-	if (!err)
-		err = mark_established(&r);
+	if (!err && sc->from_start) {
+		if (!(err = endpoint_listen(&r)))
+			err = mark_start(&r);
+	} else if (!err) {
+		if (!(err = endpoint_establish(&r)))
+			err = mark_established(&r);
+	}
 	if (!err)
 		err = timeline(&r);
 	down = teardown(&r);

@@ -134,6 +134,13 @@ CASES = {
     "sockets-bad-state": exp("{ sockets: { host: server, state: OPEN, at: 1s, count: 1 } }"),
     "calls-bad-result": exp("{ calls: { host: server, after: x, results: [ maybe ] } }"),
     "delivered-unknown-host": exp("{ delivered: { from: client, to: sever } }"),
+    "transit-nothing-asked": exp("{ transit: { from: client, to: server } }"),
+    "transit-bad-spread": exp("{ transit: { from: client, to: server, spread: wide } }"),
+    "transit-same-hosts": exp("{ transit: { from: server, to: server, lost: 0 } }"),
+    "transit-bad-lost": exp("{ transit: { from: client, to: server, lost: some } }"),
+    "expect-bad-kernel": exp("{ no-detect: { host: server, for: 1s, kernel: \">= six\" } }"),
+    "expect-kernel-not-scalar": exp("{ no-detect: { host: server, for: 1s, kernel: [6, 1] } }"),
+    "steps-from-bad": "name: t\nsteps-from: later\n" + H[8:] + E,
     # bytes
     "binary-nul": "name: t\x00\x01\x02\n",
     "invalid-utf8": "name: t\xff\xfe\n" + H[8:] + E,

@@ -708,6 +708,32 @@ static void test_transit(void **state)
 	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
 }
 
+/* kernel: an expectation for other kernels than the run's is measured
+ * and skipped, saying which; the run's kernel is its run-start's (the
+ * fixture's has none: this machine's, so a release is given here). */
+static void test_kernel_condition(void **state)
+{
+	static const char *const k61 =
+		"{\"t_ns\":1795347282000000000,\"event\":\"run-start\",\"kernel\":\"6.1.0-57-amd64\"}\n";
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 3, kernel: \">= 6.5\" }\n",
+		   k61, &e);
+	assert_int_equal(e.verdict, VERDICT_SKIP);
+	assert_int_equal(e.outcome, OUTCOME_OTHER_KERNEL);
+	assert_string_equal(e.kernel_cond, ">= 6.5");
+	assert_string_equal(e.run_kernel, "6.1.0-57-amd64");
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 3, kernel: \"< 6.5\" }\n",
+		   k61, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.measured, 3);
+	/* a condition met does not save a wrong count */
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 2, kernel: \"6.1\" }\n",
+		   k61, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+}
+
 static void test_heartbeat_timeout(void **state)
 {
 	struct expect_result e;
@@ -798,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),
 		cmocka_unit_test(test_transit),
+		cmocka_unit_test(test_kernel_condition),
 		cmocka_unit_test(test_unreadable),
 	};
 
