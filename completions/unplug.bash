@@ -21,7 +21,7 @@ _unplug()
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="run validate list check merge replay explain help"
+    local commands="run validate list check merge replay explain predict help"
 
     # the command: the first word after "unplug" that is not an option
     cmd=
@@ -132,6 +132,16 @@ _unplug()
             else
                 _unplug_files '*.pcap*' "$cur"
             fi
+            ;;
+        predict)
+            case $prev in
+                --keepalive|--retries2|--rtt|--rto|--rto-min|--rto-max|--user-timeout|\
+                --syn-retries|--syn-linear|--kernel) return 0 ;;
+                --model) COMPREPLY=($(compgen -W "keepalive retransmit connect" -- "$cur")); return 0 ;;
+            esac
+            COMPREPLY=($(compgen -W "--keepalive --retries2 --rtt --rto --rto-min --rto-max
+                --no-tlp --user-timeout --syn-retries --syn-linear --kernel --model --json
+                --help" -- "$cur"))
             ;;
         help)
             # one command name, once

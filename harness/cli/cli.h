@@ -22,6 +22,7 @@ int cmd_list(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 
 /* Print "usage: unplug NAME ARGS" and the command's help to @f. */
 void cli_usage(FILE *f, const char *name);

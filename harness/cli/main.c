@@ -22,7 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run,
-	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR]... [-q|-v]",
+	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR|host]... [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root, or rootless)" },
 	{ "validate", cmd_validate, "[--long] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
@@ -33,6 +33,9 @@ static const struct {
 	  "re-judge finished runs offline, or judge bare captures' packets against a scenario" },
 	{ "explain", cmd_explain, "[--json|--segments|--scenario [--conn ID]] [--ladder] PCAP...",
 	  "how each TCP connection in a capture ended, with the evidence" },
+	{ "predict", cmd_predict,
+	  "[--keepalive IDLE,INTERVAL,COUNT] [--retries2 N] [--rtt D|--rto D] [--user-timeout D] [--syn-retries N] [--kernel RELEASE] [--model M]... [--json]",
+	  "when Linux gives up on a dead connection, with the probes and retransmissions on the way" },
 	{ "check", cmd_check, "",
 	  "what this machine can do: namespaces, veth/bridge, nftables, capture, netem" },
 	{ "merge", cmd_merge, "[--json FILE] [--junit FILE] [-q] JSON...",
