@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "common/errname.h"
@@ -238,6 +239,15 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 	put(o, "file", str_or_null(r->file));
 	if (r->kernel)
 		put(o, "kernel", json_object_new_string(r->kernel));
+	a = json_object_new_array();
+	for (size_t i = 0; i < r->nclaims; i++) {
+		struct json_object *c = json_object_new_object();
+
+		put(c, "id", json_object_new_string(r->claims[i].id));
+		put(c, "finding", json_object_new_string(r->claims[i].finding));
+		json_object_array_add(a, c);
+	}
+	put(o, "claims", a);
 	put_run_part(o, r);
 	a = json_object_new_array();
 	for (size_t i = 0; i < r->noutputs; i++)
@@ -266,6 +276,7 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 static struct json_object *run_json(const struct run_result *rr)
 {
 	struct json_object *o = json_object_new_object(), *t, *a;
+	struct utsname u;
 	size_t n[VERDICT_COUNT];
 	char when[32] = "";
 	time_t secs = (time_t)(rr->started_ns / 1000000000);
@@ -279,6 +290,8 @@ static struct json_object *run_json(const struct run_result *rr)
 	put(o, "started_ns", json_object_new_int64(rr->started_ns));
 	put(o, "duration_ns", json_object_new_int64(rr->duration_ns));
 	put(o, "root", str_or_null(rr->root));
+	/* read back (merge) it is the one written; else this machine's */
+	put(o, "kernel", str_or_null(rr->kernel ? rr->kernel : uname(&u) ? NULL : u.release));
 	put(o, "repeat", json_object_new_int(rr->repeat > 0 ? rr->repeat : 1));
 	if (rr->shards) {
 		struct json_object *s = json_object_new_object();

@@ -274,5 +274,6 @@ void result_free(struct run_result *rr)
 		result_scenario_free(&rr->v[i]);
 	free(rr->v);
 	free(rr->root);
+	free(rr->kernel);
 	memset(rr, 0, sizeof(*rr));
 }

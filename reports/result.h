@@ -183,6 +183,14 @@ struct late_step {
 
 #define RESULT_MAX_LATE_STEPS 8
 
+/* A claim of CLAIMS.md a scenario measures, and what it found of it. */
+struct claim_ref {
+	char id[12];		/* "C1.4" */
+	char finding[12];	/* "confirmed", "differs", "partly" */
+};
+
+#define RESULT_MAX_CLAIMS 16
+
 struct scenario_result {
 	char *id;		/* "keepalive/pulled-cable" */
 	char *name;		/* the scenario's name: line */
@@ -190,6 +198,8 @@ struct scenario_result {
 	char *run_dir;		/* NULL when nothing ran */
 	char *kernel;		/* run under another kernel (run --kernel): its
 				 * release; NULL: this machine's */
+	struct claim_ref claims[RESULT_MAX_CLAIMS];	/* the scenario's claims */
+	size_t nclaims;
 	enum verdict verdict;
 	char *reason;		/* SKIP/ERROR: why; otherwise NULL */
 	char *outputs[4];	/* what programs printed: HOST.stdout and
@@ -211,6 +221,7 @@ struct run_result {
 	size_t n;
 	size_t cap;
 	char *root;		/* the run root, e.g. unplug-out/2026-... */
+	char *kernel;		/* the release of the machine that ran it */
 	int64_t duration_ns;
 	int64_t started_ns;	/* wall clock, when the invocation began */
 	int shard, shards;	/* --shard K/N; 0, 0: the whole set */

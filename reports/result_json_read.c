@@ -182,6 +182,14 @@ static int read_scenario(struct json_object *o, struct scenario_result *r)
 	r->kernel = dup_str(o, "kernel");
 	if (!r->id)
 		return -EINVAL;
+	a = get(o, "claims");
+	for (size_t i = 0; a && i < json_object_array_length(a) && r->nclaims < RESULT_MAX_CLAIMS; i++) {
+		struct json_object *c = json_object_array_get_idx(a, i);
+		struct claim_ref *cr = &r->claims[r->nclaims++];
+
+		copy_str(cr->id, sizeof(cr->id), get_str(c, "id"));
+		copy_str(cr->finding, sizeof(cr->finding), get_str(c, "finding"));
+	}
 	if ((err = read_run_part(o, r)))
 		return err;
 	a = get(o, "outputs");
@@ -242,6 +250,7 @@ int result_json_read(const char *path, struct run_result *rr, struct diag *d)
 	rr->started_ns = get_i64(o, "started_ns", 0);
 	rr->duration_ns = get_i64(o, "duration_ns", 0);
 	rr->root = dup_str(o, "root");
+	rr->kernel = dup_str(o, "kernel");
 	rr->repeat = (int)get_i64(o, "repeat", 1);
 	if ((a = get(o, "shard"))) {
 		rr->shard = (int)get_i64(a, "index", 0);

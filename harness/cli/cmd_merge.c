@@ -28,6 +28,7 @@ static void add_run(struct run_result *all, const struct run_result *part, bool 
 	if (first) {
 		all->repeat = part->repeat;
 		all->root = part->root ? strdup(part->root) : NULL;
+		all->kernel = part->kernel ? strdup(part->kernel) : NULL;
 	} else if (all->root && (!part->root || strcmp(all->root, part->root))) {
 		/* the shards wrote to several places: name none */
 		free(all->root);

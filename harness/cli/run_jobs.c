@@ -252,6 +252,7 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 		r->id = strdup(in->cat->v[i].id);
 		r->file = strdup(in->cat->v[i].path);
 		r->name = strdup(in->scs[i]->name);
+		judge_set_claims(in->scs[i], r);
 		if (missing_feature(in->scs[i], f, why, sizeof(why))) {
 			r->verdict = VERDICT_SKIP;
 			r->reason = strdup(why);

@@ -277,9 +277,20 @@ static int load_scenario(const char *path, struct scenario **sc, struct diag *d)
 	return err;
 }
 
-/* The scenario's verdict from its expectations, and its name. */
+void judge_set_claims(const struct scenario *sc, struct scenario_result *res)
+{
+	res->nclaims = 0;
+	for (size_t i = 0; i < sc->nclaims && i < RESULT_MAX_CLAIMS; i++, res->nclaims++) {
+		snprintf(res->claims[i].id, sizeof(res->claims[i].id), "%s", sc->claims[i]);
+		snprintf(res->claims[i].finding, sizeof(res->claims[i].finding), "%s",
+			 claim_finding_name(sc->findings[i]));
+	}
+}
+
+/* The scenario's verdict from its expectations, its name and claims. */
 static int fold(const struct scenario *sc, struct scenario_result *res)
 {
+	judge_set_claims(sc, res);
 	res->verdict = result_fold(res);
 	if (!res->name && !(res->name = strdup(sc->name)))
 		return -ENOMEM;

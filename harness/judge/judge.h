@@ -7,6 +7,8 @@
 #include "common/diag.h"
 #include "reports/result.h"
 
+struct scenario;
+
 /* Judge @dir into @res: one expect_result per expectation, with what was
  * measured, and the folded verdict. Returns 0 when judged (whatever the
  * verdict), or -errno when @dir cannot be read; then @d says why. */
@@ -27,5 +29,8 @@ int judge_run_dir_as(const char *dir, const char *scenario_path,
  * from the first packet to the last. */
 int judge_captures(const char *scenario_path, const char *const *pcap,
 		   const char *const *addr, struct scenario_result *res, struct diag *d);
+
+/* The claims @sc cites and what it found of each, into @res. */
+void judge_set_claims(const struct scenario *sc, struct scenario_result *res);
 
 #endif

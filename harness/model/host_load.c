@@ -51,13 +51,23 @@ static int load_keepalive_time(struct ynode n, const char *what, int64_t *ns,
 	return 0;
 }
 
+/* keepalive: { idle, interval, count } (per socket), or `on`: SO_KEEPALIVE
+ * alone, with the host's sysctls (net.ipv4.tcp_keepalive_*: 2 h, 75 s, 9
+ * unless the scenario sets them in the host's namespace). */
 static int load_keepalive(struct ynode n, struct keepalive *ka, struct diag *d)
 {
 	struct ynode idle, intvl, count;
 	int ret = 0;
 
-	if (ynode_need_map(n, "keepalive", d))
+	if (ynode_is_scalar(n) && !strcmp(ynode_str(n), "on")) {
+		ka->on = true;
+		return 0;
+	}
+	if (!ynode_is_map(n)) {
+		diag_at(d, ynode_pos(n), "bad keepalive: \"%s\" (on: the kernel's defaults, or { idle: 2s, interval: 1s, count: 3 })",
+			ynode_str(n) ? ynode_str(n) : ynode_kind(n));
 		return -EINVAL;
+	}
 	ret = err_merge(ret, ynode_check_keys(n, "keepalive", keepalive_keys, d));
 	if (!ynode_need_key(n, "idle", "keepalive", "idle: 2s", &idle, d))
 		ret = err_merge(ret, load_keepalive_time(idle, "idle", &ka->idle_ns, d));

@@ -21,6 +21,7 @@ void scenario_free(struct scenario *sc)
 	for (size_t i = 0; i < sc->nclaims; i++)
 		free(sc->claims[i]);
 	free(sc->claims);
+	free(sc->findings);
 	free(sc->about);
 	for (size_t i = 0; i < sc->nhosts; i++) {
 		for (size_t j = 0; j < sc->hosts[i].nsysctls; j++) {

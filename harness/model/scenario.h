@@ -22,7 +22,7 @@ enum peer_role {
 
 struct keepalive {
 	bool on;
-	int64_t idle_ns;
+	int64_t idle_ns;	/* 0 with on: the host's sysctls */
 	int64_t interval_ns;
 	long count;
 };
@@ -140,6 +140,14 @@ struct step {
 	struct action action;
 };
 
+/* What a scenario found of a claim it cites (CLAIMS.md): the document
+ * says what Linux does, says something Linux does otherwise, or half. */
+enum claim_finding {
+	CLAIM_CONFIRMED,
+	CLAIM_DIFFERS,
+	CLAIM_PARTLY,
+};
+
 struct scenario {
 	char *path;		/* as given to scenario_load() */
 	char *source;		/* the file's bytes, as loaded: what is run and
@@ -147,7 +155,8 @@ struct scenario {
 				 * becomes meanwhile */
 	size_t source_len;
 	char *name;
-	char **claims;
+	char **claims;		/* ids: "C1.4" */
+	enum claim_finding *findings;	/* per claim */
 	size_t nclaims;
 	char *about;
 	struct net_config net;
@@ -200,6 +209,9 @@ int64_t step_time_ns(const struct step *st, long k);
 
 /* The name of what a step does: the fault kind or the action. */
 const char *step_what(const struct step *st);
+
+/* "confirmed", "differs", "partly". */
+const char *claim_finding_name(enum claim_finding f);
 
 /* Whether @st breaks something: a fault that is no repair (not
  * cable-plug, nic-up, switch-on, heal, thaw, power-on or restart), or an

@@ -29,6 +29,52 @@ static const char *const top_keys[] = {
 static const char *const host_names[SCENARIO_MAX_HOSTS] = { "client", "server" };
 
 /* Claim ids as CLAIMS.md writes them: C<document>.<n>[letter]. */
+static const char *const findings[] = {
+	[CLAIM_CONFIRMED] = "confirmed", [CLAIM_DIFFERS] = "differs", [CLAIM_PARTLY] = "partly",
+};
+
+const char *claim_finding_name(enum claim_finding f)
+{
+	return findings[f];
+}
+
+/* One item of claims: an id (the document is right about Linux), or
+ * { ID: differs } / { ID: partly }. */
+static int load_claim(struct ynode item, struct scenario *sc, struct diag *d)
+{
+	enum claim_finding f = CLAIM_CONFIRMED;
+	struct ynode id = item;
+	char *claim;
+
+	if (ynode_is_map(item)) {
+		struct ynode v;
+		size_t k;
+
+		if (ynode_len(item) != 1) {
+			diag_at(d, ynode_pos(item), "a claim is an id, or one id and what was found: { C1.2: differs }");
+			return -EINVAL;
+		}
+		id = ynode_key(item, 0);
+		v = ynode_value(item, 0);
+		if (ynode_need_scalar(v, "a claim's finding", d))
+			return -EINVAL;
+		for (k = 0; k < sizeof(findings) / sizeof(findings[0]) &&
+			    strcmp(ynode_str(v), findings[k]); k++)
+			;
+		if (k == sizeof(findings) / sizeof(findings[0])) {
+			diag_at(d, ynode_pos(v), "bad finding: \"%s\" (confirmed, differs or partly)",
+				ynode_str(v));
+			return -EINVAL;
+		}
+		f = (enum claim_finding)k;
+	}
+	if (ynode_strdup(id, "a claim", &claim, d))
+		return -EINVAL;
+	sc->findings[sc->nclaims] = f;
+	sc->claims[sc->nclaims++] = claim;
+	return 0;
+}
+
 static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 {
 	regex_t re;
@@ -37,20 +83,22 @@ static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 	if (ynode_need_seq(n, "claims", d))
 		return -EINVAL;
 	sc->claims = calloc(ynode_len(n) + 1, sizeof(*sc->claims));
-	if (!sc->claims || regcomp(&re, "^C[0-9]+\\.[0-9]+[a-z]?$", REG_EXTENDED | REG_NOSUB))
+	sc->findings = calloc(ynode_len(n) + 1, sizeof(*sc->findings));
+	if (!sc->claims || !sc->findings ||
+	    regcomp(&re, "^C[0-9]+\\.[0-9]+[a-z]?$", REG_EXTENDED | REG_NOSUB))
 		return -ENOMEM;
 	for (size_t i = 0; i < ynode_len(n); i++) {
 		struct ynode item = ynode_item(n, i);
-		char *claim;
+		const char *claim;
 
-		if (ynode_strdup(item, "a claim", &claim, d)) {
+		if (load_claim(item, sc, d)) {
 			ret = err_merge(ret, -EINVAL);
 			continue;
 		}
-		sc->claims[sc->nclaims++] = claim;
+		claim = sc->claims[sc->nclaims - 1];
 		if (regexec(&re, claim, 0, NULL, 0)) {
-			diag_at(d, ynode_pos(item), "bad claim id: \"%s\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)",
-				claim);
+			diag_at(d, ynode_pos(ynode_is_map(item) ? ynode_key(item, 0) : item),
+				"bad claim id: \"%s\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)", claim);
 			ret = err_merge(ret, -EINVAL);
 		}
 	}

@@ -126,6 +126,9 @@ static int apply_options(struct peer_state *s, int fd)
 	}
 	if (!ka->on)
 		return 0;
+	/* `keepalive: on`: the namespace's sysctls decide */
+	if (!ka->idle_ns)
+		return set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
 	if (set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1) ||
 	    set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, (int)(ka->idle_ns / NS_PER_S)) ||
 	    set_int(fd, IPPROTO_TCP, TCP_KEEPINTVL, (int)(ka->interval_ns / NS_PER_S)) ||

@@ -38,6 +38,8 @@ CASES = {
     "name-not-scalar": "name: [a, b]\n" + H[8:] + E,
     "claims-not-list": "claims: C1.4\n" + H + E,
     "claims-not-strings": "claims: [ { a: 1 } ]\n" + H + E,
+    "claims-map-bad-id": "claims: [ { C9: differs } ]\n" + H + E,
+    "claims-map-two-keys": "claims: [ { C1.2: differs, C1.3: partly } ]\n" + H + E,
     "about-not-scalar": "about: [x]\n" + H + E,
     "expect-empty": H + "expect: []\n",
     "expect-not-list": H + "expect: { detect: {} }\n",

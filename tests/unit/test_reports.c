@@ -46,6 +46,11 @@ static void build(struct run_result *rr)
 	r->file = strdup("scenarios/keepalive/pulled-cable.yaml");
 	r->name = strdup("keepalive notices a pulled cable");
 	r->run_dir = strdup("unplug-out/x/keepalive/pulled-cable");
+	strcpy(r->claims[0].id, "C1.4");
+	strcpy(r->claims[0].finding, "confirmed");
+	strcpy(r->claims[1].id, "C1.2");
+	strcpy(r->claims[1].finding, "differs");
+	r->nclaims = 2;
 	/* the packets first: the headline is still the detection */
 	e = add(r, VERDICT_PASS, 19, 5, "server sent 3 keepalive-probe");
 	snprintf(e->kind, sizeof(e->kind), "packets");
@@ -468,6 +473,11 @@ static void test_json_round_trip(void **state)
 		assert_string_equal(back.v[i].id, rr.v[i].id);
 		assert_int_equal(back.v[i].verdict, rr.v[i].verdict);
 		assert_int_equal(back.v[i].nexpects, rr.v[i].nexpects);
+		assert_int_equal(back.v[i].nclaims, rr.v[i].nclaims);
+		for (size_t k = 0; k < rr.v[i].nclaims; k++) {
+			assert_string_equal(back.v[i].claims[k].id, rr.v[i].claims[k].id);
+			assert_string_equal(back.v[i].claims[k].finding, rr.v[i].claims[k].finding);
+		}
 		for (size_t k = 0; k < rr.v[i].nexpects; k++) {
 			const struct expect_result *x = &rr.v[i].expects[k], *y = &back.v[i].expects[k];
 

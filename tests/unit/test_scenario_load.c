@@ -37,7 +37,7 @@ static void test_valid_full(void **state)
 
 	(void)state;
 	assert_int_equal(load("name: keepalive notices a pulled cable\n"
-			      "claims: [C1.6, C0.5a]\n"
+			      "claims: [C1.6, C0.5a, { C1.2: differs }, { C4.6: partly }]\n"
 			      "about: >\n  some text\n"
 			      "server:\n"
 			      "  listen: 7000\n"
@@ -59,8 +59,13 @@ static void test_valid_full(void **state)
 			      &sc, &d), 0);
 	assert_int_equal(d.count, 0);
 	assert_string_equal(sc->name, "keepalive notices a pulled cable");
-	assert_int_equal(sc->nclaims, 2);
+	assert_int_equal(sc->nclaims, 4);
 	assert_string_equal(sc->claims[1], "C0.5a");
+	assert_int_equal(sc->findings[1], CLAIM_CONFIRMED);
+	assert_string_equal(sc->claims[2], "C1.2");
+	assert_int_equal(sc->findings[2], CLAIM_DIFFERS);
+	assert_int_equal(sc->findings[3], CLAIM_PARTLY);
+	assert_false(sc->from_start);
 	assert_int_equal(sc->nhosts, 2);
 	assert_int_equal(sc->hosts[1].peer.role, PEER_LISTEN);
 	assert_int_equal(sc->hosts[1].peer.port, 7000);
@@ -97,6 +102,35 @@ static void test_valid_full(void **state)
 	/* the longest window: 500 ms (the pull) + 8 s */
 	assert_int_equal(scenario_horizon_ns(sc), 8500 * NS_PER_MS);
 	scenario_free(sc);
+}
+
+/* steps-from: start lets a host connect to a closed port; keepalive: on
+ * leaves the times to the sysctls; kernel: and transit load. */
+static void test_connect_phase_and_kernel(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load("name: refused\n"
+			      "steps-from: start\n"
+			      "server: { listen: 7000, keepalive: on }\n"
+			      "client: { connect: server:7001 }\n"
+			      "expect:\n"
+			      "  - detect: { host: client, error: ECONNREFUSED, within: 50ms, kernel: \">= 6.5\" }\n"
+			      "  - transit: { from: client, to: server, lost: 0, since: establishment }\n",
+			      &sc, &d), 0);
+	assert_true(sc->from_start);
+	assert_true(sc->hosts[1].peer.keepalive.on);
+	assert_int_equal(sc->hosts[1].peer.keepalive.idle_ns, 0);
+	assert_int_equal(sc->expects[0].kernel.op, KCOND_GE);
+	assert_int_equal(sc->expects[1].kernel.op, KCOND_NONE);
+	assert_true(sc->expects[1].since_start);
+	assert_int_equal(sc->expects[1].lost_hi, 0);
+	scenario_free(sc);
+	expect_error("name: t\nserver: { listen: 7000, keepalive: sometimes }\nclient: { connect: server:7000 }\n"
+		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
+		     2, 36, "bad keepalive: \"sometimes\" (on: the kernel's defaults, or { idle: 2s, interval: 1s, count: 3 })");
 }
 
 static void test_count_forms(void **state)
@@ -649,6 +683,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_full),
+		cmocka_unit_test(test_connect_phase_and_kernel),
 		cmocka_unit_test(test_count_forms),
 		cmocka_unit_test(test_shipped_catalogue_loads),
 		cmocka_unit_test(test_unknown_key),
