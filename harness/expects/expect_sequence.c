@@ -5,14 +5,17 @@
  *     since: pull                # optional: a step name
  *     strict: true               # optional: nothing may come between items
  *     match:
- *       - { from: server, kind: keepalive-probe, count: 3 }
- *       - { from: server, flags: [RST], next: true } */
+ *       - { from: server, kind: keepalive-probe, count: 3, gap: 0.9s..1.1s }
+ *       - { from: server, flags: [RST], next: true, gap: 0.9s..1.1s }
+ * An item's gap is when each of its packets must come after the packet
+ * matched before it; its at, after the sequence's start. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "captures/packet.h"
+#include "common/duration.h"
 #include "common/names.h"
 #include "harness/expects/sequence.h"
 #include "harness/judge/evidence.h"
@@ -21,7 +24,7 @@
 
 static const char *const keys[] = { "at", "since", "strict", "match", NULL };
 static const char *const item_keys[] = {
-	"from", "to", "kind", "flags", "payload", "count", "next", NULL
+	"from", "to", "kind", "flags", "payload", "count", "next", "gap", "at", NULL
 };
 
 static const struct name_value flag_names[] = {
@@ -53,7 +56,8 @@ static int load_item(struct ynode n, const struct scenario *sc, struct seq_item 
 	bool b, bad;
 
 	*it = (struct seq_item){ .at = ynode_pos(n), .from = HOST_NONE, .to = HOST_NONE,
-				 .payload = -1, .count_lo = 1, .count_hi = 1, .next = strict };
+				 .payload = -1, .count_lo = 1, .count_hi = 1, .next = strict,
+				 .gap_hi = -1, .at_hi = -1 };
 	if (ynode_need_map(n, "a sequence item", d))
 		return -EINVAL;
 	bad = ynode_check_keys(n, "a sequence item", item_keys, d) != 0;
@@ -87,6 +91,10 @@ static int load_item(struct ynode n, const struct scenario *sc, struct seq_item 
 		else
 			it->next = b;
 	}
+	if ((v = ynode_get(n, "gap")).node)
+		bad |= expect_load_window(v, "gap", &it->gap_lo, &it->gap_hi, d) != 0;
+	if ((v = ynode_get(n, "at")).node)
+		bad |= expect_load_window(v, "at", &it->at_lo, &it->at_hi, d) != 0;
 	return bad ? -EINVAL : 0;
 }
 
@@ -142,7 +150,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		t0 = r->ref_t_ns;
 	} else {
 		snprintf(r->ref, sizeof(r->ref), "the first packet");
-		r->ref_t_ns = pk->n ? pk->v[0].t_ns : 0;
+		r->ref_t_ns = t0 = pk->n ? pk->v[0].t_ns : 0;
 	}
 	o = seq_match(x->items, x->nitems, pk->v, pk->n, t0, &hosts);
 	if (o.ok) {
@@ -164,6 +172,18 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	r->measured = o.instead->t_ns - r->ref_t_ns;
 	r->t_ns = o.instead->t_ns;
 	seq_packet_str(o.instead, &hosts, ev->sc, r->packet, sizeof(r->packet));
+	if (o.mistimed) {
+		const struct seq_item *it = &x->items[o.item];
+		bool gap = it->gap_hi >= 0 && (o.since_ns < it->gap_lo || o.since_ns > it->gap_hi);
+		size_t used = strlen(r->packet);
+		char t[32], lo[32], hi[32];
+
+		snprintf(r->packet + used, sizeof(r->packet) - used, " — %s %s, wanted %s..%s",
+			 duration_str(o.since_ns, t, sizeof(t)),
+			 gap ? "after the packet before it" : "after the start",
+			 duration_str(gap ? it->gap_lo : it->at_lo, lo, sizeof(lo)),
+			 duration_str(gap ? it->gap_hi : it->at_hi, hi, sizeof(hi)));
+	}
 	result_add_packet(r, at, o.instead->frame);
 	return 0;
 }

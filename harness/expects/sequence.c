@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "common/duration.h"
 #include "harness/judge/evidence.h"
 
 /* ICMP destination unreachable is type 3; ICMPv6's is type 1. Neighbour
@@ -72,6 +73,22 @@ static bool considered(const struct packet *p, unsigned other)
 	return seq_kind_matches(p, other);
 }
 
+/* Whether @p, matched by @it, comes when @it allows: @prev is when the
+ * packet matched before it came (the start, for the first). */
+static bool in_time(const struct seq_item *it, const struct packet *p, int64_t prev,
+		    int64_t t0, struct seq_outcome *out)
+{
+	if (it->gap_hi >= 0 && (p->t_ns - prev < it->gap_lo || p->t_ns - prev > it->gap_hi)) {
+		out->since_ns = p->t_ns - prev;
+		return false;
+	}
+	if (it->at_hi >= 0 && (p->t_ns - t0 < it->at_lo || p->t_ns - t0 > it->at_hi)) {
+		out->since_ns = p->t_ns - t0;
+		return false;
+	}
+	return true;
+}
+
 struct seq_outcome seq_match(const struct seq_item *items, size_t nitems,
 			     const struct packet *v, size_t n, int64_t t0,
 			     const struct seq_hosts *h)
@@ -95,6 +112,14 @@ struct seq_outcome seq_match(const struct seq_item *items, size_t nitems,
 			if (!considered(p, other))
 				continue;
 			if (seq_item_matches(it, p, h)) {
+				if (!in_time(it, p, out.last ? out.last->t_ns : t0, t0, &out)) {
+					out.ok = false;
+					out.item = i;
+					out.found = found;
+					out.mistimed = true;
+					out.instead = p;
+					return out;
+				}
 				found++;
 				out.last = p;
 				continue;
@@ -124,7 +149,7 @@ struct seq_outcome seq_match(const struct seq_item *items, size_t nitems,
 const char *seq_item_str(const struct seq_item *it, const struct scenario *sc,
 			 char *buf, size_t len)
 {
-	char kinds[128] = "", count[48] = "";
+	char kinds[128] = "", count[48] = "", lo[32], hi[32];
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -144,8 +169,15 @@ const char *seq_item_str(const struct seq_item *it, const struct scenario *sc,
 	if (used < len && it->payload >= 0)
 		used += snprintf(buf + used, len - used, it->payload ? ", with payload" : ", no payload");
 	if (used < len && (it->count_lo != 1 || it->count_hi != 1))
-		snprintf(buf + used, len - used, " × %s",
-			 expect_count_str(it->count_lo, it->count_hi, count, sizeof(count)));
+		used += snprintf(buf + used, len - used, " × %s",
+				 expect_count_str(it->count_lo, it->count_hi, count, sizeof(count)));
+	if (used < len && it->gap_hi >= 0)
+		used += snprintf(buf + used, len - used, ", %s%s..%s s after the one before",
+				 it->count_hi > 1 ? "each " : "", duration_secs(it->gap_lo, lo, sizeof(lo)),
+				 duration_secs(it->gap_hi, hi, sizeof(hi)));
+	if (used < len && it->at_hi >= 0)
+		snprintf(buf + used, len - used, ", at %s..%s s",
+			 duration_secs(it->at_lo, lo, sizeof(lo)), duration_secs(it->at_hi, hi, sizeof(hi)));
 	return buf;
 }
 

@@ -32,6 +32,10 @@ struct seq_outcome {
 	bool ok;
 	size_t item;		/* !ok: the item that could not be matched */
 	long found;		/* how many of it were found */
+	bool mistimed;		/* !ok: `instead` matched the item, at a time
+				 * its gap or at does not allow */
+	int64_t since_ns;	/* mistimed: how long after the packet before
+				 * it (gap) or the start (at) it came */
 	const struct packet *instead;	/* !ok: the packet seen where it was
 					 * wanted (NULL: the capture ended) */
 	const struct packet *last;	/* ok: the packet that completed it */
@@ -49,7 +53,9 @@ bool seq_item_matches(const struct seq_item *it, const struct packet *p,
  * them). Each item takes as many matching packets as it can, up to its
  * count's upper bound (greedy), with anything between them unless it is
  * `next`, in which case its packets must follow one another and the item
- * before it directly. */
+ * before it directly. A packet that matches an item but comes at a time
+ * its gap (since the packet matched before it) or at (since @t0) does not
+ * allow breaks the pattern there. */
 struct seq_outcome seq_match(const struct seq_item *items, size_t nitems,
 			     const struct packet *v, size_t n, int64_t t0,
 			     const struct seq_hosts *h);

@@ -43,6 +43,12 @@ struct seq_item {
 	int payload;		/* -1: either; 0: none; 1: some */
 	long count_lo, count_hi;
 	bool next;		/* nothing may come between it and the item before */
+	int64_t gap_lo, gap_hi;	/* each of its packets this long after the
+				 * packet matched before it (for the first
+				 * item's first: after the sequence's start);
+				 * hi < 0: any time */
+	int64_t at_lo, at_hi;	/* each of its packets this long after the
+				 * sequence's start; hi < 0: any time */
 };
 
 /* How detect and no-detect see that a host noticed. */

@@ -30,7 +30,8 @@ static struct packet seg(int64_t t, int from, uint8_t flags, uint32_t len, unsig
 /* ITEM(.from = S, ...) starts from the defaults and overrides some */
 #pragma GCC diagnostic ignored "-Woverride-init"
 #define ITEM(...) ((struct seq_item){ .from = HOST_NONE, .to = HOST_NONE, .payload = -1, \
-				      .count_lo = 1, .count_hi = 1, __VA_ARGS__ })
+				      .count_lo = 1, .count_hi = 1, .gap_hi = -1, .at_hi = -1, \
+				      __VA_ARGS__ })
 #define N(v) (sizeof(v) / sizeof(v[0]))
 
 /* A pulled cable: the server probes three times, each unanswered, then
@@ -69,6 +70,49 @@ static void test_loose(void **state)
 	assert_int_equal(o.item, 0);
 	assert_int_equal(o.found, 3);
 	assert_null(o.instead);
+}
+
+/* Timing per segment: probes 1 apart (times are ns here), the RST one
+ * after the last; a gap or an at that does not hold names the packet. */
+static void test_timing(void **state)
+{
+	struct seq_item items[] = {
+		ITEM(.from = S, .kinds = PKIND_KEEPALIVE, .at_lo = 19, .at_hi = 21),
+		ITEM(.from = S, .kinds = PKIND_KEEPALIVE, .count_lo = 2, .count_hi = 2,
+		     .gap_lo = 1, .gap_hi = 2),
+		ITEM(.from = S, .flags = PKT_RST, .gap_lo = 5, .gap_hi = 8),
+	};
+	struct seq_outcome o;
+
+	(void)state;
+	make_keepalive_run();
+	/* the start is 0: the first probe at 20; 21, 23 (2 after 21); the RST
+	 * 7 after */
+	o = seq_match(items, N(items), keepalive_run, N(keepalive_run), 0, &hosts);
+	assert_true(o.ok);
+	/* the third probe comes 2 after the second: a gap of at most 1.5 breaks */
+	items[1].gap_hi = 1;
+	o = seq_match(items, N(items), keepalive_run, N(keepalive_run), 0, &hosts);
+	assert_false(o.ok);
+	assert_true(o.mistimed);
+	assert_int_equal(o.item, 1);
+	assert_int_equal(o.found, 1);
+	assert_ptr_equal(o.instead, &keepalive_run[5]);
+	assert_int_equal(o.since_ns, 2);
+	/* the first probe at 20 is not at 25..30 */
+	items[1].gap_hi = 2;
+	items[0].at_lo = 25;
+	items[0].at_hi = 30;
+	o = seq_match(items, N(items), keepalive_run, N(keepalive_run), 0, &hosts);
+	assert_false(o.ok);
+	assert_true(o.mistimed);
+	assert_int_equal(o.item, 0);
+	assert_int_equal(o.since_ns, 20);
+	/* from a later start the first probe is 10 after it */
+	items[0].at_lo = 9;
+	items[0].at_hi = 11;
+	o = seq_match(items, N(items), keepalive_run, N(keepalive_run), 10, &hosts);
+	assert_true(o.ok);
 }
 
 static void test_next(void **state)
@@ -172,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loose),
+		cmocka_unit_test(test_timing),
 		cmocka_unit_test(test_next),
 		cmocka_unit_test(test_strict_handshake),
 		cmocka_unit_test(test_since_and_ranges),
