@@ -224,8 +224,8 @@ static int signal_endpoint(void *arg, int host, int sig, struct diag *d)
 }
 
 /* Power a host off: its port goes down, its capture ends (what it saw so
- * far is kept), its cable is cut, and only then its endpoint dies, so nothing of that death
- * leaves it. Power on: a new namespace, its sysctls, its capture resumed
+ * far is kept), its cable is cut, and only then its endpoint dies, so
+ * nothing of that death leaves it. Power on: a new namespace, its sysctls, its capture resumed
  * into the same file; no endpoint until a restart. */
 static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 {
