@@ -6,16 +6,16 @@
 need_root
 
 "$UNPLUG" run -j 3 -q --out "$TMP/run" --json "$TMP/r.json" \
-	"$SRCDIR/scenarios/faults/acks-lost-until-timeout.yaml" \
-	"$SRCDIR/scenarios/faults/close.yaml" \
-	"$SRCDIR/scenarios/faults/power-cycle.yaml" >"$TMP/out" 2>&1 ||
+	"$SRCDIR/scenarios/silence/acks-lost-until-timeout.yaml" \
+	"$SRCDIR/scenarios/processes/close.yaml" \
+	"$SRCDIR/scenarios/power/power-cycle.yaml" >"$TMP/out" 2>&1 ||
 	{ cat "$TMP/out"; fail "the scenarios did not pass"; }
 "$SRCDIR/tools/claims-table" "$TMP/r.json" >"$TMP/claims.md" || fail "claims-table failed"
 row() { grep "^| $1 |" "$TMP/claims.md" || fail "no row for $1"; }
 row C0.1 | grep -q '\*\*differs\*\*' || fail "C0.1 is not 'differs' (acks-lost-until-timeout says so)"
 row C0.1 | grep -q 'tcp_write_err' || fail "C0.1's row does not say how Linux differs"
-row C4.3 | grep -q '\*\*confirmed\*\*' || fail "C4.3 is not confirmed (faults/close)"
-row C0.4 | grep -q '\*\*partly\*\*' || fail "C0.4 is not partly (faults/power-cycle)"
+row C4.3 | grep -q '\*\*confirmed\*\*' || fail "C4.3 is not confirmed (processes/close)"
+row C0.4 | grep -q '\*\*partly\*\*' || fail "C0.4 is not partly (power/power-cycle)"
 row C0.2 | grep -q '\*\*not measured\*\*' || fail "C0.2 is measured by nothing run here"
 [ "$(grep -c '^| C' "$TMP/claims.md")" -eq 32 ] || fail "not one row per claim (32)"
 grep -q "^| C0.5 |" "$TMP/claims.md" && fail "C0.5 only introduces C0.5a-c: it has no row"

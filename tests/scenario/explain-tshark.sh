@@ -16,22 +16,22 @@ S="$SRCDIR/scenarios"
 # keepalives unanswered, answered, over IPv6; retransmissions and duplicate
 # ACKs; RSTs; FINs. The longest takes about 9 s; at -j 8 all take ~15 s.
 set -- \
-	"$S/faults/blackhole.yaml" \
-	"$S/faults/freeze.yaml" \
-	"$S/faults/nic-down-ipv6.yaml" \
-	"$S/faults/power-cycle-reference.yaml" \
-	"$S/faults/drop-percent.yaml" \
-	"$S/faults/drop-acks.yaml" \
-	"$S/faults/delivered-replug.yaml" \
-	"$S/faults/unreachable.yaml" \
-	"$S/faults/power-on-new-mac.yaml" \
-	"$S/faults/heartbeat-poll.yaml" \
-	"$S/faults/abort.yaml" \
-	"$S/faults/linger-zero.yaml" \
-	"$S/faults/reset.yaml" \
-	"$S/faults/close.yaml" \
-	"$S/faults/shutdown-write.yaml" \
-	"$S/faults/reconnect-storm.yaml" \
+	"$S/silence/blackhole.yaml" \
+	"$S/processes/freeze.yaml" \
+	"$S/cables/nic-down-ipv6.yaml" \
+	"$S/power/power-cycle-reference.yaml" \
+	"$S/silence/drop-percent.yaml" \
+	"$S/silence/drop-acks.yaml" \
+	"$S/cables/delivered-replug.yaml" \
+	"$S/middleboxes/unreachable.yaml" \
+	"$S/power/power-on-new-mac.yaml" \
+	"$S/heartbeats/heartbeat-poll.yaml" \
+	"$S/processes/abort.yaml" \
+	"$S/processes/linger-zero.yaml" \
+	"$S/middleboxes/reset.yaml" \
+	"$S/processes/close.yaml" \
+	"$S/processes/shutdown-write.yaml" \
+	"$S/power/reconnect-storm.yaml" \
 	"$S/calls/send-after-fin.yaml" \
 	"$S/sockets/time-wait-holder.yaml"
 for f in "$@"; do

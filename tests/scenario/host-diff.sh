@@ -97,9 +97,9 @@ check "the catalogue"
 # stopped at random moments, by each signal
 for signal in INT TERM KILL; do
 	delay=$(( $(od -An -N2 -tu2 /dev/urandom) % 2500 + 200 ))
-	run_in_host "$signal" "$signal" "$delay" -j 4 "$SRCDIR/scenarios/faults/power-cycle.yaml" \
-		"$SRCDIR/scenarios/faults/drop-acks.yaml" "$SRCDIR/scenarios/faults/nat-expire-reset.yaml" \
-		"$SRCDIR/scenarios/faults/blackhole.yaml"
+	run_in_host "$signal" "$signal" "$delay" -j 4 "$SRCDIR/scenarios/power/power-cycle.yaml" \
+		"$SRCDIR/scenarios/silence/drop-acks.yaml" "$SRCDIR/scenarios/middleboxes/nat-expire-reset.yaml" \
+		"$SRCDIR/scenarios/silence/blackhole.yaml"
 	if [ "$signal" != KILL ]; then
 		grep -q 'interrupted' "$TMP/$signal.log" || { cat "$TMP/$signal.log"; fail "SIG$signal did not interrupt the run"; }
 	fi

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 cd "$TMP"
-cp "$SRCDIR/scenarios/faults/close.yaml" close.yaml
+cp "$SRCDIR/scenarios/processes/close.yaml" close.yaml
 
 # 1. the same --out twice: refused before anything runs (exit 2), and the
 # first run's evidence is untouched
@@ -30,7 +30,7 @@ cd ..
 # 1. two files with the same name in one run: two run directories
 mkdir -p a b
 cp close.yaml a/x.yaml
-cp "$SRCDIR/scenarios/faults/abort.yaml" b/x.yaml
+cp "$SRCDIR/scenarios/processes/abort.yaml" b/x.yaml
 "$UNPLUG" run a/x.yaml b/x.yaml --out two -q >out 2>&1 || { cat out; fail "two files named x failed"; }
 [ -f two/x/events.jsonl ] && [ -f two/b/x/events.jsonl ] || { find two; fail "not one run directory each"; }
 grep -q 'abort' two/b/x/scenario.yaml && ! grep -q 'abort:' two/x/scenario.yaml ||
@@ -41,7 +41,7 @@ grep -q 'abort' two/b/x/scenario.yaml && ! grep -q 'abort:' two/x/scenario.yaml 
 sed 's/within: 50ms/within: 20s..30s/' close.yaml >edited.yaml
 grep -q '20s..30s' edited.yaml || fail "the edit did not apply (test out of date)"
 cp close.yaml live.yaml
-"$UNPLUG" run -j 1 "$SRCDIR/scenarios/faults/power-cycle.yaml" live.yaml --out e -q >out 2>&1 & r=$!
+"$UNPLUG" run -j 1 "$SRCDIR/scenarios/power/power-cycle.yaml" live.yaml --out e -q >out 2>&1 & r=$!
 sleep 1
 cp edited.yaml live.yaml
 wait $r || { cat out; fail "the run of the edited file failed: judged against the edit"; }

@@ -9,8 +9,8 @@ need_root
 
 "$UNPLUG" run -j 4 -q --out "$TMP/run" --json "$TMP/r.json" \
 	"$SRCDIR/scenarios/keepalive/pulled-cable.yaml" \
-	"$SRCDIR/scenarios/faults/sysctl-retries.yaml" \
-	"$SRCDIR/scenarios/faults/nat-expire-drop.yaml" \
+	"$SRCDIR/scenarios/silence/sysctl-retries.yaml" \
+	"$SRCDIR/scenarios/middleboxes/nat-expire-drop.yaml" \
 	"$SRCDIR/scenarios/connect/syn-retries.yaml" >"$TMP/out" 2>&1 ||
 	{ cat "$TMP/out"; fail "the model scenarios did not pass"; }
 "$UNPLUG" predict --json --keepalive 2s,1s,3 >"$TMP/keepalive.json"

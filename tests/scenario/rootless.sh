@@ -15,8 +15,8 @@ if ! as_nobody unshare --user --map-root-user --net true 2>/dev/null; then
 	exit 77
 fi
 mkdir "$TMP/s"
-for f in faults/close faults/abort faults/blackhole faults/reset faults/power-cycle \
-	 faults/nat-expire-reset faults/sysctl-retries faults/blackhole-ipv6 keepalive/pulled-cable \
+for f in processes/close processes/abort silence/blackhole middleboxes/reset power/power-cycle \
+	 middleboxes/nat-expire-reset silence/sysctl-retries silence/blackhole-ipv6 keepalive/pulled-cable \
 	 calls/send-after-fin; do
 	cp "$SRCDIR/scenarios/$f.yaml" "$TMP/s/$(echo "$f" | tr / -).yaml"
 done
@@ -27,7 +27,7 @@ cat "$TMP/out"
 [ "$status" -eq 0 ] || fail "the catalogue's part as nobody exited $status"
 grep -q 'rootless: running in a user namespace of its own' "$TMP/out" || fail "run does not say it is rootless"
 grep -qE '^  10 passed, 0 failed' "$TMP/out" || fail "not all 10 passed"
-[ "$(stat -c %u "$TMP/nobody/out/faults-close/events.jsonl")" -eq 65534 ] ||
+[ "$(stat -c %u "$TMP/nobody/out/processes-close/events.jsonl")" -eq 65534 ] ||
 	fail "the run directory is not the user's"
 as_nobody "$TMP/unplug" replay -q "$TMP/nobody/out" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "replay as nobody"; }
 echo "ok: 10 scenarios pass rootless, as nobody"

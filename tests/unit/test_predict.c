@@ -76,7 +76,7 @@ static void test_retransmit(void **state)
 
 	(void)state;
 	predict_defaults(&p, 4);
-	/* faults/sysctl-retries: tcp_retries2 2 (1.4 s), a LAN: RTO 204 ms.
+	/* silence/sysctl-retries: tcp_retries2 2 (1.4 s), a LAN: RTO 204 ms.
 	 * Tail-loss probe 0.204 s, retransmissions at 0.408, 0.816, 1.632;
 	 * the firing 2.856 s after the first passes 1.4 s: dead at 3.264 s
 	 * (measured: 3.35 s after the first unacknowledged segment, 3
@@ -100,7 +100,7 @@ static void test_retransmit(void **state)
 	predict_retransmit(&p, &t);
 	assert_int_equal(count(&t, PE_RETRANSMISSION), 3);
 	assert_int_equal(t.give_up_ns, MS(216) * 16);
-	/* faults/netem-cable-pull: a 100 ms path, RTO 300 ms: the probe is
+	/* netem/netem-cable-pull: a 100 ms path, RTO 300 ms: the probe is
 	 * capped at the RTO; dead 4.8 s after (measured 4.59-4.78 s) */
 	p.rtt_ns = MS(100);
 	predict_retransmit(&p, &t);

@@ -17,8 +17,8 @@ static void test_match(void **state)
 	assert_true(select_match("keepalive/pulled-cable", "keepalive/*"));
 	assert_true(select_match("keepalive/pulled-cable", "*cable"));
 	assert_false(select_match("keepalive/pulled-cable", "cable*"));
-	assert_true(select_match("faults/power-off-ipv6", "faults/power-?ff*"));
-	assert_true(select_match("faults/abort", "faults/[ab]*"));
+	assert_true(select_match("power/power-off-ipv6", "power/power-?ff*"));
+	assert_true(select_match("processes/abort", "processes/[ab]*"));
 }
 
 static void test_parse_shard(void **state)

@@ -66,6 +66,6 @@ for k in (guest, here):
 skipped = sorted(i for i in ids if by[(i, guest)]["verdict"] == "skip")
 print(f"{len(ids)} scenarios; under {guest}: {len(ids) - len(skipped)} passed, skipped {skipped}")
 PY
-[ -s "$TMP/out/$release/faults/netem-delay/captures/server.pcap" ] || fail "no run directory on the host"
+[ -s "$TMP/out/$release/netem/netem-delay/captures/server.pcap" ] || fail "no run directory on the host"
 "$UNPLUG" replay -q "$TMP/out/$release" >/dev/null || fail "the machine's run directories do not replay here"
 echo "ok: the catalogue under $here and $release: nothing failed, netem passes under $release, reject is skipped with the reason"
