@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 static const struct {
 	const char *text;
@@ -62,6 +63,14 @@ int kcond_parse(const char *text, struct kcond *c)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+const char *kversion_running(char *buf, size_t len)
+{
+	struct utsname u;
+
+	snprintf(buf, len, "%s", uname(&u) ? "" : u.release);
+	return buf;
 }
 
 bool kcond_holds(const struct kcond *c, const char *release)

@@ -35,6 +35,10 @@ int kcond_parse(const char *text, struct kcond *c);
  * @v; how many (0: not a release). */
 int kversion_parse(const char *release, int v[KVERSION_PARTS]);
 
+/* This machine's release (uname -r) into @buf; "" when it cannot be read.
+ * Returns @buf. */
+const char *kversion_running(char *buf, size_t len);
+
 /* Whether @release meets @c (KCOND_NONE: always; a release that is not
  * one: never). */
 bool kcond_holds(const struct kcond *c, const char *release);

@@ -8,10 +8,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 
 #include "common/errname.h"
+#include "common/kversion.h"
 #include "reports/result_json.h"
 
 #define FIELD(key, type, member) \
@@ -276,7 +276,7 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 static struct json_object *run_json(const struct run_result *rr)
 {
 	struct json_object *o = json_object_new_object(), *t, *a;
-	struct utsname u;
+	char running[65];
 	size_t n[VERDICT_COUNT];
 	char when[32] = "";
 	time_t secs = (time_t)(rr->started_ns / 1000000000);
@@ -291,7 +291,7 @@ static struct json_object *run_json(const struct run_result *rr)
 	put(o, "duration_ns", json_object_new_int64(rr->duration_ns));
 	put(o, "root", str_or_null(rr->root));
 	/* read back (merge) it is the one written; else this machine's */
-	put(o, "kernel", str_or_null(rr->kernel ? rr->kernel : uname(&u) ? NULL : u.release));
+	put(o, "kernel", str_or_null(rr->kernel ? rr->kernel : kversion_running(running, sizeof(running))));
 	put(o, "repeat", json_object_new_int(rr->repeat > 0 ? rr->repeat : 1));
 	if (rr->shards) {
 		struct json_object *s = json_object_new_object();

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "common/duration.h"
 #include "common/kversion.h"
@@ -54,6 +53,14 @@ static int bad(const char *opt, const char *arg, const char *want)
 static int duration(const char *opt, const char *arg, int64_t *ns)
 {
 	return duration_parse(arg, ns) ? bad(opt, arg, DURATION_ACCEPTED) : 0;
+}
+
+/* A duration that must be more than 0. */
+static int positive(const char *opt, const char *arg, int64_t *ns)
+{
+	int err = duration(opt, arg, ns);
+
+	return err ? err : *ns ? 0 : bad(opt, arg, "more than 0");
 }
 
 static int count(const char *opt, const char *arg, long max, int *v)
@@ -213,8 +220,8 @@ int cmd_predict(int argc, char **argv)
 	struct predict_params p;
 	struct predict_timeline t;
 	struct kcond since_6_5;
-	struct utsname u;
-	const char *release = !uname(&u) ? u.release : "";
+	char running[65];
+	const char *release = kversion_running(running, sizeof(running));
 	unsigned models = 0, asked = 0;
 	int syn_linear = -1, c, err = 0;
 	bool json = false;
@@ -235,20 +242,14 @@ int cmd_predict(int argc, char **argv)
 			asked |= MODEL_RETRANSMIT;
 			break;
 		case OPT_RTO:
-			err = duration("--rto", optarg, &p.rto_ns);
-			if (!err && !p.rto_ns)
-				err = bad("--rto", optarg, "more than 0");
+			err = positive("--rto", optarg, &p.rto_ns);
 			asked |= MODEL_RETRANSMIT;
 			break;
 		case OPT_RTO_MIN:
-			err = duration("--rto-min", optarg, &p.rto_min_ns);
-			if (!err && !p.rto_min_ns)
-				err = bad("--rto-min", optarg, "more than 0");
+			err = positive("--rto-min", optarg, &p.rto_min_ns);
 			break;
 		case OPT_RTO_MAX:
-			err = duration("--rto-max", optarg, &p.rto_max_ns);
-			if (!err && !p.rto_max_ns)
-				err = bad("--rto-max", optarg, "more than 0");
+			err = positive("--rto-max", optarg, &p.rto_max_ns);
 			break;
 		case OPT_NO_TLP:
 			p.tlp = false;

@@ -11,11 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/duration.h"
+#include "common/kversion.h"
 #include "harness/cli/catalogue.h"
 #include "harness/run/vm.h"
 #include "reports/report.h"
@@ -91,15 +91,12 @@ bool run_kernels_is_host(const char *kdir)
  * or this machine's own. NULL with the reason in @d. */
 static const char *release_of(const char *kdir, char *buf, size_t len, struct diag *d)
 {
-	struct utsname u;
-
 	if (!run_kernels_is_host(kdir))
 		return vm_kernel_release(kdir, buf, len, d);
-	if (uname(&u)) {
-		diag_add(d, "--kernel host: uname: %s", strerror(errno));
+	if (!*kversion_running(buf, len)) {
+		diag_add(d, "--kernel host: this machine's release cannot be read (uname)");
 		return NULL;
 	}
-	snprintf(buf, len, "%s", u.release);
 	return buf;
 }
 

@@ -57,7 +57,7 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	}
 	v = ynode_get(n, "since");
 	if (v.node && ynode_is_scalar(v) && !strcmp(ynode_str(v), "establishment"))
-		x->since_start = true;
+		x->since_establishment = true;
 	else
 		bad |= expect_load_since(n, sc, x, d) != 0;
 	return bad ? -EINVAL : 0;
@@ -110,7 +110,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		r->outcome = OUTCOME_NO_REFERENCE;
 		return 0;
 	}
-	if (x->since_start) {
+	if (x->since_establishment) {
 		r->ref_t_ns = ev->t_established ? ev->t_established : ev->t_watch;
 		r->ref_step = -1;
 		snprintf(r->ref, sizeof(r->ref), "establishment");

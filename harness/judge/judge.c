@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "captures/pcap_read.h"
 #include "common/errname.h"
+#include "common/kversion.h"
 #include "common/vec.h"
 #include "harness/judge/evidence.h"
 #include "harness/run/rundir.h"
@@ -158,7 +158,6 @@ static void free_logs(struct evidence *ev)
 static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 {
 	const struct scenario *sc = ev->sc;
-	struct utsname u;
 
 	ev->ref_step = -1;
 	for (size_t i = 0; i < ev->ev.n; i++) {
@@ -213,8 +212,8 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 	}
 	ev->t_watch = ev->t_start ? ev->t_start : ev->t_established;
 	/* a run from before runs recorded their kernel: this machine's */
-	if (!ev->kernel[0] && !uname(&u))
-		snprintf(ev->kernel, sizeof(ev->kernel), "%s", u.release);
+	if (!ev->kernel[0])
+		kversion_running(ev->kernel, sizeof(ev->kernel));
 	if (ev->ref_step < 0)
 		ev->t_ref = ev->t_watch;
 	if (!ev->t_end)
@@ -374,7 +373,6 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 	struct scenario *sc = NULL;
 	struct evidence ev = { 0 };
 	int64_t first = INT64_MAX, last = 0;
-	struct utsname u;
 	int err;
 
 	res->verdict = VERDICT_ERROR;
@@ -406,8 +404,8 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 		goto out;
 	}
 	ev.t_established = ev.t_watch = ev.t_ref = first;
-	if (!uname(&u))		/* bare captures say nothing of it: this machine's */
-		snprintf(ev.kernel, sizeof(ev.kernel), "%s", u.release);
+	/* bare captures say nothing of it: this machine's */
+	kversion_running(ev.kernel, sizeof(ev.kernel));
 	ev.t_end = last;
 	for (size_t i = 0; i < sc->nexpects && !err; i++) {
 		const struct expect *x = &sc->expects[i];

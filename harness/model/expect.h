@@ -104,7 +104,7 @@ struct expect {
 	size_t nresults;
 	int64_t spread_lo_ns, spread_hi_ns;	/* transit: max − min delay;
 						 * hi < 0: not asked */
-	bool since_start;	/* transit: `since: establishment` */
+	bool since_establishment;	/* transit: `since: establishment` */
 	long lost_lo, lost_hi;	/* transit: segments lost; lo < 0: not asked */
 	long dup_lo, dup_hi;	/* transit: arrivals duplicated; lo < 0: idem */
 	int at_host;		/* sequence: whose capture */

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 
 #include "captures/capture.h"
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/kversion.h"
 #include "harness/run/rundir.h"
 #include "harness/run/run_internal.h"
 #include "harness/run/schedule.h"
@@ -509,10 +509,8 @@ static struct topo_config topo_config_of(const struct net_config *net)
 static int record_start(struct run *r)
 {
 	struct event e = { .type = EV_RUN_START, .host = HOST_NONE, .target = HOST_NONE };
-	struct utsname u;
 
-	if (!uname(&u))
-		snprintf(e.kernel, sizeof(e.kernel), "%s", u.release);
+	kversion_running(e.kernel, sizeof(e.kernel));
 	return run_record(r, &e);
 }
 

@@ -125,7 +125,7 @@ static void test_connect_phase_and_kernel(void **state)
 	assert_int_equal(sc->hosts[1].peer.keepalive.idle_ns, 0);
 	assert_int_equal(sc->expects[0].kernel.op, KCOND_GE);
 	assert_int_equal(sc->expects[1].kernel.op, KCOND_NONE);
-	assert_true(sc->expects[1].since_start);
+	assert_true(sc->expects[1].since_establishment);
 	assert_int_equal(sc->expects[1].lost_hi, 0);
 	scenario_free(sc);
 	expect_error("name: t\nserver: { listen: 7000, keepalive: sometimes }\nclient: { connect: server:7000 }\n"
