@@ -2,6 +2,7 @@
  * nanoseconds stay exact (int64); every key that holds nanoseconds ends
  * in _ns. The schema is docs/results-json.md. */
 #include "reports/report.h"
+#include "reports/sweep.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -187,6 +188,15 @@ static struct json_object *expect_json(const struct scenario_result *r,
 	}
 	put(o, "calls", a);
 	put_runs(o, e);
+	if (e->rated) {
+		struct json_object *rate = json_object_new_object();
+
+		put(rate, "lo_pct", json_object_new_int(e->rate_lo));
+		put(rate, "hi_pct", json_object_new_int(e->rate_hi));
+		put(o, "rate", rate);
+	} else {
+		put(o, "rate", NULL);
+	}
 	return o;
 }
 
@@ -248,6 +258,15 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 		json_object_array_add(a, c);
 	}
 	put(o, "claims", a);
+	put(o, "sweep", str_or_null(r->sweep));
+	if (r->sweep) {
+		a = json_object_new_object();
+		for (size_t i = 0; i < r->nparams; i++)
+			put(a, r->param_names[i], json_object_new_string(r->param_values[i]));
+		put(o, "parameters", a);
+	} else {
+		put(o, "parameters", NULL);
+	}
 	put_run_part(o, r);
 	a = json_object_new_array();
 	for (size_t i = 0; i < r->noutputs; i++)
@@ -271,6 +290,79 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 		json_object_array_add(a, expect_json(r, &r->expects[i]));
 	put(o, "expectations", a);
 	return o;
+}
+
+/* One expectation's rows, one per combination that has it. */
+static struct json_object *sweep_rows_json(const struct run_result *rr, size_t first, size_t n,
+					   struct pos at)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = first; i < first + n; i++) {
+		struct json_object *row = json_object_new_object(), *p = json_object_new_object();
+		struct sweep_row w;
+		char k[32];
+
+		if (!sweep_row(&rr->v[i], at, &w)) {
+			json_object_put(row);
+			json_object_put(p);
+			continue;
+		}
+		put(row, "id", json_object_new_string(rr->v[i].id));
+		for (size_t j = 0; j < rr->v[i].nparams; j++)
+			put(p, rr->v[i].param_names[j], json_object_new_string(rr->v[i].param_values[j]));
+		put(row, "parameters", p);
+		put(row, "expected", str_or_null(w.e->expected));
+		put(row, "verdict", json_object_new_string(verdict_id(w.e->verdict)));
+		put(row, "runs", json_object_new_int64((int64_t)w.runs));
+		put(row, "passed", json_object_new_int64((int64_t)w.passed));
+		put(row, "pass_rate", json_object_new_double((double)w.passed / (double)w.runs));
+		if (w.stats.n) {
+			struct json_object *st = json_object_new_object();
+
+			put(st, "n", json_object_new_int64((int64_t)w.stats.n));
+			put(st, result_json_key(w.e, "min", k, sizeof(k)), json_object_new_int64(w.stats.min));
+			put(st, result_json_key(w.e, "median", k, sizeof(k)), json_object_new_int64(w.stats.median));
+			put(st, result_json_key(w.e, "max", k, sizeof(k)), json_object_new_int64(w.stats.max));
+			put(row, "stats", st);
+		} else {
+			put(row, "stats", NULL);
+		}
+		json_object_array_add(a, row);
+	}
+	return a;
+}
+
+/* Every sweep: per expectation, a table of its combinations (sweep.h). */
+static struct json_object *sweeps_json(const struct run_result *rr)
+{
+	struct json_object *a = json_object_new_array();
+	size_t first = 0, n = 0;
+
+	while (sweep_next(rr, &first, &n)) {
+		struct json_object *sw = json_object_new_object(), *names = json_object_new_array(), *xs;
+		struct pos at[SWEEP_MAX_EXPECTS];
+		size_t nat = sweep_expectations(rr, first, n, at, SWEEP_MAX_EXPECTS);
+
+		put(sw, "id", json_object_new_string(rr->v[first].sweep));
+		put(sw, "kernel", str_or_null(rr->v[first].kernel));
+		for (size_t j = 0; j < rr->v[first].nparams; j++)
+			json_object_array_add(names, json_object_new_string(rr->v[first].param_names[j]));
+		put(sw, "parameters", names);
+		put(sw, "combinations", json_object_new_int64((int64_t)n));
+		xs = json_object_new_array();
+		for (size_t k = 0; k < nat; k++) {
+			struct json_object *x = json_object_new_object();
+
+			put(x, "line", json_object_new_int(at[k].line));
+			put(x, "col", json_object_new_int(at[k].col));
+			put(x, "rows", sweep_rows_json(rr, first, n, at[k]));
+			json_object_array_add(xs, x);
+		}
+		put(sw, "expectations", xs);
+		json_object_array_add(a, sw);
+	}
+	return a;
 }
 
 static struct json_object *run_json(const struct run_result *rr)
@@ -316,6 +408,7 @@ static struct json_object *run_json(const struct run_result *rr)
 	for (size_t i = 0; i < rr->n; i++)
 		json_object_array_add(a, scenario_json(&rr->v[i]));
 	put(o, "scenarios", a);
+	put(o, "sweeps", sweeps_json(rr));
 	return o;
 }
 

@@ -177,6 +177,8 @@ bool result_has_value(const struct expect_result *e)
 	case OUTCOME_SOCKETS_MAX:
 	case OUTCOME_TRANSIT:
 		return true;
+	case OUTCOME_NOT_QUIET:	/* when the detection came, breaking the quiet */
+		return e->measured >= 0;
 	default:
 		return result_is_latency(e);
 	}
@@ -263,7 +265,28 @@ void result_scenario_free(struct scenario_result *r)
 	free(r->reason);
 	for (size_t i = 0; i < r->noutputs; i++)
 		free(r->outputs[i]);
+	free(r->sweep);
+	for (size_t i = 0; i < r->nparams; i++) {
+		free(r->param_names[i]);
+		free(r->param_values[i]);
+	}
 	memset(r, 0, sizeof(*r));
+}
+
+int result_set_sweep(struct scenario_result *r, const char *sweep, char *const *names,
+		     char *const *values, size_t n)
+{
+	if (n > RESULT_MAX_PARAMS || !(r->sweep = strdup(sweep)))
+		return -ENOMEM;
+	for (; r->nparams < n; r->nparams++) {
+		r->param_names[r->nparams] = strdup(names[r->nparams]);
+		r->param_values[r->nparams] = strdup(values[r->nparams]);
+		if (!r->param_names[r->nparams] || !r->param_values[r->nparams]) {
+			r->nparams++;
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 void result_free(struct run_result *rr)

@@ -167,8 +167,13 @@ struct expect_result {
 	size_t npackets;
 	char *expected;		/* the expectation in words (its kind's
 				 * describe); owned */
-	struct run_value *runs;	/* with --repeat: each run's, in order; owned */
+	struct run_value *runs;	/* with --repeat: each run's, in order; owned.
+				 * A rated expectation has them even when run
+				 * once */
 	size_t nruns;
+	bool rated;		/* `rate:`: the verdict is whether it passed in
+				 * rate_lo..rate_hi % of the runs */
+	int rate_lo, rate_hi;
 };
 
 /* A step nothing is measured from that ran more than RESULT_LATE_NS late
@@ -190,6 +195,7 @@ struct claim_ref {
 };
 
 #define RESULT_MAX_CLAIMS 16
+#define RESULT_MAX_PARAMS 6
 
 struct scenario_result {
 	char *id;		/* "keepalive/pulled-cable" */
@@ -214,6 +220,11 @@ struct scenario_result {
 	struct scenario_result *runs;	/* with --repeat: each run's result,
 					 * in order; owned */
 	size_t nruns;
+	char *sweep;		/* a sweep's combination: the sweep's id (the
+				 * id without "[loss=20]"); NULL: no sweep */
+	char *param_names[RESULT_MAX_PARAMS];	/* its parameters' values */
+	char *param_values[RESULT_MAX_PARAMS];
+	size_t nparams;
 };
 
 struct run_result {
@@ -254,6 +265,17 @@ struct scenario_result *result_new_scenario(struct run_result *rr);
 /* Name @path as one of @r's program outputs (copied; at most 4). Returns
  * 0 or -ENOMEM. */
 int result_add_output(struct scenario_result *r, const char *path);
+
+/* Make @r a combination of sweep @sweep: parameter @names[i] had
+ * @values[i] (all copied). Returns 0 or -ENOMEM. */
+int result_set_sweep(struct scenario_result *r, const char *sweep, char *const *names,
+		     char *const *values, size_t n);
+
+/* A rated expectation's verdict over its runs: an error or interruption
+ * in one is the verdict; else PASS when the share of the judged runs it
+ * passed in (skips aside) is within rate_lo..rate_hi %. *@passed and
+ * *@judged say how many (either may be NULL). */
+enum verdict result_rate_verdict(const struct expect_result *e, size_t *passed, size_t *judged);
 
 /* Counts of each verdict. */
 void result_count(const struct run_result *rr, size_t counts[VERDICT_COUNT]);
@@ -310,7 +332,8 @@ const char *result_late_step_warning(const struct scenario_result *r, size_t k,
 				     char *buf, size_t len);
 
 /* Whether @e's measured is a value worth summing up over runs: a latency
- * (result_is_latency()) or a count of packets, bytes or sockets. */
+ * (result_is_latency()), a count of packets, bytes or sockets, or when the
+ * detection came that broke a no-detect's quiet. */
 bool result_has_value(const struct expect_result *e);
 
 /* The detection-time budget @e is judged against — the upper bound of a

@@ -153,6 +153,11 @@ static int read_expect(struct json_object *o, struct scenario_result *r)
 		cr->err = get_str(c, "errno") ? errname_parse(get_str(c, "errno")) : 0;
 		cr->event_line = (long)get_i64(c, "event_line", 0);
 	}
+	if ((a = get(o, "rate"))) {
+		e->rated = true;
+		e->rate_lo = (int)get_i64(a, "lo_pct", 0);
+		e->rate_hi = (int)get_i64(a, "hi_pct", 100);
+	}
 	return read_runs(o, e);
 }
 
@@ -189,6 +194,18 @@ static int read_scenario(struct json_object *o, struct scenario_result *r)
 
 		copy_str(cr->id, sizeof(cr->id), get_str(c, "id"));
 		copy_str(cr->finding, sizeof(cr->finding), get_str(c, "finding"));
+	}
+	r->sweep = dup_str(o, "sweep");
+	a = get(o, "parameters");
+	if (r->sweep && a && json_object_is_type(a, json_type_object)) {
+		json_object_object_foreach(a, name, value) {
+			if (r->nparams == RESULT_MAX_PARAMS || !json_object_get_string(value))
+				return -EINVAL;
+			r->param_names[r->nparams] = strdup(name);
+			r->param_values[r->nparams] = strdup(json_object_get_string(value));
+			if (!r->param_names[r->nparams++] || !r->param_values[r->nparams - 1])
+				return -ENOMEM;
+		}
 	}
 	if ((err = read_run_part(o, r)))
 		return err;

@@ -60,8 +60,36 @@ static int fold_expect(struct expect_result *into, const struct scenario_result 
 		*v = (struct run_value){ .verdict = runs[k].expects[i].verdict,
 					 .valued = result_has_value(&runs[k].expects[i]),
 					 .measured = runs[k].expects[i].measured };
+		/* a rated expectation's own verdict is already the rate's */
+		if (runs[k].expects[i].rated && runs[k].expects[i].nruns == 1)
+			*v = runs[k].expects[i].runs[0];
 	}
+	if (into->rated)
+		into->verdict = result_rate_verdict(into, NULL, NULL);
 	return 0;
+}
+
+enum verdict result_rate_verdict(const struct expect_result *e, size_t *passed, size_t *judged)
+{
+	size_t pass = 0, n = 0;
+
+	for (size_t k = 0; k < e->nruns; k++) {
+		enum verdict v = e->runs[k].verdict;
+
+		if (v == VERDICT_ERROR || v == VERDICT_INTERRUPTED)
+			return v;
+		pass += v == VERDICT_PASS;
+		n += v == VERDICT_PASS || v == VERDICT_FAIL;
+	}
+	if (passed)
+		*passed = pass;
+	if (judged)
+		*judged = n;
+	if (!n)
+		return VERDICT_SKIP;
+	/* pass / n within [lo, hi] %, in whole numbers */
+	return pass * 100 >= (size_t)e->rate_lo * n && pass * 100 <= (size_t)e->rate_hi * n ?
+		       VERDICT_PASS : VERDICT_FAIL;
 }
 
 int result_fold_runs(struct scenario_result *into, struct scenario_result *runs, size_t n)
@@ -88,6 +116,18 @@ int result_fold_runs(struct scenario_result *into, struct scenario_result *runs,
 
 		if (!e || fold_expect(e, runs, n, shape, i))
 			return -ENOMEM;
+	}
+	/* a run failed by a rated expectation may pass as a share of runs:
+	 * the folded expectations decide, and what kept a run from being
+	 * judged at all */
+	if (shape) {
+		enum verdict worst = result_fold(into);
+
+		for (size_t k = 0; k < n; k++)
+			if ((runs[k].verdict == VERDICT_ERROR || runs[k].verdict == VERDICT_INTERRUPTED) &&
+			    severity(runs[k].verdict) > severity(worst))
+				worst = runs[k].verdict;
+		into->verdict = worst;
 	}
 	return 0;
 }

@@ -454,8 +454,17 @@ const char *result_runs_str(const struct expect_result *e, char *buf, size_t len
 	size_t used, failed = 0;
 	char a[32], b[32], c[32], d[32];
 
-	used = (size_t)snprintf(buf, len, "%zu runs", e->nruns);
-	for (size_t k = 0; k < e->nruns && used < len; k++)
+	if (e->rated) {
+		size_t passed = 0, judged = 0;
+
+		result_rate_verdict(e, &passed, &judged);
+		used = (size_t)snprintf(buf, len, "passed in %zu of %zu run%s (%zu%%; %d%%..%d%% wanted)",
+					passed, judged, judged == 1 ? "" : "s",
+					judged ? passed * 100 / judged : 0, e->rate_lo, e->rate_hi);
+	} else {
+		used = (size_t)snprintf(buf, len, "%zu runs", e->nruns);
+	}
+	for (size_t k = 0; !e->rated && k < e->nruns && used < len; k++)
 		if (e->runs[k].verdict != VERDICT_PASS)
 			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
 						 failed++ ? ", " : ", failed in run ", k + 1);

@@ -76,11 +76,25 @@ static bool seen_before(struct catalogue *c, const struct stat *st)
 
 static int push(struct catalogue *c, const char *path, const char *base)
 {
-	struct catalogue_entry e = { strdup(path), unique_id(c, path, base) };
+	struct catalogue_entry e = { strdup(path), unique_id(c, path, base), NULL };
 
 	if (!e.path || !e.id || vec_push(&c->v, &c->n, &c->cap, sizeof(e), &e)) {
 		free(e.path);
 		free(e.id);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int catalogue_push(struct catalogue *c, const char *path, const char *id, const char *sweep)
+{
+	struct catalogue_entry e = { strdup(path), strdup(id), sweep ? strdup(sweep) : NULL };
+
+	if (!e.path || !e.id || (sweep && !e.sweep) ||
+	    vec_push(&c->v, &c->n, &c->cap, sizeof(e), &e)) {
+		free(e.path);
+		free(e.id);
+		free(e.sweep);
 		return -ENOMEM;
 	}
 	return 0;
@@ -154,6 +168,7 @@ void catalogue_free(struct catalogue *c)
 	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].path);
 		free(c->v[i].id);
+		free(c->v[i].sweep);
 	}
 	free(c->v);
 	free(c->seen);

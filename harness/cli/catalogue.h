@@ -11,6 +11,7 @@
 struct catalogue_entry {
 	char *path;		/* the file */
 	char *id;		/* its id in reports: relative to the directory named */
+	char *sweep;		/* a sweep's combination: the sweep's id; else NULL */
 };
 
 /* A file or directory already taken in (device and inode). */
@@ -38,6 +39,10 @@ const char *catalogue_default_dir(void);
  * or -errno with "path: reason" in @d: -ENOENT too for a directory with
  * no scenario file in it. */
 int catalogue_add(struct catalogue *c, const char *path, struct diag *d);
+
+/* Add an entry as it is: @path with the id @id, a combination of sweep
+ * @sweep or not (NULL); all copied. Returns 0 or -ENOMEM. */
+int catalogue_push(struct catalogue *c, const char *path, const char *id, const char *sweep);
 
 void catalogue_free(struct catalogue *c);
 

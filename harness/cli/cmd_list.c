@@ -62,26 +62,34 @@ int cmd_list(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		bad |= catalogue_add(&cat, argv[i], &d) != 0;
 	for (size_t i = 0; i < cat.n; i++) {
-		struct scenario *sc = NULL;
+		struct scenario **scs = NULL, *sc;
 		struct diag sd;
 		char claims[256] = "", about[200];
+		size_t n = 0;
 
 		if (!select_any(cat.v[i].id, patterns, npatterns))
 			continue;
 		diag_init(&sd, cat.v[i].path);
-		if (scenario_load(cat.v[i].path, &sc, &sd)) {
+		if (scenario_load_sweep(cat.v[i].path, &scs, &n, &sd)) {
 			diag_print(&sd, stderr);
 			diag_clear(&sd);
 			bad = 1;
 			continue;
 		}
+		sc = scs[0];
 		for (size_t k = 0, used = 0; k < sc->nclaims && used < sizeof(claims); k++)
-			used += (size_t)snprintf(claims + used, sizeof(claims) - used, "%s%s",
-						 k ? "," : "", sc->claims[k]);
-		printf("%-40s %-16s %s\n", cat.v[i].id, claims[0] ? claims : "-",
+			used += (size_t)snprintf(claims + used, sizeof(claims) - used, "%s%s%s%s",
+						 k ? "," : "", sc->claims[k],
+						 sc->findings[k] == CLAIM_CONFIRMED ? "" : ":",
+						 sc->findings[k] == CLAIM_CONFIRMED ? "" :
+						 claim_finding_name(sc->findings[k]));
+		printf("%-40s %-16s %s", cat.v[i].id, claims[0] ? claims : "-",
 		       first_sentence(sc->about ? sc->about : sc->name, about, sizeof(about)));
+		if (sc->pick.n)
+			printf(" (a sweep: %zu combinations)", n);
+		printf("\n");
 		shown++;
-		scenario_free(sc);
+		scenario_free_all(scs, n);
 		diag_clear(&sd);
 	}
 	if (!bad && !shown)

@@ -9,6 +9,7 @@
 
 #include "harness/cli/cli.h"
 #include "reports/report.h"
+#include "reports/sweep.h"
 
 static int by_id(const void *a, const void *b)
 {
@@ -107,6 +108,7 @@ int cmd_merge(int argc, char **argv)
 	qsort(all.v, all.n, sizeof(*all.v), by_id);
 	for (size_t i = 0; i < all.n; i++)
 		report_term_scenario(stdout, &all.v[i], &style);
+	report_term_sweeps(stdout, &all, &style);
 	report_term_totals(stdout, &all, style.color);
 	if ((junit && report_junit_write(junit, &all, &d)) ||
 	    (json && report_json_write(json, &all, &d))) {

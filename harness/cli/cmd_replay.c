@@ -25,9 +25,11 @@
 #include "harness/run/rundir.h"
 #include "netns/topo.h"
 #include "reports/report.h"
+#include "reports/sweep.h"
 
 struct replay_opts {
 	const char *scenario;
+	const char *matrix;	/* --matrix: a sweep's combination */
 	const char *junit, *json;
 	const char *hosts[SCENARIO_MAX_HOSTS * 2];	/* --host NAME=ADDR */
 	size_t nhosts;
@@ -177,6 +179,35 @@ static void judge_one_dir(const char *dir, const struct replay_opts *o,
 	diag_clear(&d);
 }
 
+/* A sweep's combination, as its run directory @dir names it: the sweep's
+ * id is @r's without "[<combination>]". */
+static int name_sweep(struct scenario_result *r, const char *dir)
+{
+	struct matrix_pick pick;
+	char *label = NULL, *sweep = NULL;
+	size_t len, ll;
+	int err;
+
+	if ((err = rundir_read_matrix(dir, &label)) || !label)
+		return err;
+	if ((err = matrix_pick_parse(label, &pick))) {
+		free(label);
+		return err == -EINVAL ? 0 : err;	/* judging said what is wrong */
+	}
+	len = strlen(r->id);
+	ll = strlen(label);
+	if (len > ll + 2 && r->id[len - 1] == ']' && r->id[len - ll - 2] == '[' &&
+	    !strncmp(r->id + len - ll - 1, label, ll))
+		sweep = strndup(r->id, len - ll - 2);
+	else
+		sweep = strdup(r->id);
+	err = sweep ? result_set_sweep(r, sweep, pick.names, pick.values, pick.n) : -ENOMEM;
+	free(sweep);
+	free(label);
+	matrix_pick_clear(&pick);
+	return err;
+}
+
 /* Judge each run directory found; a repeat's runs fold into one result. */
 static int replay_dirs(struct found_list *l, const struct replay_opts *o, struct run_result *rr)
 {
@@ -214,6 +245,8 @@ static int replay_dirs(struct found_list *l, const struct replay_opts *o, struct
 			r->run_dir = strdup(l->v[i].dir);
 			judge_one_dir(l->v[i].dir, o, r);
 		}
+		if (name_sweep(r, l->v[i].dir))
+			return -ENOMEM;
 		report_term_scenario(stdout, r, &o->style);
 		i += n;
 	}
@@ -288,7 +321,7 @@ static int replay_pcaps(char **args, int n, const struct replay_opts *o, struct 
 	int err;
 
 	diag_init(&sd, o->scenario);
-	err = scenario_load(o->scenario, &sc, &sd);
+	err = scenario_load_as(o->scenario, o->matrix, &sc, &sd);
 	for (size_t i = 0; i < sd.count; i++)
 		diag_add(d, "%s", sd.msgs[i]);
 	diag_clear(&sd);
@@ -302,7 +335,7 @@ static int replay_pcaps(char **args, int n, const struct replay_opts *o, struct 
 	}
 	r->id = rundir_id(o->scenario, NULL);
 	r->file = strdup(o->scenario);
-	if (judge_captures(o->scenario, pcap, addr, r, d)) {
+	if (judge_captures(o->scenario, o->matrix, pcap, addr, r, d)) {
 		r->verdict = VERDICT_ERROR;
 		r->reason = strdup(d->count ? diag_last(d) : "cannot judge it");
 	}
@@ -325,6 +358,9 @@ static void help(void)
 	       "                       FILE's packet expectations (packets; sequence without\n"
 	       "                       since) against captures taken elsewhere; the others\n"
 	       "                       are skipped, and say why.\n"
+	       "      --matrix NAME=VALUE,...\n"
+	       "                       with PCAP files and a sweep's FILE: the combination\n"
+	       "                       the captures were taken in (a run directory knows it)\n"
 	       "      --host NAME=ADDR the address host NAME had in the captures (default: the\n"
 	       "                       scenario's own, 198.18.0.1...). A capture is given to a\n"
 	       "                       host as HOST=PATH, or by its name (server.pcap); a\n"
@@ -339,9 +375,10 @@ static void help(void)
 
 static int parse_opts(int argc, char **argv, struct replay_opts *o)
 {
-	enum { OPT_SCENARIO = 256, OPT_HOST, OPT_JUNIT, OPT_JSON };
+	enum { OPT_SCENARIO = 256, OPT_MATRIX, OPT_HOST, OPT_JUNIT, OPT_JSON };
 	static const struct option opts[] = {
 		{ "scenario", required_argument, NULL, OPT_SCENARIO },
+		{ "matrix", required_argument, NULL, OPT_MATRIX },
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "json", required_argument, NULL, OPT_JSON },
@@ -356,6 +393,9 @@ static int parse_opts(int argc, char **argv, struct replay_opts *o)
 		switch (c) {
 		case OPT_SCENARIO:
 			o->scenario = optarg;
+			break;
+		case OPT_MATRIX:
+			o->matrix = optarg;
 			break;
 		case OPT_HOST:
 			if (o->nhosts == sizeof(o->hosts) / sizeof(o->hosts[0])) {
@@ -417,11 +457,12 @@ int cmd_replay(int argc, char **argv)
 			err = -EINVAL;
 		}
 	}
-	if (!err && (optind == argc || (files && dirs) || (files && !o.scenario) || (o.nhosts && !files)))
+	if (!err && (optind == argc || (files && dirs) || (files && !o.scenario) || ((o.nhosts || o.matrix) && !files)))
 		diag_add(&d, "%s", optind == argc ? "no run directory or capture given" :
 			 files && dirs ? "run directories and captures go one kind at a time" :
 			 files ? "captures are judged against a scenario: give --scenario FILE" :
-			 "--host goes with captures, not run directories");
+			 o.nhosts ? "--host goes with captures, not run directories" :
+			 "--matrix goes with captures: a run directory knows its combination");
 	if ((o.junit && !cli_writable("--junit", o.junit, &d)) ||
 	    (o.json && !cli_writable("--json", o.json, &d)))
 		err = -EINVAL;
@@ -445,6 +486,7 @@ int cmd_replay(int argc, char **argv)
 	}
 	rr.duration_ns = clock_mono_ns() - start;
 	rr.repeat = 1;
+	report_term_sweeps(stdout, &rr, &o.style);
 	report_term_totals(stdout, &rr, o.style.color);
 	ret = result_exit_status(&rr);
 	if (o.junit && report_junit_write(o.junit, &rr, &d))

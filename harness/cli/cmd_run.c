@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/vec.h"
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/run_jobs.h"
@@ -24,6 +25,7 @@
 #include "harness/run/watch.h"
 #include "netns/userns.h"
 #include "reports/report.h"
+#include "reports/sweep.h"
 
 struct run_opts {
 	const char *out;
@@ -39,6 +41,7 @@ struct run_opts {
 	bool jobs_given;	/* -j was given (else a machine runs as many
 				 * as it has CPUs) */
 	int repeat;		/* runs of each scenario */
+	bool repeat_given;	/* --repeat: even of those with a repeat: */
 	int shard, shards;	/* --shard K/N; 0: all */
 	struct term_style style;
 };
@@ -109,10 +112,13 @@ static void help(void)
 	       "      --json FILE   also write the results as JSON (docs/results-json.md)\n"
 	       "  -j, --jobs N      run N scenarios at a time, each in namespaces of its own\n"
 	       "                    (default %d; longest first)\n"
-	       "      --repeat N    run every scenario N times: an expectation passes only if\n"
-	       "                    it passed every time; min/median/p99/max of each value\n"
+	       "      --repeat N    run every scenario N times (even one with a repeat: of\n"
+	       "                    its own): an expectation passes only if it passed every\n"
+	       "                    time, one with rate: if it passed in that share of the\n"
+	       "                    runs; min/median/p99/max of each value\n"
 	       "  -k PATTERN        only scenarios whose id contains PATTERN, or matches it\n"
-	       "                    as a shell glob when it has * ? or [ (repeatable: any)\n"
+	       "                    as a shell glob when it has * ? or [ (repeatable: any);\n"
+	       "                    -k '!PATTERN' leaves out those that match\n"
 	       "      --shard K/N   run only the K-th of N deterministic slices (CI matrices;\n"
 	       "                    combine their --json with `unplug merge`)\n"
 	       "      --fail-on-skip  exit 1 when a scenario was skipped\n"
@@ -186,6 +192,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_REPEAT:
 			ret = number("--repeat", optarg, REPEAT_MAX, &o->repeat);
+			o->repeat_given = true;
 			break;
 		case 'k':
 			if (o->npatterns == sizeof(o->patterns) / sizeof(o->patterns[0])) {
@@ -224,9 +231,11 @@ static size_t inner_options(const struct run_opts *o, char **v, char (*num)[16])
 {
 	size_t n = 0;
 
-	snprintf(num[1], 16, "%d", o->repeat);
-	v[n++] = "--repeat";
-	v[n++] = num[1];
+	if (o->repeat_given) {
+		snprintf(num[1], 16, "%d", o->repeat);
+		v[n++] = "--repeat";
+		v[n++] = num[1];
+	}
 	for (size_t i = 0; i < o->npatterns; i++) {
 		v[n++] = "-k";
 		v[n++] = (char *)o->patterns[i];
@@ -264,6 +273,7 @@ static int run_in_kernels(struct run_opts *o, char **args, int nargs, struct run
 		return EXIT_CANNOT;
 	rr->duration_ns = clock_mono_ns() - start;
 	run_kernels_table(stdout, &o->kernels, rr);
+	report_term_sweeps(stdout, rr, &o->style);
 	report_term_totals(stdout, rr, o->style.color);
 	ret = result_exit_status(rr);
 	if ((o->junit && report_junit_write(o->junit, rr, d)) ||
@@ -274,17 +284,74 @@ static int run_in_kernels(struct run_opts *o, char **args, int nargs, struct run
 	return ret;
 }
 
-/* Keep the scenarios -k selects; none given, all. */
-static void filter(struct catalogue *cat, const struct run_opts *o)
+/* Whether @path has a matrix: at its top: a sweep, whose combinations'
+ * ids -k may select once it is loaded (the loader has the last word). */
+static bool looks_like_sweep(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char line[256];
+	bool sweep = false;
+
+	while (f && !sweep && fgets(line, sizeof(line), f))
+		sweep = !strncmp(line, "matrix:", 7);
+	if (f)
+		fclose(f);
+	return sweep;
+}
+
+/* Whether -k keeps @id, a sweep's combination @id of the sweep @sweep
+ * (NULL: no sweep): "!PATTERN" matching either leaves it out; another
+ * pattern matching either keeps it. */
+static bool selected(const char *id, const char *sweep, const struct run_opts *o)
+{
+	const char *ids[2] = { id, sweep };
+	bool positive = false, kept = false;
+
+	for (size_t k = 0; k < o->npatterns; k++) {
+		const char *p = o->patterns[k];
+
+		for (size_t i = 0; i < 2 && ids[i]; i++) {
+			if (p[0] == '!' && select_match(ids[i], p + 1))
+				return false;
+			if (p[0] != '!')
+				kept |= select_match(ids[i], p);
+		}
+		positive |= p[0] != '!';
+	}
+	return kept || !positive;
+}
+
+/* Keep the scenarios -k selects; none given, all. Before the files are
+ * loaded (@loaded false) a file that may be a sweep is kept unless -k
+ * leaves it out: its combinations are selected once loaded. */
+static void filter(struct catalogue *cat, const struct run_opts *o, bool loaded,
+		   struct scenario **scs)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < cat->n; i++) {
-		if (select_any(cat->v[i].id, o->patterns, o->npatterns)) {
+		const struct catalogue_entry *e = &cat->v[i];
+		bool keep = selected(e->id, e->sweep, o);
+
+		if (!keep && !loaded && looks_like_sweep(e->path)) {
+			struct run_opts only_not = *o;
+
+			only_not.npatterns = 0;
+			for (size_t k = 0; k < o->npatterns; k++)
+				if (o->patterns[k][0] == '!')
+					only_not.patterns[only_not.npatterns++] = o->patterns[k];
+			keep = selected(e->id, NULL, &only_not);
+		}
+		if (keep) {
+			if (scs)
+				scs[kept] = scs[i];
 			cat->v[kept++] = cat->v[i];
 		} else {
 			free(cat->v[i].path);
 			free(cat->v[i].id);
+			free(cat->v[i].sweep);
+			if (scs)
+				scenario_free(scs[i]);
 		}
 	}
 	cat->n = kept;
@@ -312,6 +379,7 @@ static void keep_shard(struct catalogue *cat, struct scenario **scs, const struc
 		} else {
 			free(cat->v[i].path);
 			free(cat->v[i].id);
+			free(cat->v[i].sweep);
 			scenario_free(scs[i]);
 		}
 	}
@@ -332,28 +400,68 @@ static int refuse_programs(const struct scenario *sc, struct diag *d)
 	return 0;
 }
 
-/* Load every scenario up front; print every problem. */
-static int load_all(const struct catalogue *cat, const struct run_opts *o,
-		    struct scenario **scs)
+/* Check one loaded scenario against the options; print what is wrong. */
+static int check_one(const struct scenario *sc, const struct run_opts *o, struct diag *d)
 {
+	return scenario_check_length(sc, o->allow_long, d) ||
+	       (o->no_exec && refuse_programs(sc, d)) || sysctl_check(sc, d);
+}
+
+/* Load every scenario up front, a sweep as one scenario per combination
+ * (its id "id[loss=20,every=1s]"), into a new catalogue @cat and *@out
+ * (one scenario per entry); print every problem. */
+static int load_all(struct catalogue *cat, const struct run_opts *o, struct scenario ***out)
+{
+	struct catalogue all = { 0 };
+	struct scenario **scs = NULL;
+	size_t cap = 0, n = 0;
 	int bad = 0;
 
-	for (size_t i = 0; i < cat->n; i++) {
+	for (size_t i = 0; i < cat->n && bad >= 0; i++) {
+		struct scenario **v = NULL;
+		size_t nv = 0;
 		struct diag d;
 
 		diag_init(&d, cat->v[i].path);
-		if (scenario_load(cat->v[i].path, &scs[i], &d) ||
-		    scenario_check_length(scs[i], o->allow_long, &d) ||
-		    (o->no_exec && refuse_programs(scs[i], &d)) ||
-		    sysctl_check(scs[i], &d)) {
-			diag_print(&d, stderr);
-			scenario_free(scs[i]);
-			scs[i] = NULL;
+		if (scenario_load_sweep(cat->v[i].path, &v, &nv, &d))
 			bad = 1;
-		}
+		for (size_t k = 0; k < nv; k++)
+			if (check_one(v[k], o, &d))
+				bad = 1;
+		diag_print(&d, stderr);
 		diag_clear(&d);
+		for (size_t k = 0; k < nv && bad >= 0; k++) {
+			char *label = matrix_pick_label(&v[k]->pick), *id = NULL;
+
+			if (!label || (v[k]->pick.n ? asprintf(&id, "%s[%s]", cat->v[i].id, label) :
+						      asprintf(&id, "%s", cat->v[i].id)) < 0)
+				id = NULL;
+			if (!id || catalogue_push(&all, cat->v[i].path, id,
+						  v[k]->pick.n ? cat->v[i].id : NULL) ||
+			    vec_push(&scs, &n, &cap, sizeof(*scs), &v[k]))
+				bad = -ENOMEM;
+			else
+				v[k] = NULL;
+			free(label);
+			free(id);
+		}
+		scenario_free_all(v, nv);
 	}
-	return bad;
+	if (!scs && !bad)
+		bad = -ENOMEM;
+	if (bad) {
+		for (size_t i = 0; i < n; i++)
+			scenario_free(scs[i]);
+		free(scs);
+		catalogue_free(&all);
+		if (bad < 0)
+			fprintf(stderr, "%s: out of memory loading the scenarios\n", program_name);
+		return 1;
+	}
+	catalogue_free(cat);
+	*cat = all;
+	*out = scs;
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -379,7 +487,7 @@ int cmd_run(int argc, char **argv)
 		bad |= catalogue_add(&cat, catalogue_default_dir(), &d) != 0;
 	for (int i = optind; i < argc; i++)
 		bad |= catalogue_add(&cat, argv[i], &d) != 0;
-	filter(&cat, &o);
+	filter(&cat, &o, false, NULL);
 	if (!bad && !cat.n) {
 		diag_add(&d, o.npatterns ? "no scenario matches -k" : "no scenario files found");
 		bad = 1;
@@ -388,9 +496,13 @@ int cmd_run(int argc, char **argv)
 		bad |= !cli_writable("--junit", o.junit, &d);
 	if (o.json)
 		bad |= !cli_writable("--json", o.json, &d);
-	scs = calloc(cat.n + 1, sizeof(*scs));
-	if (bad || !scs || load_all(&cat, &o, scs))
+	if (bad || load_all(&cat, &o, &scs))
 		goto out;
+	filter(&cat, &o, true, scs);
+	if (!cat.n) {
+		diag_add(&d, "no scenario matches -k");
+		goto out;
+	}
 	if (o.shards)
 		keep_shard(&cat, scs, &o);
 	for (size_t i = 0; o.out && i < cat.n; i++)
@@ -428,12 +540,14 @@ int cmd_run(int argc, char **argv)
 	ret = EXIT_CANNOT;
 	warn_root(&cat, scs);
 	catch_signals();
-	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat, .style = o.style };
+	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat,
+				  .repeat_given = o.repeat_given, .style = o.style };
 	if (run_jobs(&cat, scs, &plan, &rr, &cannot, &d))
 		bad = 1;
 	rr.duration_ns = clock_mono_ns() - start;
 	rr.interrupted = runner_stop;
 	rr.signal = stop_signal;
+	report_term_sweeps(stdout, &rr, &o.style);
 	report_term_totals(stdout, &rr, o.style.color);
 	if (o.junit && report_junit_write(o.junit, &rr, &d))
 		bad = 1;

@@ -45,18 +45,25 @@ int cmd_validate(int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		bad |= catalogue_add(&cat, argv[i], &d) != 0;
 	for (size_t i = 0; i < cat.n; i++) {
-		struct scenario *sc;
+		struct scenario **scs;
 		struct diag sd;
+		size_t n = 0;
+		int err;
 
 		diag_init(&sd, cat.v[i].path);
-		if (scenario_load(cat.v[i].path, &sc, &sd) || scenario_check_length(sc, allow_long, &sd) ||
-		    sysctl_check(sc, &sd)) {
+		err = scenario_load_sweep(cat.v[i].path, &scs, &n, &sd);
+		for (size_t k = 0; k < n; k++)
+			err = err_merge(err, scenario_check_length(scs[k], allow_long, &sd) ||
+					     sysctl_check(scs[k], &sd) ? -EINVAL : 0);
+		if (err) {
 			diag_print(&sd, stderr);
 			bad = 1;
+		} else if (scs[0]->pick.n) {
+			printf("%s: ok (%s; a sweep of %zu combinations)\n", cat.v[i].path, scs[0]->name, n);
 		} else {
-			printf("%s: ok (%s)\n", cat.v[i].path, sc->name);
+			printf("%s: ok (%s)\n", cat.v[i].path, scs[0]->name);
 		}
-		scenario_free(sc);
+		scenario_free_all(scs, n);
 		diag_clear(&sd);
 	}
 	diag_print(&d, stderr);

@@ -21,6 +21,8 @@
 #include "harness/run/watch.h"
 #include "netns/probe.h"
 
+_Static_assert(MATRIX_MAX_PARAMS <= RESULT_MAX_PARAMS, "a result holds every parameter of a sweep");
+
 /* Kernel features probed at most once per invocation, when a scenario
  * first needs them. */
 struct features {
@@ -82,19 +84,29 @@ static void name_outputs(const struct scenario *sc, struct scenario_result *r)
 		}
 }
 
-/* Everything one invocation of `unplug run` runs and reports. Job j is
- * run j % repeat of scenario j / repeat. */
+/* Everything one invocation of `unplug run` runs and reports. Scenario i
+ * runs nrep[i] times, as jobs first[i] .. first[i] + nrep[i] - 1. */
 struct invocation {
 	const struct catalogue *cat;
 	struct scenario **scs;
 	const struct run_plan *o;
 	struct run_result *rr;
 	struct batch_job *jobs;
-	struct scenario_result *runs;	/* per job, with --repeat */
+	struct scenario_result *runs;	/* per job, when repeated */
 	size_t *left;			/* per scenario: runs not yet ended */
+	size_t *first, *nrep;		/* per scenario */
+	size_t *scenario_of;		/* per job */
 	struct progress progress;
 	size_t cannot;		/* scenarios the machine could not run */
 };
+
+/* How many times scenario @sc runs: --repeat, else its own repeat:. */
+static size_t runs_of(const struct run_plan *o, const struct scenario *sc)
+{
+	if (o->repeat_given || !sc->repeat)
+		return (size_t)o->repeat;
+	return (size_t)sc->repeat;
+}
 
 /* Judge the finished job @j into @r. */
 static void judge_job(struct invocation *in, size_t i, struct batch_job *j,
@@ -142,11 +154,11 @@ static void report(struct invocation *in, const struct scenario_result *r)
 static void started(void *arg, size_t j)
 {
 	struct invocation *in = arg;
-	size_t i = j / (size_t)in->o->repeat;
+	size_t i = in->scenario_of[j];
 
 	progress_clear(&in->progress);
-	progress_started(&in->progress, in->cat->v[i].id, (int)(j % (size_t)in->o->repeat) + 1,
-			 in->o->repeat, watch_bound_ns(in->scs[i]));
+	progress_started(&in->progress, in->cat->v[i].id, (int)(j - in->first[i]) + 1,
+			 (int)in->nrep[i], watch_bound_ns(in->scs[i]));
 	progress_draw(&in->progress);
 }
 
@@ -160,12 +172,12 @@ static void tick(void *arg)
 /* Scenario @i's runs, done, into its result, which takes them over. */
 static void fold(struct invocation *in, size_t i)
 {
-	size_t repeat = (size_t)in->o->repeat;
+	size_t repeat = in->nrep[i];
 	struct scenario_result *r = &in->rr->v[i], *runs = calloc(repeat, sizeof(*runs));
 
 	if (runs) {
-		memcpy(runs, &in->runs[i * repeat], repeat * sizeof(*runs));
-		memset(&in->runs[i * repeat], 0, repeat * sizeof(*runs));
+		memcpy(runs, &in->runs[in->first[i]], repeat * sizeof(*runs));
+		memset(&in->runs[in->first[i]], 0, repeat * sizeof(*runs));
 	}
 	if (!runs || result_fold_runs(r, runs, repeat)) {
 		r->verdict = VERDICT_ERROR;
@@ -181,10 +193,10 @@ static void fold(struct invocation *in, size_t i)
 static void finish(void *arg, size_t j)
 {
 	struct invocation *in = arg;
-	size_t repeat = (size_t)in->o->repeat, i = j / repeat;
+	size_t i = in->scenario_of[j], repeat = in->nrep[i];
 	struct scenario_result *r = &in->rr->v[i];
 
-	progress_ended(&in->progress, in->cat->v[i].id, (int)(j % repeat) + 1);
+	progress_ended(&in->progress, in->cat->v[i].id, (int)(j - in->first[i]) + 1);
 	in->left[i]--;
 	if (repeat == 1) {
 		judge_job(in, i, &in->jobs[j], r);
@@ -203,8 +215,8 @@ static int longest_first(const void *a, const void *b, void *arg)
 {
 	const struct invocation *in = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	int64_t wx = watch_bound_ns(in->scs[x / (size_t)in->o->repeat]),
-		wy = watch_bound_ns(in->scs[y / (size_t)in->o->repeat]);
+	int64_t wx = watch_bound_ns(in->scs[in->scenario_of[x]]),
+		wy = watch_bound_ns(in->scs[in->scenario_of[y]]);
 
 	return wx < wy ? 1 : wx > wy ? -1 : (x > y) - (x < y);
 }
@@ -212,17 +224,20 @@ static int longest_first(const void *a, const void *b, void *arg)
 /* Make the run directory of job @j. */
 static int make_dir(struct invocation *in, size_t j, char **dir, struct diag *d)
 {
-	size_t i = j / (size_t)in->o->repeat;
-	char *id = NULL;
-	int err;
+	size_t i = in->scenario_of[j];
+	const struct scenario *sc = in->scs[i];
+	char *id = NULL, *matrix = NULL;
+	int err = -ENOMEM;
 
-	if (in->o->repeat == 1)
-		return rundir_make(in->rr->root, in->cat->v[i].id, in->scs[i]->source,
-				   in->scs[i]->source_len, dir, d);
-	if (asprintf(&id, "%s/run-%zu", in->cat->v[i].id, j % (size_t)in->o->repeat + 1) < 0)
+	if (sc->pick.n && !(matrix = matrix_pick_label(&sc->pick)))
 		return -ENOMEM;
-	err = rundir_make(in->rr->root, id, in->scs[i]->source, in->scs[i]->source_len, dir, d);
+	if (in->nrep[i] == 1)
+		err = rundir_make(in->rr->root, in->cat->v[i].id, sc->source, sc->source_len,
+				  matrix, dir, d);
+	else if (asprintf(&id, "%s/run-%zu", in->cat->v[i].id, j - in->first[i] + 1) >= 0)
+		err = rundir_make(in->rr->root, id, sc->source, sc->source_len, matrix, dir, d);
 	free(id);
+	free(matrix);
 	return err;
 }
 
@@ -232,27 +247,42 @@ static int make_dir(struct invocation *in, size_t j, char **dir, struct diag *d)
 static int run_all(struct invocation *in, struct features *f, struct diag *d)
 {
 	const struct run_plan *o = in->o;
-	size_t n = in->cat->n, repeat = (size_t)o->repeat, njobs = n * repeat, nrun = 0;
-	size_t *order = calloc(njobs + 1, sizeof(*order));
+	size_t n = in->cat->n, njobs = 0, nrun = 0, *order;
 	struct batch_hooks hooks = { .started = started, .done = finish, .tick = tick,
 				     .tick_ms = 250, .arg = in };
 	int err = 0;
 
+	in->first = calloc(n + 1, sizeof(*in->first));
+	in->nrep = calloc(n + 1, sizeof(*in->nrep));
+	in->left = calloc(n + 1, sizeof(*in->left));
+	if (!in->first || !in->nrep || !in->left)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		in->first[i] = njobs;
+		in->nrep[i] = runs_of(o, in->scs[i]);
+		njobs += in->nrep[i];
+	}
+	order = calloc(njobs + 1, sizeof(*order));
 	in->jobs = calloc(njobs + 1, sizeof(*in->jobs));
 	in->runs = calloc(njobs + 1, sizeof(*in->runs));
-	in->left = calloc(n + 1, sizeof(*in->left));
-	if (!order || !in->jobs || !in->runs || !in->left) {
+	in->scenario_of = calloc(njobs + 1, sizeof(*in->scenario_of));
+	if (!order || !in->jobs || !in->runs || !in->scenario_of) {
 		free(order);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
 		struct scenario_result *r = &in->rr->v[i];
+		size_t repeat = in->nrep[i];
 		char why[320];
 
 		r->id = strdup(in->cat->v[i].id);
 		r->file = strdup(in->cat->v[i].path);
 		r->name = strdup(in->scs[i]->name);
 		judge_set_claims(in->scs[i], r);
+		if (in->cat->v[i].sweep &&
+		    result_set_sweep(r, in->cat->v[i].sweep, in->scs[i]->pick.names,
+				     in->scs[i]->pick.values, in->scs[i]->pick.n))
+			err = -ENOMEM;
 		if (missing_feature(in->scs[i], f, why, sizeof(why))) {
 			r->verdict = VERDICT_SKIP;
 			r->reason = strdup(why);
@@ -263,9 +293,10 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 		if (repeat > 1 && asprintf(&r->run_dir, "%s/%s", in->rr->root, in->cat->v[i].id) < 0)
 			r->run_dir = NULL;
 		for (size_t k = 0; k < repeat && !err; k++) {
-			size_t j = i * repeat + k;
+			size_t j = in->first[i] + k;
 			struct scenario_result *into = repeat == 1 ? r : &in->runs[j];
 
+			in->scenario_of[j] = i;
 			if (repeat > 1) {
 				into->id = strdup(in->cat->v[i].id);
 				into->file = strdup(in->cat->v[i].path);
@@ -287,14 +318,15 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 	/* what a signal kept from running */
 	for (size_t i = 0; i < n; i++) {
 		struct scenario_result *r = &in->rr->v[i];
+		size_t repeat = in->nrep[i];
 
 		if (!in->left[i] || r->verdict == VERDICT_SKIP)
 			continue;
 		if (repeat > 1 && in->left[i] < repeat) {
 			for (size_t k = 0; k < repeat; k++) {
-				struct scenario_result *run = &in->runs[i * repeat + k];
+				struct scenario_result *run = &in->runs[in->first[i] + k];
 
-				if (!in->jobs[i * repeat + k].duration_ns && !run->reason) {
+				if (!in->jobs[in->first[i] + k].duration_ns && !run->reason) {
 					run->verdict = VERDICT_INTERRUPTED;
 					run->reason = strdup("not run: interrupted");
 				}
@@ -314,6 +346,9 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 	free(in->jobs);
 	free(in->runs);
 	free(in->left);
+	free(in->first);
+	free(in->nrep);
+	free(in->scenario_of);
 	free(order);
 	return err;
 }

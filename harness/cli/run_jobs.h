@@ -4,6 +4,7 @@
 #ifndef HARNESS_CLI_RUN_JOBS_H
 #define HARNESS_CLI_RUN_JOBS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/diag.h"
@@ -13,7 +14,8 @@
 
 struct run_plan {
 	int jobs;		/* scenarios at a time */
-	int repeat;		/* runs of each */
+	int repeat;		/* runs of each... */
+	bool repeat_given;	/* ...even of those with a repeat: of their own */
 	struct term_style style;
 };
 

@@ -14,10 +14,18 @@ bool select_match(const char *id, const char *pattern)
 
 bool select_any(const char *id, const char *const *patterns, size_t n)
 {
-	for (size_t k = 0; k < n; k++)
-		if (select_match(id, patterns[k]))
-			return true;
-	return n == 0;
+	bool wanted = false, any = false;
+
+	for (size_t k = 0; k < n; k++) {
+		if (patterns[k][0] == '!') {
+			if (select_match(id, patterns[k] + 1))
+				return false;
+			continue;
+		}
+		any = true;
+		wanted |= select_match(id, patterns[k]);
+	}
+	return wanted || !any;
 }
 
 int select_parse_shard(const char *s, int *k, int *n)

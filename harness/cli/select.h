@@ -11,7 +11,8 @@
  * matched by '*') when it has one of * ? [, else as a substring. */
 bool select_match(const char *id, const char *pattern);
 
-/* Whether @id is selected by any of the @n @patterns; with none, it is. */
+/* Whether @id is selected by the @n @patterns: matched by none of those
+ * written "!PATTERN", and by one of the others (when there are others). */
 bool select_any(const char *id, const char *const *patterns, size_t n);
 
 /* Parse "K/N" (1 <= K <= N <= 1000) into *@k, *@n. Returns 0 or -EINVAL. */

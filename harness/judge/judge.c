@@ -221,6 +221,23 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 	return 0;
 }
 
+/* A rated expectation judged in one run: what it did becomes that run's
+ * value, and its verdict the rate's over this one run (folding repeats
+ * judges the rate over them all). */
+static int rate_one(const struct expect *x, struct expect_result *r)
+{
+	r->rated = true;
+	r->rate_lo = x->rate_lo;
+	r->rate_hi = x->rate_hi;
+	if (!(r->runs = calloc(1, sizeof(*r->runs))))
+		return -ENOMEM;
+	r->nruns = 1;
+	r->runs[0] = (struct run_value){ .verdict = r->verdict, .valued = result_has_value(r),
+					 .measured = r->measured };
+	r->verdict = result_rate_verdict(r, NULL, NULL);
+	return 0;
+}
+
 static int judge_one(const struct evidence *ev, const struct expect *x,
 		     struct scenario_result *res)
 {
@@ -251,7 +268,15 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 			snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[h].name);
 			break;
 		}
+	if (x->rated && (err = rate_one(x, r)))
+		return err;
 	x->ops->describe(x, ev->sc, r->ref, expected, sizeof(expected));
+	if (x->rated) {
+		size_t used = strlen(expected);
+
+		snprintf(expected + used, sizeof(expected) - used, ", in %d%%..%d%% of runs",
+			 x->rate_lo, x->rate_hi);
+	}
 	if (x->kernel.op) {
 		size_t used = strlen(expected);
 		char k[32];
@@ -262,14 +287,16 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 	return result_set_expected(r, expected);
 }
 
-/* Load the scenario at @path, its messages into @d. */
-static int load_scenario(const char *path, struct scenario **sc, struct diag *d)
+/* Load the scenario at @path, as combination @matrix of a sweep (a
+ * label: "loss=20,every=1s", or NULL), its messages into @d. */
+static int load_scenario(const char *path, const char *matrix, struct scenario **sc,
+			 struct diag *d)
 {
 	struct diag sd;
 	int err;
 
 	diag_init(&sd, path);
-	err = scenario_load(path, sc, &sd);
+	err = scenario_load_as(path, matrix, sc, &sd);
 	for (size_t i = 0; i < sd.count; i++)
 		diag_add(d, "%s", sd.msgs[i]);
 	diag_clear(&sd);
@@ -329,13 +356,17 @@ int judge_run_dir_as(const char *dir, const char *scenario_path,
 {
 	struct scenario *sc = NULL;
 	struct evidence ev = { 0 };
-	char *path = NULL;
+	char *path = NULL, *matrix = NULL;
 	int err;
 
 	res->verdict = VERDICT_ERROR;
 	if (!scenario_path && asprintf(&path, "%s/%s", dir, RUNDIR_SCENARIO) < 0)
 		return -ENOMEM;
-	err = load_scenario(scenario_path ? scenario_path : path, &sc, d);
+	if ((err = rundir_read_matrix(dir, &matrix)))
+		diag_add(d, "%s/%s: cannot read: %s", dir, RUNDIR_MATRIX, strerror(-err));
+	else
+		err = load_scenario(scenario_path ? scenario_path : path, matrix, &sc, d);
+	free(matrix);
 	free(path);
 	path = NULL;
 	if (err)
@@ -367,7 +398,7 @@ static bool needs_events(const struct expect *x)
 	return !x->ops->counts_packets || x->since >= 0;
 }
 
-int judge_captures(const char *scenario_path, const char *const *pcap,
+int judge_captures(const char *scenario_path, const char *matrix, const char *const *pcap,
 		   const char *const *addr, struct scenario_result *res, struct diag *d)
 {
 	struct scenario *sc = NULL;
@@ -376,7 +407,7 @@ int judge_captures(const char *scenario_path, const char *const *pcap,
 	int err;
 
 	res->verdict = VERDICT_ERROR;
-	if ((err = load_scenario(scenario_path, &sc, d)))
+	if ((err = load_scenario(scenario_path, matrix, &sc, d)))
 		goto out;
 	ev.sc = sc;
 	ev.ref_step = -1;

@@ -26,8 +26,9 @@ int judge_run_dir_as(const char *dir, const char *scenario_path,
  * share one), @addr[h] its address as text. Only what packets alone can
  * show is judged (`packets`, and `sequence` without `since`); every other
  * expectation is skipped with OUTCOME_NEEDS_EVENTS. The timeline runs
- * from the first packet to the last. */
-int judge_captures(const char *scenario_path, const char *const *pcap,
+ * from the first packet to the last. A sweep's scenario is judged as its
+ * combination @matrix ("loss=20,every=1s"; NULL for no sweep). */
+int judge_captures(const char *scenario_path, const char *matrix, const char *const *pcap,
 		   const char *const *addr, struct scenario_result *res, struct diag *d);
 
 /* The claims @sc cites and what it found of each, into @res. */

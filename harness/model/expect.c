@@ -3,6 +3,7 @@
  * readers and words the kinds share: since, packet kinds, counts. */
 #include "harness/model/expect.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
@@ -13,6 +14,7 @@
 #include "common/duration.h"
 #include "common/suggest.h"
 #include "common/names.h"
+#include "harness/model/matrix.h"
 #include "harness/model/scenario.h"
 
 #define PACKETS_MAX_COUNT 1000000L
@@ -49,15 +51,17 @@ static const char *kind_names(char *buf, size_t len)
 	return buf;
 }
 
-/* The keys of @ops's kind, and `kernel`, which every kind takes. */
+/* The keys of @ops's kind, and those every kind takes. */
 static int check_keys(struct ynode body, const struct expect_ops *ops, struct diag *d)
 {
 	const char *keys[32];
 	size_t n = 0;
 
-	for (; ops->keys[n] && n + 2 < sizeof(keys) / sizeof(keys[0]); n++)
+	for (; ops->keys[n] && n + 4 < sizeof(keys) / sizeof(keys[0]); n++)
 		keys[n] = ops->keys[n];
 	keys[n++] = "kernel";
+	keys[n++] = "when";
+	keys[n++] = "rate";
 	keys[n] = NULL;
 	return ynode_check_keys(body, ops->name, keys, d);
 }
@@ -78,8 +82,118 @@ static int load_kernel(struct ynode body, struct expect *x, struct diag *d)
 	return 0;
 }
 
+/* One bound of rate: "80%", in 0..100. */
+static bool parse_pct(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	v = strtol(s, &end, 10);
+	if (strcmp(end, "%") || v > 100)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
+/* rate: 80%..100%, or ">= 80%" / "<= 20%": the share of a combination's
+ * runs (--repeat) the expectation must pass in. */
+static int load_rate(struct ynode body, struct expect *x, struct diag *d)
+{
+	struct ynode v = ynode_get(body, "rate");
+	const char *s, *dots;
+	char lo[16];
+
+	if (!v.node)
+		return 0;
+	if (ynode_need_scalar(v, "rate", d))
+		return -EINVAL;
+	s = ynode_str(v);
+	x->rated = true;
+	x->rate_lo = 0;
+	x->rate_hi = 100;
+	if (!strncmp(s, ">= ", 3) && parse_pct(s + 3, &x->rate_lo))
+		return 0;
+	if (!strncmp(s, "<= ", 3) && parse_pct(s + 3, &x->rate_hi))
+		return 0;
+	dots = strstr(s, "..");
+	if (dots && (size_t)(dots - s) < sizeof(lo)) {
+		snprintf(lo, sizeof(lo), "%.*s", (int)(dots - s), s);
+		if (parse_pct(lo, &x->rate_lo) && parse_pct(dots + 2, &x->rate_hi) &&
+		    x->rate_lo <= x->rate_hi)
+			return 0;
+	}
+	diag_at(d, ynode_pos(v), "bad rate: \"%s\" (the share of runs it must pass in: 80%%..100%%, \">= 80%%\" or \"<= 20%%\", whole percents)",
+		s);
+	return -EINVAL;
+}
+
+/* when: { every: 100ms, loss: [30, 60] } — in a sweep, the expectation
+ * holds only in the combinations with those values. *@applies: whether
+ * @sc's combination is one. Every name must be the matrix's and every
+ * value one of its values. */
+static int load_when(struct ynode body, const struct scenario *sc, bool *applies,
+		     struct diag *d)
+{
+	struct ynode w = ynode_get(body, "when");
+	struct matrix m;
+	int ret;
+
+	*applies = true;
+	if (!w.node)
+		return 0;
+	if ((ret = matrix_read(ynode_root(w.doc), &m, d)))
+		return ret;
+	if (!m.nparams) {
+		diag_at(d, ynode_pos(w), "when: picks combinations of a sweep, and this scenario has no matrix:");
+		return -EINVAL;
+	}
+	if (ynode_need_map(w, "when", d)) {
+		matrix_clear(&m);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < ynode_len(w); i++) {
+		struct ynode key = ynode_key(w, i), vals = ynode_value(w, i);
+		const struct matrix_param *p = NULL;
+		const char *mine;
+		bool any = false;
+
+		for (size_t k = 0; k < m.nparams && ynode_str(key); k++)
+			if (!strcmp(m.params[k].name, ynode_str(key)))
+				p = &m.params[k];
+		if (!p) {
+			diag_at(d, ynode_pos(key), "when: \"%s\" is not a parameter of the matrix",
+				ynode_str(key) ? ynode_str(key) : ynode_kind(key));
+			ret = -EINVAL;
+			continue;
+		}
+		mine = matrix_pick_value(&sc->pick, p->name);
+		for (size_t j = 0; j < (ynode_is_seq(vals) ? ynode_len(vals) : 1); j++) {
+			struct ynode v = ynode_is_seq(vals) ? ynode_item(vals, j) : vals;
+			bool listed = false;
+
+			if (ynode_need_scalar(v, "a when: value", d)) {
+				ret = -EINVAL;
+				continue;
+			}
+			for (size_t k = 0; k < p->nvalues; k++)
+				listed |= !strcmp(p->values[k], ynode_str(v));
+			if (!listed) {
+				diag_at(d, ynode_pos(v), "when: %s is never \"%s\" (the matrix lists its values)",
+					p->name, ynode_str(v));
+				ret = -EINVAL;
+			}
+			any |= mine && !strcmp(mine, ynode_str(v));
+		}
+		*applies &= any;
+	}
+	matrix_clear(&m);
+	return ret;
+}
+
 static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
-		    struct diag *d)
+		    bool *applies, struct diag *d)
 {
 	char names[256];
 	struct ynode key, body;
@@ -108,7 +222,8 @@ static int load_one(struct ynode n, const struct scenario *sc, struct expect *x,
 	}
 	if (ynode_need_map(body, x->ops->name, d) || check_keys(body, x->ops, d))
 		return -EINVAL;
-	return err_merge(load_kernel(body, x, d), x->ops->load(body, sc, x, d));
+	return err_merge(err_merge(load_kernel(body, x, d), load_rate(body, x, d)),
+			 err_merge(load_when(body, sc, applies, d), x->ops->load(body, sc, x, d)));
 }
 
 int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
@@ -127,12 +242,22 @@ int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 	if (!sc->expects)
 		return -ENOMEM;
 	for (size_t i = 0; i < ynode_len(n); i++) {
-		int err = load_one(ynode_item(n, i), sc, &sc->expects[i], d);
+		bool applies = true;
+		int err = load_one(ynode_item(n, i), sc, &sc->expects[sc->nexpects], &applies, d);
 
 		sc->nexpects++;
 		if (err == -ENOMEM)
 			return err;
 		bad |= err != 0;
+		/* another combination's: not this one's at all */
+		if (!err && !applies) {
+			expect_clear(&sc->expects[--sc->nexpects]);
+			memset(&sc->expects[sc->nexpects], 0, sizeof(sc->expects[0]));
+		}
+	}
+	if (!bad && !sc->nexpects) {
+		diag_at(d, ynode_pos(n), "no expectation holds in this combination: each has a when: for others");
+		return -EINVAL;
 	}
 	return bad ? -EINVAL : 0;
 }

@@ -76,6 +76,9 @@ struct expect {
 	struct pos at;
 	struct kcond kernel;	/* `kernel:` — only on kernels that meet it;
 				 * on others it is skipped */
+	bool rated;		/* `rate:` — judged over a combination's runs:
+				 * it must pass in rate_lo..rate_hi % of them */
+	int rate_lo, rate_hi;
 	int host;		/* detect, no-detect: whose application */
 	int errors[EXPECT_MAX_ERRORS];	/* detect: errno, ERRNAME_EOF... */
 	size_t nerrors;		/* 0: any detection counts */

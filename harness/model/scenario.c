@@ -39,7 +39,15 @@ void scenario_free(struct scenario *sc)
 	for (size_t i = 0; i < sc->nexpects; i++)
 		expect_clear(&sc->expects[i]);
 	free(sc->expects);
+	matrix_pick_clear(&sc->pick);
 	free(sc);
+}
+
+void scenario_free_all(struct scenario **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		scenario_free(v[i]);
+	free(v);
 }
 
 bool scenario_runs_programs(const struct scenario *sc)

@@ -11,8 +11,10 @@
 #include "common/diag.h"
 #include "common/names.h"
 #include "harness/model/expect.h"
+#include "harness/model/matrix.h"
 
 #define SCENARIO_MAX_HOSTS 2
+#define SCENARIO_MAX_REPEAT 1000
 #define HOST_NONE (-1)
 
 enum peer_role {
@@ -171,6 +173,10 @@ struct scenario {
 	size_t nsteps;
 	struct expect *expects;
 	size_t nexpects;
+	struct matrix_pick pick;	/* a sweep's combination this is; n 0:
+					 * not a sweep */
+	long repeat;		/* repeat: how many runs (of each combination)
+				 * when `run --repeat` does not say; 0: one */
 };
 
 /* Load and validate @path. On success returns 0 and a scenario the caller
@@ -184,8 +190,27 @@ int scenario_load(const char *path, struct scenario **out, struct diag *d);
 int scenario_load_bytes(const char *path, const char *bytes, size_t len,
 			struct scenario **out, struct diag *d);
 
+/* The same for combination @pick of a sweep (matrix:). A sweep loaded
+ * with no @pick (or one with n 0), or a @pick that is not one of its
+ * combinations, is an error. */
+int scenario_load_pick(const char *path, const char *bytes, size_t len,
+		       const struct matrix_pick *pick, struct scenario **out, struct diag *d);
+/* Load @path as the combination @matrix, a label as matrix_pick_label()
+ * writes it ("loss=20,every=1s"), or NULL for a scenario that is no
+ * sweep. */
+int scenario_load_as(const char *path, const char *matrix, struct scenario **out,
+		     struct diag *d);
+/* Every combination of the scenario in @path: *@n scenarios (just one for
+ * a scenario that is no sweep) in the matrix's order, in an array the
+ * caller frees, with each scenario. Each problem is reported once, with
+ * the combination it came from. Returns 0 or -errno. */
+int scenario_load_sweep(const char *path, struct scenario ***out, size_t *n, struct diag *d);
+int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
+			      struct scenario ***out, size_t *n, struct diag *d);
 /* Free @sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);
+/* Free the @n scenarios of @v, and @v. */
+void scenario_free_all(struct scenario **v, size_t n);
 
 /* Whether any host runs a program of the user's (exec:). */
 bool scenario_runs_programs(const struct scenario *sc);

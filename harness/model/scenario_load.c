@@ -12,13 +12,14 @@
 #include "common/duration.h"
 #include "harness/model/expect.h"
 #include "harness/model/host_load.h"
+#include "harness/model/matrix.h"
 #include "harness/model/net_load.h"
 #include "harness/model/step_load.h"
 #include "harness/model/yaml_node.h"
 
 static const char *const top_keys[] = {
 	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
-	"sample-every", "capture-payload", "steps-from", "steps", "expect", NULL
+	"sample-every", "capture-payload", "steps-from", "steps", "expect", "matrix", "repeat", NULL
 };
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
@@ -158,6 +159,10 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	if (n.node)
 		ret = err_merge(ret, load_sample_every(n, sc, d));
 
+	n = ynode_get(root, "repeat");
+	if (n.node)
+		ret = err_merge(ret, ynode_int(n, "repeat", 1, SCENARIO_MAX_REPEAT, &sc->repeat, d));
+
 	n = ynode_get(root, "capture-payload");
 	if (n.node)
 		ret = err_merge(ret, ynode_bool(n, "capture-payload", &sc->capture_payload, d));
@@ -201,34 +206,79 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	return ret;
 }
 
-int scenario_load_bytes(const char *path, const char *bytes, size_t len,
-			struct scenario **out, struct diag *d)
+/* Load @doc, substituted for @pick when the scenario is a sweep, into a
+ * new scenario. */
+static int load_doc(const char *path, const char *bytes, size_t len, yaml_document_t *doc,
+		    const struct matrix_pick *pick, struct scenario **out, struct diag *d)
+{
+	struct matrix m;
+	struct scenario *sc;
+	int ret;
+
+	*out = NULL;
+	if (pick && !pick->n)
+		pick = NULL;
+	if ((ret = matrix_read(ynode_root(doc), &m, d)))
+		return ret;
+	if (m.nparams && !pick) {
+		struct matrix_pick first;
+		char *label = NULL;
+
+		if (!(ret = matrix_pick_at(&m, 0, &first)) && !(label = matrix_pick_label(&first)))
+			ret = -ENOMEM;
+		if (!ret) {
+			diag_at(d, ynode_pos((struct ynode){ doc, m.node }),
+				"a sweep (matrix:) is judged one combination at a time: name one (replay --matrix %s)",
+				label);
+			ret = -EINVAL;
+		}
+		free(label);
+		matrix_pick_clear(&first);
+	} else if (pick && !matrix_pick_fits(&m, pick, d)) {
+		ret = -EINVAL;
+	} else if (m.nparams) {
+		ret = matrix_substitute(doc, &m, pick, d);
+	}
+	matrix_clear(&m);
+	if (ret)
+		return ret;
+	sc = calloc(1, sizeof(*sc));
+	if (!sc || !(sc->path = strdup(path)) || !(sc->source = malloc(len + 1)) ||
+	    (pick && matrix_pick_copy(&sc->pick, pick))) {
+		scenario_free(sc);
+		return -ENOMEM;
+	}
+	memcpy(sc->source, bytes, len);
+	sc->source_len = len;
+	ret = load_root(ynode_root(doc), sc, d);
+	if (!ret && d->count) /* a reader that reported but did not fail */
+		ret = err_merge(ret, -EINVAL);
+	if (ret)
+		scenario_free(sc);
+	else
+		*out = sc;
+	return ret;
+}
+
+int scenario_load_pick(const char *path, const char *bytes, size_t len,
+		       const struct matrix_pick *pick, struct scenario **out, struct diag *d)
 {
 	yaml_document_t doc;
-	struct scenario *sc;
 	int ret;
 
 	*out = NULL;
 	ret = ynode_load_bytes(bytes, len, &doc, d);
 	if (ret)
 		return ret;
-	sc = calloc(1, sizeof(*sc));
-	if (!sc || !(sc->path = strdup(path)) || !(sc->source = malloc(len + 1))) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	memcpy(sc->source, bytes, len);
-	sc->source_len = len;
-	ret = load_root(ynode_root(&doc), sc, d);
-	if (!ret && d->count) /* a reader that reported but did not fail */
-		ret = err_merge(ret, -EINVAL);
-out:
+	ret = load_doc(path, bytes, len, &doc, pick, out, d);
 	yaml_document_delete(&doc);
-	if (ret)
-		scenario_free(sc);
-	else
-		*out = sc;
 	return ret;
+}
+
+int scenario_load_bytes(const char *path, const char *bytes, size_t len,
+			struct scenario **out, struct diag *d)
+{
+	return scenario_load_pick(path, bytes, len, NULL, out, d);
 }
 
 int scenario_load(const char *path, struct scenario **out, struct diag *d)
@@ -241,6 +291,127 @@ int scenario_load(const char *path, struct scenario **out, struct diag *d)
 	if ((ret = ynode_read_file(path, &bytes, &len, d)))
 		return ret;
 	ret = scenario_load_bytes(path, bytes, len, out, d);
+	free(bytes);
+	return ret;
+}
+
+int scenario_load_as(const char *path, const char *matrix, struct scenario **out,
+		     struct diag *d)
+{
+	struct matrix_pick pick = { 0 };
+	char *bytes = NULL;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	if (matrix && (ret = matrix_pick_parse(matrix, &pick))) {
+		if (ret == -EINVAL)
+			diag_add(d, "bad matrix combination: \"%s\" (name=value,name=value: one value for each of the matrix's parameters)",
+				 matrix);
+		return ret;
+	}
+	if (!(ret = ynode_read_file(path, &bytes, &len, d)))
+		ret = scenario_load_pick(path, bytes, len, &pick, out, d);
+	free(bytes);
+	matrix_pick_clear(&pick);
+	return ret;
+}
+
+/* Add combination @pick's messages to @d, each once over all the
+ * combinations, and marked with the combination when the sweep has
+ * several. */
+static void add_messages(struct diag *d, const struct diag *one, const char *label)
+{
+	for (size_t i = 0; i < one->count; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < d->count && !seen; j++)
+			seen = !strncmp(d->msgs[j], one->msgs[i], strlen(one->msgs[i]));
+		if (seen)
+			continue;
+		if (label)
+			diag_add(d, "%s (in the combination %s)", one->msgs[i], label);
+		else
+			diag_add(d, "%s", one->msgs[i]);
+	}
+}
+
+int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
+			      struct scenario ***out, size_t *n, struct diag *d)
+{
+	yaml_document_t doc;
+	struct matrix m;
+	struct scenario **v = NULL;
+	size_t count = 0;
+	int ret, bad = 0;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = ynode_load_bytes(bytes, len, &doc, d)))
+		return ret;
+	ret = matrix_read(ynode_root(&doc), &m, d);
+	yaml_document_delete(&doc);
+	if (ret)
+		return ret;
+	if (!m.nparams) {
+		if (!(v = calloc(1, sizeof(*v))))
+			return -ENOMEM;
+		if ((ret = scenario_load_bytes(path, bytes, len, &v[0], d))) {
+			free(v);
+			return ret;
+		}
+		*out = v;
+		*n = 1;
+		return 0;
+	}
+	count = matrix_count(&m);
+	if (!(v = calloc(count, sizeof(*v))))
+		ret = -ENOMEM;
+	for (size_t k = 0; k < count && !ret; k++) {
+		struct matrix_pick pick;
+		struct diag one;
+		char *label;
+		int err;
+
+		if ((ret = matrix_pick_at(&m, k, &pick)))
+			break;
+		diag_init(&one, d->file);
+		err = scenario_load_pick(path, bytes, len, &pick, &v[k], &one);
+		label = matrix_pick_label(&pick);
+		add_messages(d, &one, label);
+		free(label);
+		diag_clear(&one);
+		matrix_pick_clear(&pick);
+		if (err == -ENOMEM)
+			ret = err;
+		else if (err)
+			bad = err_merge(bad, err);	/* go on: every combination's errors */
+	}
+	matrix_clear(&m);
+	if (!ret)
+		ret = bad;
+	if (ret) {
+		for (size_t k = 0; v && k < count; k++)
+			scenario_free(v[k]);
+		free(v);
+		return ret;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+int scenario_load_sweep(const char *path, struct scenario ***out, size_t *n, struct diag *d)
+{
+	char *bytes;
+	size_t len;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if ((ret = ynode_read_file(path, &bytes, &len, d)))
+		return ret;
+	ret = scenario_load_sweep_bytes(path, bytes, len, out, n, d);
 	free(bytes);
 	return ret;
 }

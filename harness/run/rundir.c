@@ -119,15 +119,16 @@ static int write_new(const char *path, const char *bytes, size_t len)
 }
 
 int rundir_make(const char *root, const char *id, const char *source, size_t len,
-		char **dir, struct diag *d)
+		const char *matrix, char **dir, struct diag *d)
 {
-	char *caps = NULL, *copy = NULL, *parent = NULL, *slash;
+	char *caps = NULL, *copy = NULL, *parent = NULL, *slash, *pick = NULL;
 	int ret = -ENOMEM;
 
 	*dir = NULL;
 	if (asprintf(dir, "%s/%s", root, id) < 0 || !(parent = strdup(*dir)) ||
 	    asprintf(&caps, "%s/%s", *dir, RUNDIR_CAPTURES) < 0 ||
-	    asprintf(&copy, "%s/%s", *dir, RUNDIR_SCENARIO) < 0)
+	    asprintf(&copy, "%s/%s", *dir, RUNDIR_SCENARIO) < 0 ||
+	    asprintf(&pick, "%s/%s", *dir, RUNDIR_MATRIX) < 0)
 		goto out;
 	/* the folders above it may be shared (a repeat's runs, a theme); the
 	 * run directory itself is made exclusively: never another run's */
@@ -150,7 +151,10 @@ int rundir_make(const char *root, const char *id, const char *source, size_t len
 	ret = write_new(copy, source, len);
 	if (ret)
 		diag_add(d, "cannot write %s: %s", copy, strerror(-ret));
+	if (!ret && matrix && (ret = write_new(pick, matrix, strlen(matrix))))
+		diag_add(d, "cannot write %s: %s", pick, strerror(-ret));
 out:
+	free(pick);
 	free(parent);
 	free(caps);
 	free(copy);
@@ -159,6 +163,34 @@ out:
 		*dir = NULL;
 	}
 	return ret;
+}
+
+int rundir_read_matrix(const char *dir, char **label)
+{
+	char *path, *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int ret = 0;
+
+	*label = NULL;
+	if (asprintf(&path, "%s/%s", dir, RUNDIR_MATRIX) < 0)
+		return -ENOMEM;
+	f = fopen(path, "re");
+	free(path);
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	n = getline(&line, &cap, f);
+	if (n < 0)
+		ret = ferror(f) ? -EIO : -EINVAL;
+	fclose(f);
+	if (ret) {
+		free(line);
+		return ret;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	*label = line;
+	return 0;
 }
 
 bool rundir_exists(const char *root, const char *id)

@@ -4,6 +4,7 @@
  *   <root>/<id>/scenario.yaml     a copy of the scenario as run
  *   <root>/<id>/events.jsonl      every timestamped event (events.h)
  *   <root>/<id>/captures/H.pcap   what host H's interface saw
+ *   <root>/<id>/matrix            a sweep's combination: "loss=20,every=1s"
  */
 #ifndef HARNESS_RUNDIR_H
 #define HARNESS_RUNDIR_H
@@ -16,6 +17,7 @@
 #define RUNDIR_SCENARIO "scenario.yaml"
 #define RUNDIR_EVENTS "events.jsonl"
 #define RUNDIR_CAPTURES "captures"
+#define RUNDIR_MATRIX "matrix"
 #define RUNDIR_DEFAULT_BASE "unplug-out"
 
 /* The root for this invocation: @out if given (made with its parents if
@@ -33,10 +35,15 @@ char *rundir_id(const char *path, const char *base);
 /* Make <root>/<id>/ — exclusively: -EEXIST, and a message saying so, when
  * it exists, so that no run's evidence is ever overwritten — with its
  * captures/ folder, and write @source (@len bytes: the scenario exactly
- * as loaded) to scenario.yaml there. *dir is the caller's to free.
- * Returns 0 or -errno. */
+ * as loaded) to scenario.yaml there, and @matrix (a sweep's combination
+ * as matrix_pick_label() writes it, or NULL) to matrix. *dir is the
+ * caller's to free. Returns 0 or -errno. */
 int rundir_make(const char *root, const char *id, const char *source, size_t len,
-		char **dir, struct diag *d);
+		const char *matrix, char **dir, struct diag *d);
+
+/* The combination the run in @dir was of (caller frees), or NULL in
+ * *@label when it was no sweep's. Returns 0 or -errno. */
+int rundir_read_matrix(const char *dir, char **label);
 
 /* Whether <root>/<id> exists (checked before anything runs). */
 bool rundir_exists(const char *root, const char *id);

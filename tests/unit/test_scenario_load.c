@@ -168,15 +168,17 @@ static void test_shipped_catalogue_loads(void **state)
 	assert_int_equal(catalogue_add(&cat, FIXTURES "/../../scenarios", &d), 0);
 	assert_true(cat.n >= 14);
 	for (size_t i = 0; i < cat.n; i++) {
-		struct scenario *sc;
+		struct scenario **v;
 		struct diag sd;
+		size_t n;
 
 		diag_init(&sd, cat.v[i].path);
-		if (scenario_load(cat.v[i].path, &sc, &sd))
+		if (scenario_load_sweep(cat.v[i].path, &v, &n, &sd))
 			diag_print(&sd, stderr);
 		assert_int_equal(sd.count, 0);
-		assert_non_null(sc);
-		scenario_free(sc);
+		assert_non_null(v);
+		assert_true(n >= 1);
+		scenario_free_all(v, n);
 	}
 	catalogue_free(&cat);
 }
@@ -185,9 +187,9 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (did you mean \"steps\"? accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps-from, steps, expect)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (did you mean \"steps\"? accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps-from, steps, expect, matrix, repeat)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
-		     7, 41, "unknown key in no-detect: \"fro\" (did you mean \"for\"? accepted: host, by, status, for, since, kernel)");
+		     7, 41, "unknown key in no-detect: \"fro\" (did you mean \"for\"? accepted: host, by, status, for, since, kernel, when, rate)");
 }
 
 static void test_bad_duration(void **state)

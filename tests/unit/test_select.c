@@ -21,6 +21,23 @@ static void test_match(void **state)
 	assert_true(select_match("processes/abort", "processes/[ab]*"));
 }
 
+static void test_any_and_not(void **state)
+{
+	const char *none[] = { NULL }, *one[] = { "keepalive/" }, *not[] = { "!sweep" },
+		   *both[] = { "heartbeats/", "!sweep" };
+
+	(void)state;
+	assert_true(select_any("a", none, 0));
+	assert_true(select_any("keepalive/pulled-cable", one, 1));
+	assert_false(select_any("power/power-off", one, 1));
+	/* only exclusions: everything else */
+	assert_true(select_any("power/power-off", not, 1));
+	assert_false(select_any("heartbeats/ack-loss-sweep", not, 1));
+	assert_true(select_any("heartbeats/heartbeat-poll", both, 2));
+	assert_false(select_any("heartbeats/ack-loss-sweep", both, 2));
+	assert_false(select_any("keepalive/pulled-cable", both, 2));
+}
+
 static void test_parse_shard(void **state)
 {
 	int k = 0, n = 0;
@@ -83,6 +100,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_any_and_not),
 		cmocka_unit_test(test_parse_shard),
 		cmocka_unit_test(test_shard_balances),
 		cmocka_unit_test(test_shard_covers),

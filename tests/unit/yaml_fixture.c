@@ -31,24 +31,30 @@ int load(const char *yaml, struct scenario **sc, struct diag *d)
 	return ret;
 }
 
+void expect_message(const struct diag *d, const char *path, int line, int col, const char *text)
+{
+	char prefix[128];
+	bool found = false;
+
+	snprintf(prefix, sizeof(prefix), "%s:%d:%d: ", path, line, col);
+	for (size_t i = 0; i < d->count; i++)
+		found |= !strncmp(d->msgs[i], prefix, strlen(prefix)) && strstr(d->msgs[i], text);
+	if (!found) {
+		for (size_t i = 0; i < d->count; i++)
+			print_error("got: %s\n", d->msgs[i]);
+		fail_msg("no message \"%s...%s\"", prefix, text);
+	}
+}
+
 /* Loading @yaml fails, and some message is "path:LINE:COL: " + contains @text. */
 void expect_error(const char *yaml, int line, int col, const char *text)
 {
 	struct scenario *sc = (void *)1;
 	struct diag d;
-	char prefix[128];
-	bool found = false;
 
 	assert_int_not_equal(load(yaml, &sc, &d), 0);
 	assert_null(sc);
-	snprintf(prefix, sizeof(prefix), "%s:%d:%d: ", yaml_path, line, col);
-	for (size_t i = 0; i < d.count; i++)
-		found |= !strncmp(d.msgs[i], prefix, strlen(prefix)) && strstr(d.msgs[i], text);
-	if (!found) {
-		for (size_t i = 0; i < d.count; i++)
-			print_error("got: %s\n", d.msgs[i]);
-		fail_msg("no message \"%s...%s\"", prefix, text);
-	}
+	expect_message(&d, yaml_path, line, col, text);
 	diag_clear(&d);
 }
 

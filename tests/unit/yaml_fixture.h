@@ -13,6 +13,10 @@ extern char yaml_path[64];
  * initialised here; the caller clears it. */
 int load(const char *yaml, struct scenario **sc, struct diag *d);
 
+/* Some message of @d is "@path:LINE:COL: " and contains @text; else the
+ * test fails, printing every message. */
+void expect_message(const struct diag *d, const char *path, int line, int col, const char *text);
+
 /* Loading @yaml fails, and some message is "path:LINE:COL: " + contains @text. */
 void expect_error(const char *yaml, int line, int col, const char *text);
 

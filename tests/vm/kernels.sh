@@ -21,8 +21,11 @@ release=$(cat "$kdir/release")
 here=$(uname -r)
 
 status=0
+# the sweeps (48 runs of 11 s each) are left out: under emulation they
+# would cost CI minutes, and what they measure is rates, not a kernel's
+# windows; docs/kernels.md says how to run them in a machine
 "$UNPLUG" run -j 4 --kernel host --kernel "$kdir" --out "$TMP/out" --json "$TMP/r.json" \
-	"$SRCDIR/scenarios" >"$TMP/stdout" 2>&1 || status=$?
+	-k '!*-sweep' "$SRCDIR/scenarios" >"$TMP/stdout" 2>&1 || status=$?
 cat "$TMP/stdout"
 [ "$status" -eq 0 ] || fail "run --kernel host --kernel $release exited $status"
 grep -q "^  scenario  *$here  *$release" "$TMP/stdout" || fail "no table with both kernels' columns"

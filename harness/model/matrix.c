@@ -1,0 +1,365 @@
+#include "harness/model/matrix.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/suggest.h"
+
+static bool is_name(const char *s)
+{
+	if (!s || !islower((unsigned char)*s))
+		return false;
+	for (s++; *s; s++)
+		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+/* The length of the parameter name that starts @s, 0 when none does. */
+static size_t name_len(const char *s)
+{
+	size_t n = 0;
+
+	if (!islower((unsigned char)s[0]))
+		return 0;
+	while (islower((unsigned char)s[n]) || isdigit((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+static int read_values(struct ynode list, struct matrix_param *p, struct diag *d)
+{
+	int ret = 0;
+
+	if (ynode_need_seq(list, "a matrix parameter's values", d))
+		return -EINVAL;
+	if (!ynode_len(list)) {
+		diag_at(d, ynode_pos(list), "matrix parameter %s has no values (a list: [10, 20, 40])",
+			p->name);
+		return -EINVAL;
+	}
+	if (!(p->values = calloc(ynode_len(list), sizeof(*p->values))))
+		return -ENOMEM;
+	for (size_t i = 0; i < ynode_len(list); i++) {
+		struct ynode v = ynode_item(list, i);
+		const char *s = ynode_str(v);
+
+		if (ynode_need_scalar(v, "a matrix value", d)) {
+			ret = err_merge(ret, -EINVAL);
+			continue;
+		}
+		if (!*s || strpbrk(s, ",=$\n\r")) {
+			diag_at(d, ynode_pos(v), "bad matrix value: \"%s\" (a non-empty value without \",\", \"=\", \"$\" or a line break)",
+				s);
+			ret = err_merge(ret, -EINVAL);
+			continue;
+		}
+		for (size_t j = 0; j < p->nvalues; j++)
+			if (!strcmp(p->values[j], s)) {
+				diag_at(d, ynode_pos(v), "matrix parameter %s lists \"%s\" twice", p->name, s);
+				ret = err_merge(ret, -EINVAL);
+			}
+		if (!(p->values[p->nvalues++] = strdup(s)))
+			return -ENOMEM;
+	}
+	return ret;
+}
+
+int matrix_read(struct ynode root, struct matrix *m, struct diag *d)
+{
+	struct ynode map = ynode_get(root, "matrix");
+	size_t count = 1;
+	int ret = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (!map.node)
+		return 0;
+	m->node = map.node;
+	if (ynode_need_map(map, "matrix", d))
+		return -EINVAL;
+	if (!ynode_len(map) || ynode_len(map) > MATRIX_MAX_PARAMS) {
+		diag_at(d, ynode_pos(map), "a matrix names 1 to %d parameters, each with its values: { loss: [10, 30], every: [100ms, 1s] }",
+			MATRIX_MAX_PARAMS);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < ynode_len(map); i++) {
+		struct ynode key = ynode_key(map, i);
+		struct matrix_param *p = &m->params[m->nparams];
+
+		if (!is_name(ynode_str(key))) {
+			diag_at(d, ynode_pos(key), "bad matrix parameter name: \"%s\" (lower-case letters, digits and _, starting with a letter)",
+				ynode_str(key) ? ynode_str(key) : ynode_kind(key));
+			ret = err_merge(ret, -EINVAL);
+			continue;
+		}
+		for (size_t j = 0; j < m->nparams; j++)
+			if (!strcmp(m->params[j].name, ynode_str(key))) {
+				diag_at(d, ynode_pos(key), "matrix parameter %s is named twice", ynode_str(key));
+				ret = err_merge(ret, -EINVAL);
+			}
+		if (!(p->name = strdup(ynode_str(key))))
+			ret = -ENOMEM;
+		m->nparams++;
+		if (ret == -ENOMEM)
+			break;
+		ret = err_merge(ret, read_values(ynode_value(map, i), p, d));
+		if (p->nvalues)
+			count *= p->nvalues;
+		if (count > MATRIX_MAX_COMBINATIONS) {
+			diag_at(d, ynode_pos(map), "a matrix makes at most %d combinations; this one makes more",
+				MATRIX_MAX_COMBINATIONS);
+			ret = err_merge(ret, -EINVAL);
+			break;
+		}
+	}
+	if (ret)
+		matrix_clear(m);
+	return ret;
+}
+
+void matrix_clear(struct matrix *m)
+{
+	for (size_t i = 0; i < m->nparams; i++) {
+		for (size_t j = 0; j < m->params[i].nvalues; j++)
+			free(m->params[i].values[j]);
+		free(m->params[i].values);
+		free(m->params[i].name);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+size_t matrix_count(const struct matrix *m)
+{
+	size_t n = 1;
+
+	for (size_t i = 0; i < m->nparams; i++)
+		n *= m->params[i].nvalues;
+	return n;
+}
+
+int matrix_pick_at(const struct matrix *m, size_t k, struct matrix_pick *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (size_t i = m->nparams; i-- > 0;) {
+		const struct matrix_param *q = &m->params[i];
+
+		p->names[i] = strdup(q->name);
+		p->values[i] = strdup(q->values[k % q->nvalues]);
+		k /= q->nvalues;
+		if (!p->names[i] || !p->values[i]) {
+			p->n = m->nparams;
+			matrix_pick_clear(p);
+			return -ENOMEM;
+		}
+	}
+	p->n = m->nparams;
+	return 0;
+}
+
+bool matrix_pick_fits(const struct matrix *m, const struct matrix_pick *p, struct diag *d)
+{
+	if (p->n != m->nparams) {
+		diag_add(d, "the scenario's matrix has %zu parameters; %zu given", m->nparams, p->n);
+		return false;
+	}
+	for (size_t i = 0; i < m->nparams; i++) {
+		const struct matrix_param *q = &m->params[i];
+		bool listed = false;
+
+		if (strcmp(p->names[i], q->name)) {
+			diag_add(d, "parameter %zu of the matrix is %s, not %s", i + 1, q->name, p->names[i]);
+			return false;
+		}
+		for (size_t j = 0; j < q->nvalues; j++)
+			listed |= !strcmp(q->values[j], p->values[i]);
+		if (!listed) {
+			diag_add(d, "%s=%s is not in the scenario's matrix", q->name, p->values[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The names of @m, "a, b or c", for messages. */
+static void param_names(const struct matrix *m, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < m->nparams && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? (i + 1 == m->nparams ? " or " : ", ") : "",
+				 m->params[i].name);
+}
+
+/* @s with its `$name`s replaced, into *out (caller frees; NULL when @s has
+ * no `$`). */
+static int substitute_one(const char *s, const struct matrix *m, const struct matrix_pick *p,
+			  struct pos at, char **out, struct diag *d)
+{
+	const char *start = s;
+	size_t len = 0;
+	char *buf = NULL;
+	FILE *f;
+	int ret = 0;
+
+	*out = NULL;
+	if (!strchr(s, '$'))
+		return 0;
+	if (!(f = open_memstream(&buf, &len)))
+		return -ENOMEM;
+	while (*s) {
+		size_t n;
+		const char *v = NULL;
+
+		if (*s != '$') {
+			fputc(*s++, f);
+			continue;
+		}
+		if (s[1] == '$') {
+			fputc('$', f);
+			s += 2;
+			continue;
+		}
+		n = name_len(s + 1);
+		for (size_t i = 0; n && i < p->n; i++)
+			if (strlen(p->names[i]) == n && !strncmp(p->names[i], s + 1, n))
+				v = p->values[i];
+		if (!v && !n) {
+			char names[256];
+
+			param_names(m, names, sizeof(names));
+			diag_at(d, at, "a \"$\" with no parameter's name after it: \"%s\" (the matrix has %s; $$ for a \"$\")",
+				start, names);
+			ret = -EINVAL;
+			break;
+		}
+		if (!v) {
+			char names[256], word[64], hint[96];
+
+			param_names(m, names, sizeof(names));
+			snprintf(word, sizeof(word), "%.*s", (int)n, s + 1);
+			diag_at(d, at, "unknown matrix parameter: \"$%.*s\" (%sthe matrix has %s; $$ for a \"$\")",
+				(int)n, s + 1, suggest(word, names, hint, sizeof(hint)), names);
+			ret = -EINVAL;
+			break;
+		}
+		fputs(v, f);
+		s += 1 + n;
+	}
+	if (fclose(f) && !ret)
+		ret = -ENOMEM;
+	if (ret)
+		free(buf);
+	else
+		*out = buf;
+	return ret;
+}
+
+int matrix_substitute(yaml_document_t *doc, const struct matrix *m,
+		      const struct matrix_pick *p, struct diag *d)
+{
+	int ret = 0;
+
+	for (yaml_node_t *node = doc->nodes.start; node < doc->nodes.top; node++) {
+		struct pos at = { (int)node->start_mark.line + 1, (int)node->start_mark.column + 1 };
+		char *s;
+		int err;
+
+		if (node->type != YAML_SCALAR_NODE)
+			continue;
+		err = substitute_one((const char *)node->data.scalar.value, m, p, at, &s, d);
+		ret = err_merge(ret, err);
+		if (!s)
+			continue;
+		free(node->data.scalar.value);
+		node->data.scalar.value = (yaml_char_t *)s;
+		node->data.scalar.length = strlen(s);
+	}
+	return ret;
+}
+
+char *matrix_pick_label(const struct matrix_pick *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < p->n; i++)
+		fprintf(f, "%s%s=%s", i ? "," : "", p->names[i], p->values[i]);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+int matrix_pick_parse(const char *label, struct matrix_pick *p)
+{
+	char *copy = strdup(label), *save = NULL;
+	int ret = 0;
+
+	memset(p, 0, sizeof(*p));
+	if (!copy)
+		return -ENOMEM;
+	for (char *item = strtok_r(copy, ",", &save); item && !ret; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+
+		if (!eq || p->n == MATRIX_MAX_PARAMS || !eq[1] || strchr(eq + 1, '=')) {
+			ret = -EINVAL;
+			break;
+		}
+		*eq = '\0';
+		if (!is_name(item)) {
+			ret = -EINVAL;
+			break;
+		}
+		p->names[p->n] = strdup(item);
+		p->values[p->n] = strdup(eq + 1);
+		p->n++;
+		if (!p->names[p->n - 1] || !p->values[p->n - 1])
+			ret = -ENOMEM;
+	}
+	if (!ret && !p->n)
+		ret = -EINVAL;
+	free(copy);
+	if (ret)
+		matrix_pick_clear(p);
+	return ret;
+}
+
+const char *matrix_pick_value(const struct matrix_pick *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->names[i], name))
+			return p->values[i];
+	return NULL;
+}
+
+int matrix_pick_copy(struct matrix_pick *to, const struct matrix_pick *from)
+{
+	memset(to, 0, sizeof(*to));
+	for (size_t i = 0; i < from->n; i++) {
+		to->names[i] = strdup(from->names[i]);
+		to->values[i] = strdup(from->values[i]);
+		to->n++;
+		if (!to->names[i] || !to->values[i]) {
+			matrix_pick_clear(to);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void matrix_pick_clear(struct matrix_pick *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->names[i]);
+		free(p->values[i]);
+	}
+	memset(p, 0, sizeof(*p));
+}
