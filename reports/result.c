@@ -148,6 +148,9 @@ const char *outcome_name(enum outcome o)
 		[OUTCOME_NEEDS_EVENTS] = "needs-events",
 		[OUTCOME_OTHER_KERNEL] = "other-kernel",
 		[OUTCOME_TRANSIT] = "transit",
+		[OUTCOME_BLOCKED] = "blocked",
+		[OUTCOME_NOT_CALLED] = "not-called",
+		[OUTCOME_NOT_TIMED] = "not-timed",
 	};
 
 	return names[o];
@@ -176,6 +179,7 @@ bool result_has_value(const struct expect_result *e)
 	case OUTCOME_SOCKETS_FOR:
 	case OUTCOME_SOCKETS_MAX:
 	case OUTCOME_TRANSIT:
+	case OUTCOME_BLOCKED:
 		return true;
 	case OUTCOME_NOT_QUIET:	/* when the detection came, breaking the quiet */
 		return e->measured >= 0;

@@ -68,6 +68,11 @@ enum outcome {
 				 * `delay_min_ns` to `delay_max_ns`; failed:
 				 * `what` ("delay", "spread", "lost",
 				 * "duplicated", "segments") was `measured` */
+	OUTCOME_BLOCKED,	/* blocks: host's `what` call returned after
+				 * `measured`, with `cause` (an errno; -1: none) */
+	OUTCOME_NOT_CALLED,	/* blocks: host never made the `what` call */
+	OUTCOME_NOT_TIMED,	/* blocks: the run did not record how long
+				 * calls took (a run directory from before) */
 	OUTCOME_COUNT,
 };
 

@@ -342,6 +342,18 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 	case OUTCOME_TRANSIT:
 		transit(e, buf, len);
 		break;
+	case OUTCOME_BLOCKED:
+		snprintf(buf, len, "%s's %s() returned%s%s after %s", e->host, e->what,
+			 e->cause > 0 ? " " : "", e->cause > 0 ? errname_str(e->cause) : "",
+			 duration_str(e->measured, t, sizeof(t)));
+		break;
+	case OUTCOME_NOT_CALLED:
+		snprintf(buf, len, "%s never called %s()", e->host, e->what);
+		break;
+	case OUTCOME_NOT_TIMED:
+		snprintf(buf, len, "the run did not record how long %s's %s() took (a run from before unplug timed calls)",
+			 e->host, e->what);
+		break;
 	case OUTCOME_OTHER_KERNEL:
 		snprintf(buf, len, "for kernels %s; this run's is %s", e->kernel_cond,
 			 e->run_kernel[0] ? e->run_kernel : "unknown");

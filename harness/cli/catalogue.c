@@ -124,7 +124,11 @@ static int walk(struct catalogue *c, const char *dir, const char *base,
 		struct stat st;
 		char *path;
 
-		if (!ret && name[0] != '.' && asprintf(&path, "%s/%s", dir, name) >= 0) {
+		size_t len = strlen(dir);
+
+		/* "scenarios/" walks as "scenarios/x.yaml", not "scenarios//x.yaml" */
+		if (!ret && name[0] != '.' &&
+		    asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/", name) >= 0) {
 			if (stat(path, &st))
 				;	/* a dangling link: nothing to run */
 			else if (S_ISDIR(st.st_mode) && !seen_before(c, &st))

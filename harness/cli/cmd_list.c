@@ -48,7 +48,8 @@ int cmd_list(int argc, char **argv)
 		if (c == 'h') {
 			cli_usage(stdout, "list");
 			printf("\n  -k PATTERN  only ids containing PATTERN, or matching it as a shell\n"
-			       "              glob when it has * ? or [ (repeatable: any)\n"
+			       "              glob when it has * ? or [ (repeatable: any);\n"
+			       "              -k '!PATTERN' leaves out those that match\n"
 			       "\n  With no FILE or DIR, lists the installed catalogue (%s).\n",
 			       catalogue_default_dir());
 			return EXIT_PASS;

@@ -29,7 +29,7 @@ static const struct {
 	{ "list", cmd_list, "[FILE|DIR]... [-k PATTERN]",
 	  "the scenarios: id, the claims they measure, what they do" },
 	{ "replay", cmd_replay,
-	  "RUN_DIR... [--scenario FILE] [--junit FILE] [--json FILE] [-q|-v] | --scenario FILE [--host NAME=ADDR]... PCAP...",
+	  "RUN_DIR... [--scenario FILE] [--junit FILE] [--json FILE] [-q|-v] | --scenario FILE [--matrix NAME=VALUE,...] [--host NAME=ADDR]... PCAP...",
 	  "re-judge finished runs offline, or judge bare captures' packets against a scenario" },
 	{ "explain", cmd_explain, "[--json|--segments|--scenario [--conn ID]] [--ladder] PCAP...",
 	  "how each TCP connection in a capture ended, with the evidence" },

@@ -11,6 +11,7 @@ extern const struct expect_ops expect_sequence;
 extern const struct expect_ops expect_sockets;
 extern const struct expect_ops expect_calls;
 extern const struct expect_ops expect_transit;
+extern const struct expect_ops expect_blocks;
 
 const struct expect_ops *const expect_kinds[] = {
 	&expect_detect,
@@ -21,6 +22,7 @@ const struct expect_ops *const expect_kinds[] = {
 	&expect_sockets,
 	&expect_calls,
 	&expect_transit,
+	&expect_blocks,
 };
 
 const size_t expect_nkinds = sizeof(expect_kinds) / sizeof(expect_kinds[0]);

@@ -110,6 +110,7 @@ struct expect {
 	bool since_establishment;	/* transit: `since: establishment` */
 	long lost_lo, lost_hi;	/* transit: segments lost; lo < 0: not asked */
 	long dup_lo, dup_hi;	/* transit: arrivals duplicated; lo < 0: idem */
+	int call;		/* blocks: the action timed (enum action_kind) */
 	int at_host;		/* sequence: whose capture */
 	struct seq_item *items;	/* sequence: the pattern, in order (owned) */
 	size_t nitems;

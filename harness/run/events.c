@@ -117,6 +117,8 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 		if (e->occurrence)
 			put_int(o, "occurrence", e->occurrence);
 	}
+	if (e->type == EV_ACTION)
+		put_int(o, "took_ns", e->took_ns);
 	if (e->type == EV_STEP || e->type == EV_REVERTED) {
 		put_int(o, "step", e->step);
 		put_int(o, "line", e->line);
@@ -267,6 +269,7 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	e->line = (int)get_int(o, "line", 0);
 	e->requested_ns = get_int(o, "requested_ns", 0);
 	e->late_ns = get_int(o, "late_ns", 0);
+	e->took_ns = get_int(o, "took_ns", -1);
 	return 0;
 }
 

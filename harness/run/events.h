@@ -78,6 +78,8 @@ struct event {
 				 * when it took effect: a fault applied, a peer's
 				 * system call made) */
 	int64_t late_ns;	/* EV_STEP: how late the runner set about it */
+	int64_t took_ns;	/* EV_ACTION: how long its system call took
+				 * (close() lingering...); -1: not recorded */
 	int target;		/* EV_STEP: the host the step acts on */
 	char addr[48];		/* EV_HOST: the host's address */
 	char alias[48];		/* EV_HOST: the address the others see it as,

@@ -94,12 +94,14 @@ static void emit(struct peer_state *s, const struct conn *c, enum event_type typ
 	put(s, &e);
 }
 
-/* What an action's call returned, stamped @t: just before the call. */
+/* What an action's call returned, stamped @t: just before the call; and
+ * how long the call took (acted() is called as it returns). */
 static void acted(struct peer_state *s, const struct conn *c, const struct peer_cmd *cmd,
 		  int64_t t, const char *call, int err, long ret)
 {
 	struct event e = event_of(s, c, EV_ACTION, t, call, err, ret);
 
+	e.took_ns = clock_wall_ns() - t;	/* the call has just returned */
 	e.step = cmd->step;
 	e.occurrence = cmd->occurrence;
 	put(s, &e);

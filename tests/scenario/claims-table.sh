@@ -19,6 +19,16 @@ row C0.4 | grep -q '\*\*partly\*\*' || fail "C0.4 is not partly (power/power-cyc
 row C0.2 | grep -q '\*\*not measured\*\*' || fail "C0.2 is measured by nothing run here"
 [ "$(grep -c '^| C' "$TMP/claims.md")" -eq 32 ] || fail "not one row per claim (32)"
 grep -q "^| C0.5 |" "$TMP/claims.md" && fail "C0.5 only introduces C0.5a-c: it has no row"
+grep -q '^## Sweeps' "$TMP/claims.md" && fail "a sweeps section with no sweep run"
+# a sweep's combinations are one entry, and its tables follow the claims'
+"$UNPLUG" run -q -k 'how=abort' --out "$TMP/sweep" --json "$TMP/s.json" \
+	"$SRCDIR/tests/scenario/sweep/close-or-abort.yaml" >"$TMP/out" 2>&1 ||
+	{ cat "$TMP/out"; fail "the sweep's abort combinations did not pass"; }
+"$UNPLUG" merge -q --json "$TMP/all.json" "$TMP/r.json" "$TMP/s.json" >/dev/null || fail "merge failed"
+"$SRCDIR/tools/claims-table" "$TMP/all.json" >"$TMP/claims.md" || fail "claims-table failed on the merge"
+grep -q '^### `close-or-abort`' "$TMP/claims.md" || fail "no table for the sweep"
+grep -q '^| abort | 300ms | 2/2 | 100 % | 1 / 1 / 1 | pass |$' "$TMP/claims.md" ||
+	{ grep -A20 '^## Sweeps' "$TMP/claims.md"; fail "no row for abort at 300ms"; }
 echo '{"format": "something else"}' >"$TMP/bad.json"
 status=0
 "$SRCDIR/tools/claims-table" "$TMP/bad.json" >/dev/null 2>&1 || status=$?

@@ -644,6 +644,34 @@ static void test_calls(void **state)
 	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
 }
 
+/* blocks: the host's first action of the kind, by how long its call took */
+static void test_blocks(void **state)
+{
+	const char *events = ACTION(T_1S, "send", ",\"took_ns\":10000")
+			     ACTION(T_2S, "close", ",\"took_ns\":2008000000")
+			     ACTION(T_3S, "close", ",\"took_ns\":5");
+	struct expect_result e;
+	char text[256];
+
+	(void)state;
+	judge_with("  - blocks: { host: server, call: close, for: 1.95s..2.2s }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.outcome, OUTCOME_BLOCKED);
+	assert_int_equal(e.unit, UNIT_NS);
+	assert_int_equal(e.measured, 2008000000);
+	assert_string_equal(result_measured_str(&e, text, sizeof(text)),
+			    "server's close() returned after 2.008 s");
+	judge_with("  - blocks: { host: server, call: close, for: 50ms }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	judge_with("  - blocks: { host: server, call: recv, for: 50ms }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOT_CALLED);
+	/* a run directory from before calls were timed cannot say */
+	judge_with("  - blocks: { host: server, call: close, for: 50ms }\n", ACTION(T_2S, "close", ""), &e);
+	assert_int_equal(e.verdict, VERDICT_ERROR);
+	assert_int_equal(e.outcome, OUTCOME_NOT_TIMED);
+}
+
 /* Events the peers would have written, after the fixture's own. */
 #define SENT(host, n) "{\"t_ns\":1795347282000000000,\"event\":\"sent\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
 #define RECEIVED(host, n) "{\"t_ns\":1795347282000000001,\"event\":\"received\",\"host\":\"" host "\",\"bytes\":" #n "}\n"
@@ -821,6 +849,7 @@ int main(void)
 		cmocka_unit_test(test_by_exit_and_log),
 		cmocka_unit_test(test_sockets),
 		cmocka_unit_test(test_calls),
+		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),
 		cmocka_unit_test(test_transit),
