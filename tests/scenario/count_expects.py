@@ -9,8 +9,6 @@ import itertools
 import re
 import sys
 
-KINDS = "detect|no-detect|packets|delivered|sequence|sockets|calls|transit"
-
 
 def values(text):
     text = text.strip()
@@ -21,17 +19,16 @@ def values(text):
 
 def main(path):
     lines = open(path).read().splitlines()
-    matrix, items, in_matrix = {}, [], False
+    matrix, items, section = {}, [], None
     for line in lines:
-        if line.startswith("matrix:"):
-            in_matrix = True
+        if re.match(r"^[a-z-]+:", line):
+            section = line.split(":", 1)[0]
             continue
-        if in_matrix and re.match(r"^  [a-z][a-z0-9_]*:", line):
+        if section == "matrix" and re.match(r"^  [a-z][a-z0-9_]*:", line):
             name, rest = line.strip().split(":", 1)
             matrix[name] = values(rest)
             continue
-        in_matrix = False
-        if re.match(rf"^  - ({KINDS}):", line):
+        if section == "expect" and re.match(r"^  - [a-z-]+:", line):
             when = re.search(r"when: \{([^}]*)\}", line)
             cond = {}
             if when:
