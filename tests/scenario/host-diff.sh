@@ -3,7 +3,7 @@
 # network namespace this test makes for itself, so that nothing else on a
 # shared machine changes it meanwhile: its links, addresses, routes, rules,
 # qdiscs, nftables ruleset and net.* sysctls are recorded, the whole
-# catalogue is run from inside it, and then a few scenarios stopped by
+# catalogue (but its sweeps) is run from inside it, and then a few scenarios stopped by
 # SIGINT, SIGTERM and SIGKILL at random moments; after each, the record must
 # be the same, every namespace the run held gone and every process of the
 # run ended. /run/netns is looked at for names of the run's making.
@@ -89,7 +89,9 @@ run_in_host() {	# OUT SIGNAL DELAY ARGS...
 	procs=$(echo "$procs" | tr ' ' '\n' | sort -u)
 }
 
-run_in_host all none 0 -j 8 "$SRCDIR/scenarios"
+# the sweeps are 60 more runs of faults the rest of the catalogue already
+# applies (a percentage drop): left out, for CI's time
+run_in_host all none 0 -j 8 -k '!*-sweep' "$SRCDIR/scenarios"
 grep -qE '^  [0-9]+ passed, 0 failed' "$TMP/all.log" || { cat "$TMP/all.log"; fail "the catalogue did not pass inside the test's namespace"; }
 [ "$(wc -l <"$TMP/run.netns")" -ge 30 ] || fail "saw only $(wc -l <"$TMP/run.netns") of the run's namespaces: the check would prove nothing"
 check "the catalogue"

@@ -463,9 +463,26 @@ static void test_json_round_trip(void **state)
 	build(&rr);
 	rr.shard = 2;
 	rr.shards = 3;
+	/* a sweep's combination, with a rated expectation */
+	{
+		char *names[] = { "loss", "every" }, *values[] = { "40", "1s" };
+
+		assert_int_equal(result_set_sweep(&rr.v[0], "s", names, values, 2), 0);
+		rr.v[0].expects[0].rated = true;
+		rr.v[0].expects[0].rate_lo = 80;
+		rr.v[0].expects[0].rate_hi = 100;
+	}
 	diag_init(&d, NULL);
 	assert_int_equal(report_json_write(path, &rr, &d), 0);
 	assert_int_equal(result_json_read(path, &back, &d), 0);
+	assert_string_equal(back.v[0].sweep, "s");
+	assert_int_equal(back.v[0].nparams, 2);
+	assert_string_equal(back.v[0].param_names[1], "every");
+	assert_string_equal(back.v[0].param_values[1], "1s");
+	assert_null(back.v[1].sweep);
+	assert_true(back.v[0].expects[0].rated);
+	assert_int_equal(back.v[0].expects[0].rate_lo, 80);
+	assert_false(back.v[0].expects[1].rated);
 	assert_int_equal(back.n, rr.n);
 	assert_int_equal(back.shard, 2);
 	assert_int_equal(back.duration_ns, rr.duration_ns);
