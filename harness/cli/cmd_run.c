@@ -369,8 +369,10 @@ static void keep_shard(struct catalogue *cat, struct scenario **scs, const struc
 		free(of);
 		return;
 	}
+	/* a scenario with a repeat: of its own weighs as many runs */
 	for (size_t i = 0; i < cat->n; i++)
-		w[i] = watch_bound_ns(scs[i]);
+		w[i] = watch_bound_ns(scs[i]) *
+		       (o->repeat_given || !scs[i]->repeat ? 1 : scs[i]->repeat);
 	select_shard(w, cat->n, o->shards, of);
 	for (size_t i = 0; i < cat->n; i++) {
 		if (of[i] == o->shard) {
