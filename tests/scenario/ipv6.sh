@@ -15,7 +15,8 @@ for f in "$s"/cables/*.yaml "$s"/silence/*.yaml "$s"/power/*.yaml "$s"/middlebox
 	"$s"/processes/*.yaml "$s"/heartbeats/*.yaml "$s"/netem/*.yaml "$s"/calls/zero-byte-probe*.yaml \
 	"$s"/keepalive/sequence-keepalive-rst.yaml; do
 	name=$(basename "$f" .yaml)
-	case $name in *-ipv6 | replugged-in-time) continue ;; esac
+	# a sweep is 60 runs of a percentage drop, which drop-percent covers
+	case $name in *-ipv6 | replugged-in-time | *-sweep) continue ;; esac
 	[ -e "$(dirname "$f")/$name-ipv6.yaml" ] && continue
 	grep -q '^family:' "$f" && continue
 	sed 's/^name: \(.*\)$/name: \1 (IPv6)\nfamily: ipv6/' "$f" >"$TMP/v6/$name.yaml"
