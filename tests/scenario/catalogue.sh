@@ -67,12 +67,13 @@ grep -E '^  (PASS|FAIL) ' "$TMP/replay.out" | sort >"$TMP/replay.lines"
 diff -u "$TMP/live.lines" "$TMP/replay.lines" || fail "replayed values differ from the live ones"
 echo "ok: $(echo "$replayed" | wc -l) scenarios replayed with the same verdicts and values"
 
-# every shipped scenario's captures: explain classifies each segment as
-# tshark does, but for the documented differences (tests/explain/)
+# every shipped scenario's captures (a sweep's 120 of one kind of fault
+# left out): explain classifies each segment as tshark does, but for the
+# documented differences (tests/explain/)
 if command -v tshark >/dev/null; then
 	# shellcheck disable=SC2046
 	python3 "$SRCDIR/tests/explain/compare_tshark.py" --unplug "$UNPLUG" -q \
-		$(find "$TMP/out" -path '*/captures/*.pcap' | sort) >"$TMP/tshark.out" 2>&1 ||
+		$(find "$TMP/out" -path '*/captures/*.pcap' ! -path '*-sweep\[*' | sort) >"$TMP/tshark.out" 2>&1 ||
 		{ cat "$TMP/tshark.out"; fail "explain disagrees with tshark on the catalogue's captures"; }
 	echo "ok: explain agrees with tshark on the catalogue's captures ($(grep '^summary:' "$TMP/tshark.out"))"
 else
