@@ -101,10 +101,29 @@ static struct json_object *cause_json(int cause)
 	return cause < 0 ? NULL : str_or_null(errname_str(cause));
 }
 
+/* @s, statistics of @e's values (keys with _ns for latencies), with the
+ * 99th percentile or not; NULL (JSON null) when no run had a value. */
+static struct json_object *stats_json(const struct expect_result *e, struct run_stats s,
+				      bool p99)
+{
+	struct json_object *o;
+	char k[32];
+
+	if (!s.n)
+		return NULL;
+	o = json_object_new_object();
+	put(o, "n", json_object_new_int64((int64_t)s.n));
+	put(o, result_json_key(e, "min", k, sizeof(k)), json_object_new_int64(s.min));
+	put(o, result_json_key(e, "median", k, sizeof(k)), json_object_new_int64(s.median));
+	if (p99)
+		put(o, result_json_key(e, "p99", k, sizeof(k)), json_object_new_int64(s.p99));
+	put(o, result_json_key(e, "max", k, sizeof(k)), json_object_new_int64(s.max));
+	return o;
+}
+
 static void put_runs(struct json_object *o, const struct expect_result *e)
 {
-	struct json_object *runs, *stats;
-	struct run_stats s;
+	struct json_object *runs;
 	char k[32];
 
 	if (!e->nruns)
@@ -120,18 +139,7 @@ static void put_runs(struct json_object *o, const struct expect_result *e)
 		json_object_array_add(runs, r);
 	}
 	put(o, "runs", runs);
-	s = result_run_stats(e);
-	if (!s.n) {
-		put(o, "stats", NULL);
-		return;
-	}
-	stats = json_object_new_object();
-	put(stats, "n", json_object_new_int64((int64_t)s.n));
-	put(stats, result_json_key(e, "min", k, sizeof(k)), json_object_new_int64(s.min));
-	put(stats, result_json_key(e, "median", k, sizeof(k)), json_object_new_int64(s.median));
-	put(stats, result_json_key(e, "p99", k, sizeof(k)), json_object_new_int64(s.p99));
-	put(stats, result_json_key(e, "max", k, sizeof(k)), json_object_new_int64(s.max));
-	put(o, "stats", stats);
+	put(o, "stats", stats_json(e, result_run_stats(e), true));
 }
 
 static struct json_object *expect_json(const struct scenario_result *r,
@@ -301,7 +309,6 @@ static struct json_object *sweep_rows_json(const struct run_result *rr, size_t f
 	for (size_t i = first; i < first + n; i++) {
 		struct json_object *row = json_object_new_object(), *p = json_object_new_object();
 		struct sweep_row w;
-		char k[32];
 
 		if (!sweep_row(&rr->v[i], at, &w)) {
 			json_object_put(row);
@@ -317,17 +324,7 @@ static struct json_object *sweep_rows_json(const struct run_result *rr, size_t f
 		put(row, "runs", json_object_new_int64((int64_t)w.runs));
 		put(row, "passed", json_object_new_int64((int64_t)w.passed));
 		put(row, "pass_rate", json_object_new_double((double)w.passed / (double)w.runs));
-		if (w.stats.n) {
-			struct json_object *st = json_object_new_object();
-
-			put(st, "n", json_object_new_int64((int64_t)w.stats.n));
-			put(st, result_json_key(w.e, "min", k, sizeof(k)), json_object_new_int64(w.stats.min));
-			put(st, result_json_key(w.e, "median", k, sizeof(k)), json_object_new_int64(w.stats.median));
-			put(st, result_json_key(w.e, "max", k, sizeof(k)), json_object_new_int64(w.stats.max));
-			put(row, "stats", st);
-		} else {
-			put(row, "stats", NULL);
-		}
+		put(row, "stats", stats_json(w.e, w.stats, false));
 		json_object_array_add(a, row);
 	}
 	return a;

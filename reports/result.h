@@ -365,6 +365,8 @@ int result_fold_runs(struct scenario_result *into, struct scenario_result *runs,
 /* Statistics over @e's runs' values (min, median, p99 by nearest rank,
  * max). n = 0 when none is valued. */
 struct run_stats result_run_stats(const struct expect_result *e);
+/* The same over the @n values of @runs. */
+struct run_stats result_stats_of(const struct run_value *runs, size_t n);
 
 void result_scenario_free(struct scenario_result *r);
 void result_free(struct run_result *rr);

@@ -149,14 +149,19 @@ static int64_t rank(const int64_t *v, size_t n, unsigned pct)
 
 struct run_stats result_run_stats(const struct expect_result *e)
 {
+	return result_stats_of(e->runs, e->nruns);
+}
+
+struct run_stats result_stats_of(const struct run_value *runs, size_t n)
+{
 	struct run_stats s = { 0 };
-	int64_t *v = calloc(e->nruns + 1, sizeof(*v));
+	int64_t *v = calloc(n + 1, sizeof(*v));
 
 	if (!v)
 		return s;
-	for (size_t k = 0; k < e->nruns; k++)
-		if (e->runs[k].valued)
-			v[s.n++] = e->runs[k].measured;
+	for (size_t k = 0; k < n; k++)
+		if (runs[k].valued)
+			v[s.n++] = runs[k].measured;
 	if (s.n) {
 		qsort(v, s.n, sizeof(*v), by_value);
 		s.min = v[0];

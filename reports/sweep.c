@@ -52,20 +52,12 @@ size_t sweep_expectations(const struct run_result *rr, size_t first, size_t n,
 	return count;
 }
 
-static int by_value(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 bool sweep_row(const struct scenario_result *r, struct pos at, struct sweep_row *row)
 {
 	const struct expect_result *e = NULL;
-	struct run_value one;
+	struct run_value one, *judged;
 	const struct run_value *v;
 	size_t nv;
-	int64_t *vals;
 
 	memset(row, 0, sizeof(*row));
 	for (size_t k = 0; k < r->nexpects && !e; k++)
@@ -84,22 +76,16 @@ bool sweep_row(const struct scenario_result *r, struct pos at, struct sweep_row 
 	}
 	row->r = r;
 	row->e = e;
-	if (!(vals = calloc(nv, sizeof(*vals))))
+	/* the runs that passed or failed: a skip or an error says nothing */
+	if (!(judged = calloc(nv, sizeof(*judged))))
 		return false;
-	for (size_t k = 0; k < nv; k++) {
-		row->runs += v[k].verdict == VERDICT_PASS || v[k].verdict == VERDICT_FAIL;
-		row->passed += v[k].verdict == VERDICT_PASS;
-		if (v[k].valued && (v[k].verdict == VERDICT_PASS || v[k].verdict == VERDICT_FAIL))
-			vals[row->stats.n++] = v[k].measured;
-	}
-	if (row->stats.n) {
-		qsort(vals, row->stats.n, sizeof(*vals), by_value);
-		row->stats.min = vals[0];
-		row->stats.median = vals[(row->stats.n - 1) / 2];
-		row->stats.p99 = vals[(row->stats.n * 99 + 99) / 100 - 1];
-		row->stats.max = vals[row->stats.n - 1];
-	}
-	free(vals);
+	for (size_t k = 0; k < nv; k++)
+		if (v[k].verdict == VERDICT_PASS || v[k].verdict == VERDICT_FAIL) {
+			judged[row->runs++] = v[k];
+			row->passed += v[k].verdict == VERDICT_PASS;
+		}
+	row->stats = result_stats_of(judged, row->runs);
+	free(judged);
 	return row->runs > 0;
 }
 

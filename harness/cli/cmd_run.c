@@ -301,8 +301,9 @@ static bool looks_like_sweep(const char *path)
 
 /* Whether -k keeps @id, a sweep's combination @id of the sweep @sweep
  * (NULL: no sweep): "!PATTERN" matching either leaves it out; another
- * pattern matching either keeps it. */
-static bool selected(const char *id, const char *sweep, const struct run_opts *o)
+ * pattern matching either keeps it (unless @only_not: those are not
+ * looked at). */
+static bool selected(const char *id, const char *sweep, const struct run_opts *o, bool only_not)
 {
 	const char *ids[2] = { id, sweep };
 	bool positive = false, kept = false;
@@ -310,6 +311,8 @@ static bool selected(const char *id, const char *sweep, const struct run_opts *o
 	for (size_t k = 0; k < o->npatterns; k++) {
 		const char *p = o->patterns[k];
 
+		if (p[0] != '!' && only_not)
+			continue;
 		for (size_t i = 0; i < 2 && ids[i]; i++) {
 			if (p[0] == '!' && select_match(ids[i], p + 1))
 				return false;
@@ -331,17 +334,9 @@ static void filter(struct catalogue *cat, const struct run_opts *o, bool loaded,
 
 	for (size_t i = 0; i < cat->n; i++) {
 		const struct catalogue_entry *e = &cat->v[i];
-		bool keep = selected(e->id, e->sweep, o);
+		bool keep = selected(e->id, e->sweep, o, false) ||
+			    (!loaded && looks_like_sweep(e->path) && selected(e->id, NULL, o, true));
 
-		if (!keep && !loaded && looks_like_sweep(e->path)) {
-			struct run_opts only_not = *o;
-
-			only_not.npatterns = 0;
-			for (size_t k = 0; k < o->npatterns; k++)
-				if (o->patterns[k][0] == '!')
-					only_not.patterns[only_not.npatterns++] = o->patterns[k];
-			keep = selected(e->id, NULL, &only_not);
-		}
 		if (keep) {
 			if (scs)
 				scs[kept] = scs[i];

@@ -23,14 +23,11 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	int ret = 0, kind;
 
 	if (!ynode_need_key(n, "host", "blocks", "host: client", &v, d))
-		ret = err_merge(ret, host_load_ref(v, "blocks host", sc, &x->host, d));
+		ret = err_merge(ret, host_load_peer_ref(v, "blocks host",
+							"blocks times the built-in peer's actions",
+							sc, &x->host, d));
 	else
 		ret = -EINVAL;
-	if (!ret && sc->hosts[x->host].program) {
-		diag_at(d, ynode_pos(v), "%s runs your program: blocks times the built-in peer's actions",
-			sc->hosts[x->host].name);
-		ret = -EINVAL;
-	}
 	if (!ynode_need_key(n, "call", "blocks", "call: close", &v, d) &&
 	    !ynode_name(v, "blocks call", action_names, action_nnames, &kind, d))
 		x->call = kind;

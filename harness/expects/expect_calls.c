@@ -51,14 +51,11 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 	int ret = 0;
 
 	if (!ynode_need_key(n, "host", "calls", "host: server", &v, d))
-		ret = err_merge(ret, host_load_ref(v, "calls host", sc, &x->host, d));
+		ret = err_merge(ret, host_load_peer_ref(v, "calls host",
+							"calls are the built-in peer's actions",
+							sc, &x->host, d));
 	else
 		ret = -EINVAL;
-	if (!ret && sc->hosts[x->host].program) {
-		diag_at(d, ynode_pos(v), "%s runs your program: calls are the built-in peer's actions",
-			sc->hosts[x->host].name);
-		ret = -EINVAL;
-	}
 	if ((v = ynode_get(n, "after")).node) {
 		struct ynode since = v;
 

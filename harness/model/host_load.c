@@ -244,6 +244,18 @@ int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
 	return scenario_host_ref(sc, ynode_str(n), ynode_pos(n), what, host, d);
 }
 
+int host_load_peer_ref(struct ynode n, const char *what, const char *why,
+		       const struct scenario *sc, int *host, struct diag *d)
+{
+	int ret = host_load_ref(n, what, sc, host, d);
+
+	if (!ret && sc->hosts[*host].program) {
+		diag_at(d, ynode_pos(n), "%s runs your program: %s", sc->hosts[*host].name, why);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
 /* `exec:` — the host runs the user's program; `listen:` is the port it
  * serves, if it does. */
 static int load_program(struct ynode n, struct host *h, struct diag *d)

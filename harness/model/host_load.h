@@ -17,6 +17,11 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 int host_load_ref(struct ynode n, const char *what, const struct scenario *sc,
 		  int *host, struct diag *d);
 
+/* The same for a host whose built-in peer is needed (its actions' calls):
+ * a host running the user's program is "<host> runs your program: @why". */
+int host_load_peer_ref(struct ynode n, const char *what, const char *why,
+		       const struct scenario *sc, int *host, struct diag *d);
+
 /* A connecting peer must target another host that listens on that port. */
 int host_check_peers(struct scenario *sc, struct diag *d);
 

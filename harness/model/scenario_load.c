@@ -350,19 +350,20 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 	if ((ret = ynode_load_bytes(bytes, len, &doc, d)))
 		return ret;
 	ret = matrix_read(ynode_root(&doc), &m, d);
-	yaml_document_delete(&doc);
-	if (ret)
-		return ret;
-	if (!m.nparams) {
+	if (!ret && !m.nparams) {
+		/* no sweep: this document is the scenario */
 		if (!(v = calloc(1, sizeof(*v))))
-			return -ENOMEM;
-		if ((ret = scenario_load_bytes(path, bytes, len, &v[0], d))) {
+			ret = -ENOMEM;
+		else if ((ret = load_doc(path, bytes, len, &doc, NULL, &v[0], d)))
 			free(v);
-			return ret;
+	}
+	yaml_document_delete(&doc);
+	if (ret || !m.nparams) {
+		if (!ret) {
+			*out = v;
+			*n = 1;
 		}
-		*out = v;
-		*n = 1;
-		return 0;
+		return ret;
 	}
 	count = matrix_count(&m);
 	if (!(v = calloc(count, sizeof(*v))))
