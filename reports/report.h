@@ -21,6 +21,10 @@ struct term_style {
 void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s);
 
 /* The closing line: "2 passed, 1 failed, 0 skipped in 31.4 s → DIR/". */
+/* The machine as the run had it: -j against the CPUs, the load average
+ * at its start and end, how many runs were run again as unsure. */
+void report_term_load(FILE *f, const struct run_result *rr);
+
 void report_term_totals(FILE *f, const struct run_result *rr, bool color);
 
 /* JUnit XML (one testsuite per scenario, one testcase per expectation),

@@ -51,6 +51,8 @@ const struct json_field result_json_fields[] = {
 	FIELD("reference_late_ns", JF_I64, ref_late_ns),
 	FIELD("reference_took_ns", JF_I64, ref_took_ns),
 	FIELD("t_ns", JF_I64, t_ns),
+	FIELD("lag_ns", JF_I64, lag_ns),
+	FIELD("sample_gap_ns", JF_I64, sample_gap_ns),
 	FIELD("event_line", JF_LONG, event_line),
 };
 
@@ -142,6 +144,21 @@ static void put_runs(struct json_object *o, const struct expect_result *e)
 	put(o, "stats", stats_json(e, result_run_stats(e), true));
 }
 
+/* enum doubt's names, as JSON has them */
+const char *const result_json_doubts[RESULT_JSON_NDOUBTS] = {
+	"reference", "lag", "sample", "late-step",
+};
+
+static struct json_object *doubts_json(const struct expect_result *e)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (unsigned b = 0; b < RESULT_JSON_NDOUBTS; b++)
+		if (e->doubts & (1u << b))
+			json_object_array_add(a, json_object_new_string(result_json_doubts[b]));
+	return a;
+}
+
 static struct json_object *expect_json(const struct scenario_result *r,
 				       const struct expect_result *e)
 {
@@ -160,6 +177,21 @@ static struct json_object *expect_json(const struct scenario_result *r,
 	put(o, "outcome", json_object_new_string(outcome_name(e->outcome)));
 	put(o, "unit", json_object_new_string(unit_name(e->unit)));
 	put(o, result_json_key(e, "measured", k, sizeof(k)), json_object_new_int64(e->measured));
+	put(o, result_json_key(e, "measured_lo", k, sizeof(k)), json_object_new_int64(e->measured_lo));
+	put(o, result_json_key(e, "measured_hi", k, sizeof(k)), json_object_new_int64(e->measured_hi));
+	put(o, "doubts", doubts_json(e));
+	put(o, "doubt", e->verdict == VERDICT_UNSURE || e->doubts ?
+			str_or_null(result_doubt_str(e, text, sizeof(text))) : NULL);
+	if (e->doubts & DOUBT_LATE_STEP) {
+		struct json_object *across = json_object_new_object();
+
+		put(across, "name", json_object_new_string(e->across.name));
+		put(across, "late_ns", json_object_new_int64(e->across.late_ns));
+		put(across, "took_ns", json_object_new_int64(e->across.took_ns));
+		put(o, "across", across);
+	} else {
+		put(o, "across", NULL);
+	}
 	put(o, result_json_key(e, "lo", k, sizeof(k)), json_object_new_int64(e->lo));
 	put(o, result_json_key(e, "hi", k, sizeof(k)), e->hi == INT64_MAX ? NULL : json_object_new_int64(e->hi));
 	if (result_budget(e, &budget, &margin)) {
@@ -206,20 +238,6 @@ static struct json_object *expect_json(const struct scenario_result *r,
 		put(o, "rate", NULL);
 	}
 	return o;
-}
-
-static struct json_object *warnings_json(const struct scenario_result *r)
-{
-	struct json_object *w = json_object_new_array();
-	char text[640];
-
-	for (size_t i = 0; i < r->nexpects; i++)
-		if (result_step_warning(r, i, text, sizeof(text)))
-			json_object_array_add(w, json_object_new_string(text));
-	for (size_t k = 0; k < r->nlate; k++)
-		json_object_array_add(w, json_object_new_string(
-			result_late_step_warning(r, k, text, sizeof(text))));
-	return w;
 }
 
 static struct json_object *late_json(const struct scenario_result *r)
@@ -280,8 +298,18 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 	for (size_t i = 0; i < r->noutputs; i++)
 		json_object_array_add(a, json_object_new_string(r->outputs[i]));
 	put(o, "outputs", a);
-	put(o, "warnings", warnings_json(r));
 	put(o, "late_steps", late_json(r));
+	/* how many runs it took: unsure ones were run again (--retries) */
+	put(o, "tries", json_object_new_int((int)r->ntries + 1));
+	a = json_object_new_array();
+	for (size_t k = 0; k < r->ntries; k++) {
+		struct json_object *t = json_object_new_object();
+
+		put(t, "try", json_object_new_int((int)k + 1));
+		put_run_part(t, &r->tries[k]);
+		json_object_array_add(a, t);
+	}
+	put(o, "retried", a);
 	if (r->nruns) {
 		a = json_object_new_array();
 		for (size_t k = 0; k < r->nruns; k++) {
@@ -395,6 +423,19 @@ static struct json_object *run_json(const struct run_result *rr)
 	put(o, "signal", rr->signal == SIGINT ? json_object_new_string("SIGINT") :
 			 rr->signal == SIGTERM ? json_object_new_string("SIGTERM") : NULL);
 	put(o, "fail_on_skip", json_object_new_boolean(rr->fail_on_skip));
+	put(o, "retries", json_object_new_int(rr->retries));
+	put(o, "retried_runs", json_object_new_int64((int64_t)rr->retried));
+	if (rr->cpus) {
+		struct json_object *l = json_object_new_object();
+
+		put(l, "jobs", json_object_new_int(rr->jobs));
+		put(l, "cpus", json_object_new_int(rr->cpus));
+		put(l, "loadavg_start", json_object_new_double(rr->load[0]));
+		put(l, "loadavg_end", json_object_new_double(rr->load[1]));
+		put(o, "load", l);
+	} else {
+		put(o, "load", NULL);
+	}
 	result_count(rr, n);
 	t = json_object_new_object();
 	for (int v = 0; v < VERDICT_COUNT; v++)

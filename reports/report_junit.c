@@ -87,8 +87,11 @@ static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r, siz
 		     r->file ? r->file : "", e->at.line, e->at.col, e->expected ? e->expected : "",
 		     measured, runs, runs[0] ? "\n" : "", r->run_dir ? r->run_dir : "-") < 0)
 		text = NULL;
-	if (e->verdict == VERDICT_FAIL)
+	if (e->verdict == VERDICT_FAIL || e->verdict == VERDICT_FLAKY)
 		bad |= outcome(w, "failure", result_short_str(e, brief, sizeof(brief)), text);
+	else if (e->verdict == VERDICT_UNSURE)
+		/* neither passed nor failed: CI shows it apart, as a skip */
+		bad |= outcome(w, "skipped", result_short_str(e, brief, sizeof(brief)), text);
 	else if (e->verdict == VERDICT_ERROR || e->verdict == VERDICT_INTERRUPTED)
 		bad |= outcome(w, "error", result_short_str(e, brief, sizeof(brief)), text);
 	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(text ? text : measured)) < 0;
@@ -104,14 +107,16 @@ static bool is_error(enum verdict v)
 
 static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 {
-	char suite[256];
-	char warning[640];
-	size_t failures = 0, errors = is_error(r->verdict) && !r->nexpects;
+	char suite[256], doubt[640], tries[16];
+	size_t failures = 0, errors = is_error(r->verdict) && !r->nexpects,
+	       skipped = r->verdict == VERDICT_SKIP;
 	int bad = 0;
 
 	for (size_t i = 0; i < r->nexpects; i++) {
-		failures += r->expects[i].verdict == VERDICT_FAIL;
+		failures += r->expects[i].verdict == VERDICT_FAIL ||
+			    r->expects[i].verdict == VERDICT_FLAKY;
 		errors += is_error(r->expects[i].verdict);
+		skipped += r->expects[i].verdict == VERDICT_UNSURE;
 	}
 	/* under several kernels (run --kernel) a scenario is one suite each */
 	snprintf(suite, sizeof(suite), r->kernel ? "%s [%s]" : "%s", r->id, r->kernel);
@@ -120,7 +125,7 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 	bad |= attr_n(w, "tests", r->nexpects ? r->nexpects : 1);
 	bad |= attr_n(w, "failures", failures);
 	bad |= attr_n(w, "errors", errors);
-	bad |= attr_n(w, "skipped", r->verdict == VERDICT_SKIP);
+	bad |= attr_n(w, "skipped", skipped);
 	bad |= attr_secs(w, r->duration_ns);
 	bad |= attr(w, "file", r->file);
 	bad |= xmlTextWriterStartElement(w, X("properties")) < 0;
@@ -132,11 +137,16 @@ static int write_scenario(xmlTextWriterPtr w, const struct scenario_result *r)
 			bad |= property(w, props[i][0], props[i][1]);
 	for (size_t i = 0; i < r->noutputs; i++)
 		bad |= property(w, "output", r->outputs[i]);
+	/* how many runs it took, and the ones that ended unsure */
+	snprintf(tries, sizeof(tries), "%zu", r->ntries + 1);
+	bad |= property(w, "tries", tries);
+	for (size_t k = 0; k < r->ntries; k++)
+		if (r->tries[k].run_dir)
+			bad |= property(w, "retried", r->tries[k].run_dir);
 	for (size_t i = 0; i < r->nexpects; i++)
-		if (result_step_warning(r, i, warning, sizeof(warning)))
-			bad |= property(w, "warning", warning);
-	for (size_t k = 0; k < r->nlate; k++)
-		bad |= property(w, "warning", result_late_step_warning(r, k, warning, sizeof(warning)));
+		if (r->expects[i].verdict == VERDICT_UNSURE &&
+		    result_doubt_str(&r->expects[i], doubt, sizeof(doubt))[0])
+			bad |= property(w, "doubt", doubt);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	if (!r->nexpects) {
 		/* nothing was judged: the scenario itself is the one test */

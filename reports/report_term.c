@@ -6,7 +6,12 @@
 
 static const char *colour_of(enum verdict v)
 {
-	static const char *const c[] = { "\033[32m", "\033[31;1m", "\033[33m", "\033[35;1m" };
+	static const char *const c[] = {
+		[VERDICT_PASS] = "\033[32m", [VERDICT_FAIL] = "\033[31;1m",
+		[VERDICT_SKIP] = "\033[33m", [VERDICT_ERROR] = "\033[35;1m",
+		[VERDICT_INTERRUPTED] = "\033[35;1m", [VERDICT_UNSURE] = "\033[36;1m",
+		[VERDICT_FLAKY] = "\033[31;1m",
+	};
 
 	return c[v];
 }
@@ -36,23 +41,26 @@ static const char *headline(const struct scenario_result *r, char *buf, size_t l
 	return pick ? result_measured_str(pick, buf, len) : "";
 }
 
-/* A step that ran late, or took long to take effect, once per step. */
-static void warn_steps(FILE *f, const struct scenario_result *r)
+/* The runs before the last, each run again because it ended unsure. */
+static void tries(FILE *f, const struct scenario_result *r)
 {
-	char text[640];
+	char took[32];
 
-	for (size_t i = 0; i < r->nexpects; i++)
-		if (result_step_warning(r, i, text, sizeof(text)))
-			fprintf(f, "        warning: %s\n", text);
-	for (size_t k = 0; k < r->nlate; k++)
-		fprintf(f, "        warning: %s\n", result_late_step_warning(r, k, text, sizeof(text)));
+	for (size_t k = 0; k < r->ntries; k++)
+		fprintf(f, "        try %zu: %s%s%s%s%s  %s\n", k + 1, verdict_name(r->tries[k].verdict),
+			r->tries[k].duration_ns ? " in " : "",
+			r->tries[k].duration_ns ? duration_str(r->tries[k].duration_ns, took, sizeof(took)) : "",
+			r->tries[k].reason ? ": " : "", r->tries[k].reason ? r->tries[k].reason : "",
+			r->tries[k].run_dir ? r->tries[k].run_dir : "");
+	if (r->ntries)
+		fprintf(f, "        try %zu: %s  %s\n", r->ntries + 1, verdict_name(r->verdict),
+			r->run_dir ? r->run_dir : "");
 }
 
 void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s)
 {
 	const char *on = s->color ? colour_of(r->verdict) : "", *off = s->color ? "\033[0m" : "";
-	bool bad = r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR ||
-		   r->verdict == VERDICT_INTERRUPTED;
+	bool bad = r->verdict != VERDICT_PASS && r->verdict != VERDICT_SKIP;
 	char text[512];
 
 	if (s->quiet && !bad)
@@ -76,11 +84,20 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, const struct
 			duration_str(r->runs[k].duration_ns, text, sizeof(text)),
 			r->runs[k].reason ? ": " : "", r->runs[k].reason ? r->runs[k].reason : "",
 			r->runs[k].run_dir ? r->runs[k].run_dir : "");
-	warn_steps(f, r);
+	tries(f, r);
 	/* what the programs said is where to look next */
-	if (r->verdict == VERDICT_FAIL || r->verdict == VERDICT_ERROR)
+	if (bad && r->verdict != VERDICT_INTERRUPTED)
 		for (size_t i = 0; i < r->noutputs; i++)
 			fprintf(f, "        output: %s\n", r->outputs[i]);
+}
+
+void report_term_load(FILE *f, const struct run_result *rr)
+{
+	if (!rr->cpus)
+		return;
+	fprintf(f, "  load: -j %d on %d CPU%s, 1-minute load average %.1f at the start, %.1f at the end; %zu run%s retried as unsure (--retries %d)\n",
+		rr->jobs, rr->cpus, rr->cpus == 1 ? "" : "s", rr->load[0], rr->load[1], rr->retried,
+		rr->retried == 1 ? "" : "s", rr->retries);
 }
 
 void report_term_totals(FILE *f, const struct run_result *rr, bool color)
@@ -97,6 +114,12 @@ void report_term_totals(FILE *f, const struct run_result *rr, bool color)
 	if (n[VERDICT_INTERRUPTED] || rr->interrupted)
 		fprintf(f, ", %s%zu interrupted%s", color ? colour_of(VERDICT_INTERRUPTED) : "",
 			n[VERDICT_INTERRUPTED], color ? "\033[0m" : "");
+	if (n[VERDICT_FLAKY])
+		fprintf(f, ", %s%zu flaky%s", color ? colour_of(VERDICT_FLAKY) : "",
+			n[VERDICT_FLAKY], color ? "\033[0m" : "");
+	if (n[VERDICT_UNSURE])
+		fprintf(f, ", %s%zu unsure%s", color ? colour_of(VERDICT_UNSURE) : "",
+			n[VERDICT_UNSURE], color ? "\033[0m" : "");
 	fprintf(f, " in %s", duration_str(rr->duration_ns, took, sizeof(took)));
 	if (rr->root)
 		fprintf(f, "   →  %s/", rr->root);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/span.h"
 #include "common/vec.h"
 
 struct expect_result *result_add_expect(struct scenario_result *r)
@@ -62,6 +63,10 @@ enum verdict result_fold(const struct scenario_result *r)
 			return VERDICT_ERROR;
 		else if (r->expects[i].verdict == VERDICT_FAIL)
 			v = VERDICT_FAIL;
+		else if (r->expects[i].verdict == VERDICT_FLAKY && v != VERDICT_FAIL)
+			v = VERDICT_FLAKY;
+		else if (r->expects[i].verdict == VERDICT_UNSURE && v == VERDICT_PASS)
+			v = VERDICT_UNSURE;
 		else if (r->expects[i].verdict == VERDICT_SKIP)
 			skipped++;
 	/* nothing was checked: every expectation was for other kernels, or
@@ -89,16 +94,34 @@ int result_exit_status(const struct run_result *rr)
 	if (rr->interrupted && rr->signal)
 		return 128 + rr->signal;
 	if (rr->interrupted || n[VERDICT_FAIL] || n[VERDICT_ERROR] || n[VERDICT_INTERRUPTED] ||
-	    (rr->fail_on_skip && n[VERDICT_SKIP]))
+	    n[VERDICT_FLAKY] || (rr->fail_on_skip && n[VERDICT_SKIP]))
 		return 1;
-	return 0;
+	return n[VERDICT_UNSURE] ? RESULT_EXIT_UNSURE : 0;
 }
 
-static const char *const verdict_ids[] = { "pass", "fail", "skip", "error", "interrupted" };
+static const char *const verdict_ids[] = { "pass", "fail", "skip", "error", "interrupted",
+					   "unsure", "flaky" };
+
+bool verdict_certain(enum verdict v)
+{
+	return v == VERDICT_PASS || v == VERDICT_FAIL;
+}
+
+void result_judge_span(struct expect_result *e, int64_t lo, int64_t hi)
+{
+	static const enum verdict of[] = { [SPAN_INSIDE] = VERDICT_PASS,
+					   [SPAN_OUTSIDE] = VERDICT_FAIL,
+					   [SPAN_ACROSS] = VERDICT_UNSURE };
+
+	e->measured_lo = lo;
+	e->measured_hi = hi;
+	e->verdict = of[span_fit((struct span){ lo, hi }, e->lo, e->hi)];
+}
 
 const char *verdict_name(enum verdict v)
 {
-	static const char *const names[] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR" };
+	static const char *const names[] = { "PASS", "FAIL", "SKIP", "ERROR", "INTR", "UNSURE",
+					     "FLAKY" };
 
 	return names[v];
 }
@@ -201,24 +224,6 @@ bool result_budget(const struct expect_result *e, int64_t *budget, int64_t *marg
 	return true;
 }
 
-static int64_t distance(int64_t a, int64_t b)
-{
-	return a > b ? a - b : b - a;
-}
-
-bool result_step_could_change(const struct expect_result *e, int64_t *margin)
-{
-	int64_t doubt = e->ref_late_ns + e->ref_took_ns;
-
-	*margin = -1;
-	if (!result_is_latency(e) || e->unit != UNIT_NS)
-		return true;
-	*margin = distance(e->measured, e->lo);
-	if (e->hi != INT64_MAX && distance(e->measured, e->hi) < *margin)
-		*margin = distance(e->measured, e->hi);
-	return *margin <= doubt;
-}
-
 bool result_step_is_late(int64_t late_ns, int64_t took_ns)
 {
 	return late_ns > RESULT_LATE_NS || took_ns > RESULT_LATE_NS;
@@ -256,6 +261,9 @@ void result_scenario_free(struct scenario_result *r)
 	for (size_t i = 0; i < r->nruns; i++)
 		result_scenario_free(&r->runs[i]);
 	free(r->runs);
+	for (size_t i = 0; i < r->ntries; i++)
+		result_scenario_free(&r->tries[i]);
+	free(r->tries);
 	for (size_t i = 0; i < r->nexpects; i++) {
 		free(r->expects[i].expected);
 		free(r->expects[i].runs);

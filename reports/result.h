@@ -19,6 +19,11 @@ enum verdict {
 	VERDICT_SKIP,
 	VERDICT_ERROR,		/* the scenario could not be run or judged */
 	VERDICT_INTERRUPTED,	/* a signal stopped the run before it ended */
+	VERDICT_UNSURE,		/* what was measured lies across a bound: the
+				 * runner's own lateness, not the kernel, could
+				 * have decided it either way */
+	VERDICT_FLAKY,		/* one run certainly passed, another certainly
+				 * failed */
 	VERDICT_COUNT,
 };
 
@@ -83,9 +88,23 @@ struct packet_ref {
 	long frame;
 };
 
+/* What made a measurement uncertain (expect_result.doubts, a mask). */
+enum doubt {
+	DOUBT_REFERENCE = 1 << 0,	/* the step it counts from ran late
+					 * (ref_late_ns) or took long to take
+					 * effect (ref_took_ns) */
+	DOUBT_LAG = 1 << 1,		/* the host's own peer saw what it
+					 * noticed lag_ns late at most */
+	DOUBT_SAMPLE = 1 << 2,		/* a socket change lies between two
+					 * samples, sample_gap_ns apart */
+	DOUBT_LATE_STEP = 1 << 3,	/* a step it is measured across ran
+					 * late (scenario_result.late) */
+};
+
 #define RESULT_MAX_PACKETS 32
-/* A step the runner set about later than this is reported: what was
- * measured from it may be off by as much. */
+/* A step the runner set about later than this, or that took this long to
+ * take effect, makes a count or a sequence that failed across it unsure:
+ * the kernel did what it did, at other times than the scenario says. */
 #define RESULT_LATE_NS 5000000LL
 
 /* Whether a step @late_ns late that took @took_ns to take effect is to be
@@ -137,6 +156,18 @@ struct expect_result {
 	long log_line;		/* by log: its line in that file */
 	enum result_unit unit;
 	int64_t measured;	/* in @unit */
+	int64_t measured_lo, measured_hi;	/* what it could have been, at
+						 * either end: the runner's and
+						 * the peers' own lateness
+						 * (doubts); = measured when
+						 * known exactly */
+	unsigned doubts;	/* enum doubt: what widened it */
+	int64_t lag_ns;		/* DOUBT_LAG: how late the host may have seen it */
+	int64_t sample_gap_ns;	/* DOUBT_SAMPLE: the samples' distance */
+	struct {		/* DOUBT_LATE_STEP: the worst such step */
+		char name[32];
+		int64_t late_ns, took_ns;
+	} across;
 	int64_t lo, hi;		/* the bounds it must lie in, in @unit (hi
 				 * INT64_MAX: none); no-detect: hi = the period */
 	int64_t offset;		/* delivered: stream offset of the first bad
@@ -161,11 +192,10 @@ struct expect_result {
 	char ref[32];		/* its name ("cable-pull", a step's name), or
 				 * "establishment" / "the first packet" */
 	int64_t ref_t_ns;	/* when it happened, on the run's clock */
-	int64_t ref_late_ns;	/* how late the runner set about it: past
-				 * RESULT_LATE_NS, the verdict is in doubt */
+	int64_t ref_late_ns;	/* how late the runner set about it */
 	int64_t ref_took_ns;	/* how long it took to take effect (the kernel
-				 * busy): past RESULT_LATE_NS, when exactly it
-				 * did is that uncertain */
+				 * busy): it took effect somewhere in the
+				 * ref_late_ns + ref_took_ns before ref_t_ns */
 	int64_t t_ns;		/* when the deciding thing happened; 0: none */
 	long event_line;	/* the events.jsonl line that decided; 0: none */
 	struct packet_ref packets[RESULT_MAX_PACKETS];	/* deciding packets */
@@ -225,6 +255,11 @@ struct scenario_result {
 	struct scenario_result *runs;	/* with --repeat: each run's result,
 					 * in order; owned */
 	size_t nruns;
+	struct scenario_result *tries;	/* the runs before this one that
+					 * ended unsure and were run again
+					 * (--retries), in order; owned.
+					 * This result is the last run's */
+	size_t ntries;
 	char *sweep;		/* a sweep's combination: the sweep's id (the
 				 * id without "[loss=20]"); NULL: no sweep */
 	char *param_names[RESULT_MAX_PARAMS];	/* its parameters' values */
@@ -242,6 +277,11 @@ struct run_result {
 	int64_t started_ns;	/* wall clock, when the invocation began */
 	int shard, shards;	/* --shard K/N; 0, 0: the whole set */
 	int repeat;		/* --repeat N; 1: once */
+	int retries;		/* --retries N: unsure runs run again */
+	size_t retried;		/* how many runs were run again */
+	int jobs;		/* -j: scenarios at a time */
+	int cpus;		/* the CPUs the run had */
+	double load[2];		/* the 1-minute load average at its start and end */
 	bool interrupted;	/* a signal stopped it */
 	int signal;		/* which: SIGINT, SIGTERM; 0 */
 	bool fail_on_skip;
@@ -285,9 +325,11 @@ enum verdict result_rate_verdict(const struct expect_result *e, size_t *passed, 
 /* Counts of each verdict. */
 void result_count(const struct run_result *rr, size_t counts[VERDICT_COUNT]);
 
-/* The exit status @rr calls for: 0 all passed, 1 a failure, an error, an
- * interruption without its signal, or (fail_on_skip) a skip; 128 + the
- * signal when interrupted by one. */
+/* The exit status @rr calls for: 0 all passed, 1 a failure (flaky too),
+ * an error, an interruption without its signal, or (fail_on_skip) a
+ * skip; RESULT_EXIT_UNSURE when nothing of that but a scenario stayed
+ * unsure; 128 + the signal when interrupted by one. */
+#define RESULT_EXIT_UNSURE 4
 int result_exit_status(const struct run_result *rr);
 
 /* "PASS", "FAIL", "SKIP", "ERROR", "INTR": the terminal's. */
@@ -310,31 +352,11 @@ const char *result_measured_str(const struct expect_result *e, char *buf,
  * sequence): the value a scenario's one-line summary leads with. */
 bool result_is_latency(const struct expect_result *e);
 
-/* Whether the step @e is measured from — ref_late_ns late, ref_took_ns to
- * take effect — could have changed @e's verdict: a time within that much
- * of a bound of its window could have fallen on either side of it; a
- * count, a sequence or a time not measured, anything. @margin: the time's
- * distance to its nearest bound; -1 when not a time. */
-bool result_step_could_change(const struct expect_result *e, int64_t *margin);
-
-/* When the step @r->expects[@first] is measured from ran more than
- * RESULT_LATE_NS late or took that long to take effect, and @first is the
- * first expectation measured from it: the warning, in words, naming the
- * verdicts its doubt could have changed and those it could not, into
- * @buf. Otherwise NULL. */
-const char *result_step_warning(const struct scenario_result *r, size_t first,
-				char *buf, size_t len);
-
 /* Note in @r that step @step (@name), which took effect at @t_ns, ran
  * @late_ns late and took @took_ns: kept when past RESULT_LATE_NS and no
  * expectation of @r is measured from it; per step, the worst. */
 void result_note_late_step(struct scenario_result *r, int step, const char *name,
 			   int64_t t_ns, int64_t late_ns, int64_t took_ns);
-
-/* The warning, in words, for @r->late[@k]: the verdicts measured across
- * it (from before it took effect) could have changed. */
-const char *result_late_step_warning(const struct scenario_result *r, size_t k,
-				     char *buf, size_t len);
 
 /* Whether @e's measured is a value worth summing up over runs: a latency
  * (result_is_latency()), a count of packets, bytes or sockets, or when the
@@ -361,6 +383,26 @@ const char *result_runs_str(const struct expect_result *e, char *buf, size_t len
  * first run's), and every run's value in its runs[]; the scenario's
  * verdict the worst of its runs'. Returns 0 or -ENOMEM. */
 int result_fold_runs(struct scenario_result *into, struct scenario_result *runs, size_t n);
+
+/* Fold the @n runs of one scenario — a run, then its retries, each run
+ * again because the one before ended unsure (taken: @tries becomes
+ * into->tries but for the last, whose result @into becomes) — into
+ * @into: the last run's result, with each expectation that certainly
+ * passed in one run and certainly failed in another FLAKY, and the
+ * scenario's verdict folded again. Returns 0 or -ENOMEM. */
+int result_fold_tries(struct scenario_result *into, struct scenario_result *tries, size_t n);
+
+/* Set @e's verdict from where its measured span [@lo, @hi] lies against
+ * its window [e->lo, e->hi]: PASS wholly inside, FAIL wholly outside,
+ * UNSURE across a bound; e->measured_lo/hi take the span. */
+void result_judge_span(struct expect_result *e, int64_t lo, int64_t hi);
+
+/* Whether @v is certain: PASS or FAIL. */
+bool verdict_certain(enum verdict v);
+
+/* What made @e unsure, in words ("blackhole took 69 ms to take effect;
+ * server's peer saw it up to 3 ms late"), into @buf; "" when nothing. */
+const char *result_doubt_str(const struct expect_result *e, char *buf, size_t len);
 
 /* Statistics over @e's runs' values (min, median, p99 by nearest rank,
  * max). n = 0 when none is valued. */

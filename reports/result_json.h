@@ -32,6 +32,10 @@ struct json_field {
 const char *result_json_key(const struct expect_result *e, const char *base, char *buf,
 			    size_t len);
 
+/* enum doubt's bits, by name: "reference", "lag", "sample", "late-step" */
+#define RESULT_JSON_NDOUBTS 4
+extern const char *const result_json_doubts[RESULT_JSON_NDOUBTS];
+
 extern const struct json_field result_json_fields[];
 extern const size_t result_json_nfields;
 

@@ -129,6 +129,20 @@ static int read_expect(struct json_object *o, struct scenario_result *r)
 	if ((s = get_str(o, "expected")) && result_set_expected(e, s))
 		return -ENOMEM;
 	e->measured = get_i64(o, result_json_key(e, "measured", k, sizeof(k)), 0);
+	/* results from before spans: the point, at both ends */
+	e->measured_lo = get_i64(o, result_json_key(e, "measured_lo", k, sizeof(k)), e->measured);
+	e->measured_hi = get_i64(o, result_json_key(e, "measured_hi", k, sizeof(k)), e->measured);
+	a = get(o, "doubts");
+	for (size_t i = 0; a && i < json_object_array_length(a); i++)
+		for (unsigned b = 0; b < RESULT_JSON_NDOUBTS; b++)
+			if ((s = json_object_get_string(json_object_array_get_idx(a, i))) &&
+			    !strcmp(s, result_json_doubts[b]))
+				e->doubts |= 1u << b;
+	if ((a = get(o, "across"))) {
+		copy_str(e->across.name, sizeof(e->across.name), get_str(a, "name"));
+		e->across.late_ns = get_i64(a, "late_ns", 0);
+		e->across.took_ns = get_i64(a, "took_ns", 0);
+	}
 	e->lo = get_i64(o, result_json_key(e, "lo", k, sizeof(k)), 0);
 	e->hi = get_i64(o, result_json_key(e, "hi", k, sizeof(k)), INT64_MAX);
 	e->cause = cause_of(get(o, "cause"));
@@ -227,6 +241,16 @@ static int read_scenario(struct json_object *o, struct scenario_result *r)
 		ls->late_ns = get_i64(l, "late_ns", 0);
 		ls->took_ns = get_i64(l, "took_ns", 0);
 	}
+	a = get(o, "retried");
+	if (a && json_object_array_length(a)) {
+		r->ntries = json_object_array_length(a);
+		r->tries = calloc(r->ntries, sizeof(*r->tries));
+		if (!r->tries)
+			return -ENOMEM;
+		for (size_t k = 0; k < r->ntries; k++)
+			if ((err = read_run_part(json_object_array_get_idx(a, k), &r->tries[k])))
+				return err;
+	}
 	a = get(o, "runs");
 	if (a && json_object_array_length(a)) {
 		r->nruns = json_object_array_length(a);
@@ -277,6 +301,8 @@ int result_json_read(const char *path, struct run_result *rr, struct diag *d)
 	sig = get_str(o, "signal");
 	rr->signal = !sig ? 0 : !strcmp(sig, "SIGINT") ? SIGINT : !strcmp(sig, "SIGTERM") ? SIGTERM : 0;
 	rr->fail_on_skip = json_object_get_boolean(get(o, "fail_on_skip"));
+	rr->retries = (int)get_i64(o, "retries", 0);
+	rr->retried = (size_t)get_i64(o, "retried_runs", 0);
 	a = get(o, "scenarios");
 	for (size_t i = 0; !err && a && i < json_object_array_length(a); i++) {
 		struct scenario_result *r = result_new_scenario(rr);

@@ -12,8 +12,9 @@
 static int severity(enum verdict v)
 {
 	static const int rank[] = { [VERDICT_SKIP] = 0, [VERDICT_PASS] = 1,
-				    [VERDICT_FAIL] = 2, [VERDICT_INTERRUPTED] = 3,
-				    [VERDICT_ERROR] = 4 };
+				    [VERDICT_UNSURE] = 2, [VERDICT_FLAKY] = 3,
+				    [VERDICT_FAIL] = 4, [VERDICT_INTERRUPTED] = 5,
+				    [VERDICT_ERROR] = 6 };
 
 	return rank[v];
 }
@@ -71,7 +72,7 @@ static int fold_expect(struct expect_result *into, const struct scenario_result 
 
 enum verdict result_rate_verdict(const struct expect_result *e, size_t *passed, size_t *judged)
 {
-	size_t pass = 0, n = 0;
+	size_t pass = 0, n = 0, unsure = 0;
 
 	for (size_t k = 0; k < e->nruns; k++) {
 		enum verdict v = e->runs[k].verdict;
@@ -79,14 +80,17 @@ enum verdict result_rate_verdict(const struct expect_result *e, size_t *passed, 
 		if (v == VERDICT_ERROR || v == VERDICT_INTERRUPTED)
 			return v;
 		pass += v == VERDICT_PASS;
-		n += v == VERDICT_PASS || v == VERDICT_FAIL;
+		/* a flaky run failed once for certain; an unsure one is not
+		 * counted either way */
+		n += v == VERDICT_PASS || v == VERDICT_FAIL || v == VERDICT_FLAKY;
+		unsure += v == VERDICT_UNSURE;
 	}
 	if (passed)
 		*passed = pass;
 	if (judged)
 		*judged = n;
 	if (!n)
-		return VERDICT_SKIP;
+		return unsure ? VERDICT_UNSURE : VERDICT_SKIP;
 	/* pass / n within [lo, hi] %, in whole numbers */
 	return pass * 100 >= (size_t)e->rate_lo * n && pass * 100 <= (size_t)e->rate_hi * n ?
 		       VERDICT_PASS : VERDICT_FAIL;
@@ -129,6 +133,33 @@ int result_fold_runs(struct scenario_result *into, struct scenario_result *runs,
 				worst = runs[k].verdict;
 		into->verdict = worst;
 	}
+	return 0;
+}
+
+int result_fold_tries(struct scenario_result *into, struct scenario_result *tries, size_t n)
+{
+	struct scenario_result *last = &tries[n - 1];
+
+	/* the last run is the result; the ones before are kept beside it */
+	*into = *last;
+	memset(last, 0, sizeof(*last));
+	into->tries = tries;
+	into->ntries = n - 1;
+	for (size_t i = 0; i < into->nexpects; i++) {
+		struct expect_result *e = &into->expects[i];
+
+		if (!verdict_certain(e->verdict))
+			continue;
+		for (size_t k = 0; k + 1 < n; k++)
+			if (tries[k].nexpects == into->nexpects &&
+			    verdict_certain(tries[k].expects[i].verdict) &&
+			    tries[k].expects[i].verdict != e->verdict)
+				e->verdict = VERDICT_FLAKY;
+	}
+	if (into->nexpects)
+		into->verdict = result_fold(into);
+	for (size_t k = 0; k + 1 < n; k++)
+		into->duration_ns += tries[k].duration_ns;
 	return 0;
 }
 

@@ -128,9 +128,26 @@ static const char *who_str(const struct expect_result *e, char *buf, size_t len)
 	return buf;
 }
 
+/* A measured time: "1.723 s", or, when unsure, all it could have been:
+ * "1.691–1.760 s". */
+static const char *time_str(const struct expect_result *e, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+
+	if (e->verdict != VERDICT_UNSURE || e->measured_hi <= e->measured_lo)
+		return duration_str(e->measured, buf, len);
+	duration_str(e->measured_lo, lo, sizeof(lo));
+	duration_str(e->measured_hi, hi, sizeof(hi));
+	/* "1.691 s" and "1.760 s": one unit, once */
+	if (strchr(lo, ' ') && strchr(hi, ' ') && !strcmp(strchr(lo, ' '), strchr(hi, ' ')))
+		*strchr(lo, ' ') = '\0';
+	snprintf(buf, len, "%.31s–%.31s", lo, hi);
+	return buf;
+}
+
 static void detected(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], lo[32], hi[32], causes[128], what[256], off[64] = "", by[32], win[80];
+	char lat[96], lo[32], hi[32], causes[128], what[256], off[64] = "", by[32], win[80];
 
 	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0) {
@@ -138,7 +155,9 @@ static void detected(const struct expect_result *e, char *buf, size_t len)
 			 duration_str(-e->measured, lat, sizeof(lat)), e->ref);
 		return;
 	}
-	if (e->measured > e->hi)
+	if (e->verdict == VERDICT_UNSURE)
+		off[0] = '\0';
+	else if (e->measured > e->hi)
 		snprintf(off, sizeof(off), ": %s over budget",
 			 duration_str(e->measured - e->hi, by, sizeof(by)));
 	else if (e->measured < e->lo)
@@ -155,14 +174,14 @@ static void detected(const struct expect_result *e, char *buf, size_t len)
 	else
 		snprintf(win, sizeof(win), "budget %s s", duration_secs(e->hi, hi, sizeof(hi)));
 	snprintf(buf, len, "%s %s after %s (%s%s)%s%s", e->host, what,
-		 duration_str(e->measured, lat, sizeof(lat)), win, off,
+		 time_str(e, lat, sizeof(lat)), win, off,
 		 cause_accepted(e) ? "" : "; expected ",
 		 cause_accepted(e) ? "" : causes_str(e, causes, sizeof(causes)));
 }
 
 static void not_quiet(const struct expect_result *e, char *buf, size_t len)
 {
-	char lat[32], period[32], what[256];
+	char lat[96], period[32], what[256];
 
 	noticed_str(e, what, sizeof(what));
 	if (e->measured < 0)
@@ -170,7 +189,7 @@ static void not_quiet(const struct expect_result *e, char *buf, size_t len)
 			 duration_str(-e->measured, lat, sizeof(lat)), e->ref);
 	else
 		snprintf(buf, len, "%s %s after %s; expected none for %s s", e->host, what,
-			 duration_str(e->measured, lat, sizeof(lat)),
+			 time_str(e, lat, sizeof(lat)),
 			 duration_secs(e->hi, period, sizeof(period)));
 }
 
@@ -274,6 +293,52 @@ static void transit(const struct expect_result *e, char *buf, size_t len)
 			 (long long)e->measured, count_range_str(e->lo, e->hi, wl, sizeof(wl)));
 }
 
+const char *result_doubt_str(const struct expect_result *e, char *buf, size_t len)
+{
+	char a[32], b[32];
+	size_t used = 0;
+
+	buf[0] = '\0';
+#define SAY(...) \
+	(used += used < len ? (size_t)snprintf(buf + used, len - used, __VA_ARGS__) : 0)
+	if (e->doubts & DOUBT_REFERENCE) {
+		SAY("%s", e->ref);
+		if (e->ref_late_ns >= 100000)
+			SAY(" ran %s late", duration_str(e->ref_late_ns, a, sizeof(a)));
+		if (e->ref_took_ns >= 100000)
+			SAY("%s took %s to take effect", e->ref_late_ns >= 100000 ? " and" : "",
+			    duration_str(e->ref_took_ns, b, sizeof(b)));
+		if (e->ref_late_ns < 100000 && e->ref_took_ns < 100000)
+			SAY(" took effect at a moment known to %s",
+			    duration_str(e->ref_late_ns + e->ref_took_ns, a, sizeof(a)));
+	}
+	if (e->doubts & DOUBT_LAG)
+		SAY("%s%s's peer saw it up to %s late", used ? "; " : "", e->host,
+		    duration_str(e->lag_ns, a, sizeof(a)));
+	if (e->doubts & DOUBT_SAMPLE)
+		SAY("%sthe socket table was sampled %s apart", used ? "; " : "",
+		    duration_str(e->sample_gap_ns, a, sizeof(a)));
+	if (e->doubts & DOUBT_LATE_STEP)
+		SAY("%sstep %s, measured across, ran %s late and took %s to take effect",
+		    used ? "; " : "", e->across.name, duration_str(e->across.late_ns, a, sizeof(a)),
+		    duration_str(e->across.took_ns, b, sizeof(b)));
+#undef SAY
+	return buf;
+}
+
+/* ": unsure, blackhole took 69 ms to take effect" after an unsure
+ * verdict's measurement. */
+static void unsure_str(const struct expect_result *e, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+	char why[400];
+
+	if (e->verdict != VERDICT_UNSURE || used >= len)
+		return;
+	result_doubt_str(e, why, sizeof(why));
+	snprintf(buf + used, len - used, ": unsure%s%s", why[0] ? ", " : "", why);
+}
+
 const char *result_measured_str(const struct expect_result *e, char *buf, size_t len)
 {
 	char t[32], secs[32], who[96];
@@ -366,82 +431,7 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 			 e->what, e->found);
 		break;
 	}
-	return buf;
-}
-
-/* The lines of @r's expectations measured from the step expectation
- * @first is measured from, whose verdict that step's doubt could (@could)
- * or could not have changed, into @buf: "18 (96 ms from its bound), 23".
- * Returns how many. */
-static int lines_from(const struct scenario_result *r, size_t first, bool could,
-		      char *buf, size_t len)
-{
-	size_t used = 0;
-	int n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = first; i < r->nexpects && used < len; i++) {
-		const struct expect_result *e = &r->expects[i];
-		char margin[48] = "", d[32];
-		int64_t m;
-
-		if (e->ref_step != r->expects[first].ref_step ||
-		    result_step_could_change(e, &m) != could)
-			continue;
-		if (m >= 0)
-			snprintf(margin, sizeof(margin), " (%s from its bound)",
-				 duration_str(m, d, sizeof(d)));
-		used += (size_t)snprintf(buf + used, len - used, "%s%d%s", n ? ", " : "",
-					 e->at.line, margin);
-		n++;
-	}
-	return n;
-}
-
-const char *result_step_warning(const struct scenario_result *r, size_t first,
-				char *buf, size_t len)
-{
-	const struct expect_result *e = &r->expects[first];
-	char late[32], took[32], could[256], couldnt[256];
-	int n, m;
-
-	for (size_t k = 0; k < first; k++)
-		if (r->expects[k].ref_step == e->ref_step)
-			return NULL;
-	if (e->ref_step < 0 || !result_step_is_late(e->ref_late_ns, e->ref_took_ns))
-		return NULL;
-	n = lines_from(r, first, true, could, sizeof(could));
-	m = lines_from(r, first, false, couldnt, sizeof(couldnt));
-	snprintf(buf, len, "step %s ran %s late and took %s to take effect; %s%s%s%s%s%s",
-		 e->ref, duration_str(e->ref_late_ns, late, sizeof(late)),
-		 duration_str(e->ref_took_ns, took, sizeof(took)),
-		 n ? "that could have changed the verdict of line" : "no verdict measured from it lies that close to its bound",
-		 n > 1 ? "s " : n ? " " : "", could,
-		 n && m ? "; not that of line" : !n ? ": line" : "",
-		 m > 1 ? "s " : m ? " " : "", couldnt);
-	return buf;
-}
-
-const char *result_late_step_warning(const struct scenario_result *r, size_t k,
-				     char *buf, size_t len)
-{
-	const struct late_step *ls = &r->late[k];
-	char late[32], took[32], lines[256];
-	size_t used = 0;
-	int n = 0;
-
-	lines[0] = '\0';
-	for (size_t i = 0; i < r->nexpects && used < sizeof(lines); i++)
-		if (r->expects[i].ref_t_ns <= ls->t_ns) {
-			used += (size_t)snprintf(lines + used, sizeof(lines) - used, "%s%d",
-						 n ? ", " : "", r->expects[i].at.line);
-			n++;
-		}
-	snprintf(buf, len, "step %s ran %s late and took %s to take effect; nothing is measured from it, %s%s%s",
-		 ls->name, duration_str(ls->late_ns, late, sizeof(late)),
-		 duration_str(ls->took_ns, took, sizeof(took)),
-		 n ? "but it could have changed what is measured across it: line" : "nor across it",
-		 n > 1 ? "s " : n ? " " : "", lines);
+	unsure_str(e, buf, len);
 	return buf;
 }
 

@@ -52,7 +52,7 @@ struct found_list {
 
 static bool has_file(const char *dir, const char *name)
 {
-	char path[4096];
+	char path[4096 + 64];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -179,6 +179,63 @@ static void judge_one_dir(const char *dir, const struct replay_opts *o,
 	diag_clear(&d);
 }
 
+/* How many runs of one scenario run @dir holds: itself, and the tries it
+ * was run again in when it ended unsure (try-2, try-3... inside it). */
+static size_t count_tries(const char *dir)
+{
+	size_t n = 1;
+
+	for (;;) {
+		char path[4096];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/try-%zu", dir, n + 1);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode) || !is_run_dir(path))
+			return n;
+		n++;
+	}
+}
+
+/* Judge run directory @dir into @r — with its tries, folded as the live
+ * run folded them. */
+static int judge_with_tries(const char *dir, const struct replay_opts *o,
+			    struct scenario_result *r)
+{
+	size_t n = count_tries(dir);
+	struct scenario_result *tries;
+
+	if (n == 1) {
+		judge_one_dir(dir, o, r);
+		return 0;
+	}
+	if (!(tries = calloc(n, sizeof(*tries))))
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), k ? "%s/try-%zu" : "%s", dir, k + 1);
+		if (!(tries[k].run_dir = strdup(path)) || !(tries[k].id = r->id ? strdup(r->id) : NULL)) {
+			for (size_t i = 0; i <= k; i++)
+				result_scenario_free(&tries[i]);
+			free(tries);
+			return -ENOMEM;
+		}
+		judge_one_dir(path, o, &tries[k]);
+	}
+	{
+		char *id = r->id, *file = r->file;
+
+		r->id = r->file = NULL;
+		result_scenario_free(r);
+		result_fold_tries(r, tries, n);
+		free(r->id);
+		free(r->file);
+		r->id = id;
+		r->file = file;
+	}
+	return 0;
+}
+
 /* A sweep's combination, as its run directory @dir names it: the sweep's
  * id is @r's without "[<combination>]". */
 static int name_sweep(struct scenario_result *r, const char *dir)
@@ -233,7 +290,8 @@ static int replay_dirs(struct found_list *l, const struct replay_opts *o, struct
 				return -ENOMEM;
 			for (size_t k = 0; k < n; k++) {
 				runs[k].run_dir = strdup(l->v[i + k].dir);
-				judge_one_dir(l->v[i + k].dir, o, &runs[k]);
+				if (judge_with_tries(l->v[i + k].dir, o, &runs[k]))
+					return -ENOMEM;
 			}
 			if (result_fold_runs(r, runs, n)) {
 				for (size_t k = 0; k < n; k++)
@@ -243,7 +301,8 @@ static int replay_dirs(struct found_list *l, const struct replay_opts *o, struct
 			}
 		} else {
 			r->run_dir = strdup(l->v[i].dir);
-			judge_one_dir(l->v[i].dir, o, r);
+			if (judge_with_tries(l->v[i].dir, o, r))
+				return -ENOMEM;
 		}
 		if (name_sweep(r, l->v[i].dir))
 			return -ENOMEM;

@@ -3,6 +3,7 @@
  * output path tried, before anything runs: bad input changes nothing on
  * the machine. */
 #include <errno.h>
+#include <sched.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,16 +42,20 @@ struct run_opts {
 	bool jobs_given;	/* -j was given (else a machine runs as many
 				 * as it has CPUs) */
 	int repeat;		/* runs of each scenario */
+	int retries;		/* runs again of an unsure one */
 	bool repeat_given;	/* --repeat: even of those with a repeat: */
 	int shard, shards;	/* --shard K/N; 0: all */
 	struct term_style style;
 };
 
-/* Scenarios mostly sleep while the kernel's timers run: several at a time
- * cost little. */
-#define JOBS_DEFAULT 8
+/* Scenarios mostly sleep while the kernel's timers run: several at a
+ * time per CPU cost little (-j's default: JOBS_PER_CPU per CPU the
+ * process may use, at least 2). */
+#define JOBS_PER_CPU 4
 #define JOBS_MAX 64
 #define REPEAT_MAX 1000
+#define RETRIES_DEFAULT 2
+#define RETRIES_MAX 10
 
 static volatile sig_atomic_t stop_signal;
 
@@ -90,18 +95,38 @@ static void catch_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int number(const char *opt, const char *arg, long max, int *v)
+static int number(const char *opt, const char *arg, long min, long max, int *v)
 {
 	char *end;
 	long n = strtol(arg, &end, 10);
 
-	if (*end || end == arg || n < 1 || n > max) {
-		fprintf(stderr, "%s run: bad %s: \"%s\" (a whole number from 1 to %ld)\n",
-			program_name, opt, arg, max);
+	if (*end || end == arg || n < min || n > max) {
+		fprintf(stderr, "%s run: bad %s: \"%s\" (a whole number from %ld to %ld)\n",
+			program_name, opt, arg, min, max);
 		return EXIT_USAGE;
 	}
 	*v = (int)n;
 	return -1;
+}
+
+/* The CPUs this process may run on. */
+static int cpus_available(void)
+{
+	cpu_set_t set;
+	int n;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	n = CPU_COUNT(&set);
+	return n > 0 ? n : 1;
+}
+
+/* -j's default: what fits the machine. */
+static int jobs_default(void)
+{
+	int n = cpus_available() * JOBS_PER_CPU;
+
+	return n < 2 ? 2 : n > JOBS_MAX ? JOBS_MAX : n;
 }
 
 static void help(void)
@@ -111,7 +136,10 @@ static void help(void)
 	       "      --junit FILE  also write a JUnit XML report\n"
 	       "      --json FILE   also write the results as JSON (docs/results-json.md)\n"
 	       "  -j, --jobs N      run N scenarios at a time, each in namespaces of its own\n"
-	       "                    (default %d; longest first)\n"
+	       "                    (default %d: %d per CPU available; longest first)\n"
+	       "      --retries N   run a scenario that ended unsure again, up to N times\n"
+	       "                    (default %d; 0: never): unsure is what was measured\n"
+	       "                    lying across a bound by unplug's own lateness\n"
 	       "      --repeat N    run every scenario N times (even one with a repeat: of\n"
 	       "                    its own): an expectation passes only if it passed every\n"
 	       "                    time, one with rate: if it passed in that share of the\n"
@@ -131,14 +159,18 @@ static void help(void)
 	       "  -q, --quiet       only what did not pass, and the summary\n"
 	       "  -v, --verbose     every expectation, and each repeat's run\n"
 	       "\n  With no FILE or DIR, runs the installed catalogue (%s).\n"
-	       "  Exit status: 0 all passed, 1 a failure, 2 bad input or an unwritable output,\n"
-	       "  3 the machine cannot run it, 130/143 interrupted by SIGINT/SIGTERM.\n",
-	       RUNDIR_DEFAULT_BASE, JOBS_DEFAULT, catalogue_default_dir());
+	       "  Exit status: 0 all passed, 1 a failure (or flaky), 2 bad input or an\n"
+	       "  unwritable output, 3 the machine cannot run it, 4 nothing failed but a\n"
+	       "  scenario stayed unsure after its retries, 130/143 interrupted by\n"
+	       "  SIGINT/SIGTERM.\n",
+	       RUNDIR_DEFAULT_BASE, jobs_default(), JOBS_PER_CPU, RETRIES_DEFAULT,
+	       catalogue_default_dir());
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG, OPT_KERNEL };
+	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG, OPT_KERNEL,
+	       OPT_RETRIES };
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -146,6 +178,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "no-exec", no_argument, NULL, OPT_NO_EXEC },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "fail-on-skip", no_argument, NULL, OPT_FAIL_ON_SKIP },
 		{ "long", no_argument, NULL, OPT_LONG },
@@ -157,8 +190,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	};
 	int c, ret = -1;
 
-	o->jobs = JOBS_DEFAULT;
+	o->jobs = jobs_default();
 	o->repeat = 1;
+	o->retries = RETRIES_DEFAULT;
 	while (ret < 0 && (c = getopt_long(argc, argv, "o:hj:k:qv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -187,12 +221,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->kernels.dirs[o->kernels.n++] = optarg;
 			break;
 		case 'j':
-			ret = number("-j", optarg, JOBS_MAX, &o->jobs);
+			ret = number("-j", optarg, 1, JOBS_MAX, &o->jobs);
 			o->jobs_given = true;
 			break;
 		case OPT_REPEAT:
-			ret = number("--repeat", optarg, REPEAT_MAX, &o->repeat);
+			ret = number("--repeat", optarg, 1, REPEAT_MAX, &o->repeat);
 			o->repeat_given = true;
+			break;
+		case OPT_RETRIES:
+			ret = number("--retries", optarg, 0, RETRIES_MAX, &o->retries);
 			break;
 		case 'k':
 			if (o->npatterns == sizeof(o->patterns) / sizeof(o->patterns[0])) {
@@ -231,6 +268,9 @@ static size_t inner_options(const struct run_opts *o, char **v, char (*num)[16])
 {
 	size_t n = 0;
 
+	snprintf(num[0], 16, "%d", o->retries);
+	v[n++] = "--retries";
+	v[n++] = num[0];
 	if (o->repeat_given) {
 		snprintf(num[1], 16, "%d", o->repeat);
 		v[n++] = "--repeat";
@@ -533,18 +573,24 @@ int cmd_run(int argc, char **argv)
 	rr.shard = o.shard;
 	rr.shards = o.shards;
 	rr.repeat = o.repeat;
+	rr.retries = o.retries;
+	rr.jobs = o.jobs;
+	rr.cpus = cpus_available();
+	getloadavg(&rr.load[0], 1);
 	rr.fail_on_skip = o.fail_on_skip;
 	ret = EXIT_CANNOT;
 	warn_root(&cat, scs);
 	catch_signals();
-	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat,
+	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat, .retries = o.retries,
 				  .repeat_given = o.repeat_given, .style = o.style };
 	if (run_jobs(&cat, scs, &plan, &rr, &cannot, &d))
 		bad = 1;
 	rr.duration_ns = clock_mono_ns() - start;
 	rr.interrupted = runner_stop;
 	rr.signal = stop_signal;
+	getloadavg(&rr.load[1], 1);
 	report_term_sweeps(stdout, &rr, &o.style);
+	report_term_load(stdout, &rr);
 	report_term_totals(stdout, &rr, o.style.color);
 	if (o.junit && report_junit_write(o.junit, &rr, &d))
 		bad = 1;

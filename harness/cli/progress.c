@@ -34,6 +34,11 @@ void progress_started(struct progress *p, const char *id, int run, int runs, int
 void progress_ended(struct progress *p, const char *id, int run)
 {
 	p->done++;
+	progress_retried(p, id, run);
+}
+
+void progress_retried(struct progress *p, const char *id, int run)
+{
 	for (size_t i = 0; i < p->n; i++)
 		if (p->running[i].id == id && p->running[i].run == run) {
 			p->running[i] = p->running[--p->n];

@@ -35,6 +35,8 @@ void progress_started(struct progress *p, const char *id, int run, int runs, int
 
 /* Run @run of @id ended. */
 void progress_ended(struct progress *p, const char *id, int run);
+/* It ended unsure and runs again: no longer running, not done either. */
+void progress_retried(struct progress *p, const char *id, int run);
 
 /* Take the status line off the screen, before anything else is printed. */
 void progress_clear(struct progress *p);

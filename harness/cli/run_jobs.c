@@ -85,19 +85,24 @@ static void name_outputs(const struct scenario *sc, struct scenario_result *r)
 }
 
 /* Everything one invocation of `unplug run` runs and reports. Scenario i
- * runs nrep[i] times, as jobs first[i] .. first[i] + nrep[i] - 1. */
+ * runs nrep[i] times, as runs first[i] .. first[i] + nrep[i] - 1; run j's
+ * try t (t > 0: run again, its try before unsure) is job j + t * nruns. */
 struct invocation {
 	const struct catalogue *cat;
 	struct scenario **scs;
 	const struct run_plan *o;
 	struct run_result *rr;
-	struct batch_job *jobs;
-	struct scenario_result *runs;	/* per job, when repeated */
+	size_t nruns, ntries;		/* runs, and tries each may take */
+	struct batch_job *jobs;		/* per job */
+	struct scenario_result *tried;	/* per job: its result */
+	struct scenario_result *runs;	/* per run, when repeated */
 	size_t *left;			/* per scenario: runs not yet ended */
 	size_t *first, *nrep;		/* per scenario */
-	size_t *scenario_of;		/* per job */
+	size_t *scenario_of;		/* per run */
+	size_t *queue, head, tail;	/* jobs to start: retries go first */
 	struct progress progress;
 	size_t cannot;		/* scenarios the machine could not run */
+	size_t retried;		/* runs run again */
 };
 
 /* How many times scenario @sc runs: --repeat, else its own repeat:. */
@@ -151,10 +156,20 @@ static void report(struct invocation *in, const struct scenario_result *r)
 	progress_draw(&in->progress);
 }
 
-static void started(void *arg, size_t j)
+static bool take(void *arg, size_t *job)
 {
 	struct invocation *in = arg;
-	size_t i = in->scenario_of[j];
+
+	if (in->head == in->tail)
+		return false;
+	*job = in->queue[in->head++];
+	return true;
+}
+
+static void started(void *arg, size_t job)
+{
+	struct invocation *in = arg;
+	size_t j = job % in->nruns, i = in->scenario_of[j];
 
 	progress_clear(&in->progress);
 	progress_started(&in->progress, in->cat->v[i].id, (int)(j - in->first[i]) + 1,
@@ -188,22 +203,124 @@ static void fold(struct invocation *in, size_t i)
 	}
 }
 
-/* A job ended: judge it; when it was its scenario's last run, fold the
- * runs and report the scenario. */
-static void finish(void *arg, size_t j)
+/* A result for one try of scenario @i, named as the scenario. */
+static int name_result(struct invocation *in, size_t i, struct scenario_result *r)
+{
+	r->id = strdup(in->cat->v[i].id);
+	r->file = strdup(in->cat->v[i].path);
+	r->name = strdup(in->scs[i]->name);
+	judge_set_claims(in->scs[i], r);
+	if (!r->id || !r->file || !r->name)
+		return -ENOMEM;
+	if (in->cat->v[i].sweep)
+		return result_set_sweep(r, in->cat->v[i].sweep, in->scs[i]->pick.names,
+					in->scs[i]->pick.values, in->scs[i]->pick.n);
+	return 0;
+}
+
+/* Make the run directory of job @job: a run's own, or a try's inside it
+ * ("try-2"). */
+static int make_dir(struct invocation *in, size_t job, char **dir, struct diag *d)
+{
+	size_t j = job % in->nruns, t = job / in->nruns, i = in->scenario_of[j];
+	const struct scenario *sc = in->scs[i];
+	char *id = NULL, *matrix = NULL, tried[32] = "";
+	int err = -ENOMEM;
+
+	if (sc->pick.n && !(matrix = matrix_pick_label(&sc->pick)))
+		return -ENOMEM;
+	if (t)
+		snprintf(tried, sizeof(tried), "/try-%zu", t + 1);
+	if ((in->nrep[i] == 1 ? asprintf(&id, "%s%s", in->cat->v[i].id, tried) :
+	     asprintf(&id, "%s/run-%zu%s", in->cat->v[i].id, j - in->first[i] + 1, tried)) >= 0)
+		err = rundir_make(in->rr->root, id, sc->source, sc->source_len, matrix, dir, d);
+	free(id);
+	free(matrix);
+	return err;
+}
+
+/* Queue job @job with a result and a run directory of its own. */
+static int queue_job(struct invocation *in, size_t job, struct diag *d)
+{
+	size_t j = job % in->nruns, i = in->scenario_of[j];
+	struct scenario_result *r = &in->tried[job];
+	int err = name_result(in, i, r);
+
+	if (!err)
+		err = make_dir(in, job, &r->run_dir, d);
+	if (err)
+		return err;
+	in->jobs[job] = (struct batch_job){ .sc = in->scs[i], .dir = r->run_dir };
+	in->queue[in->tail++] = job;
+	return 0;
+}
+
+/* A run that ended unsure, run again (the next try first in the queue),
+ * unless its tries are spent or a signal stops everything. */
+static bool try_again(struct invocation *in, size_t job)
+{
+	size_t next = job + in->nruns;
+	struct diag d;
+	int err;
+
+	if (runner_stop || job / in->nruns + 1 >= in->ntries ||
+	    in->tried[job].verdict != VERDICT_UNSURE)
+		return false;
+	diag_init(&d, NULL);
+	err = queue_job(in, next, &d);
+	diag_print(&d, stderr);
+	diag_clear(&d);
+	if (err)
+		return false;
+	/* first in line: a retry is a run already under way */
+	memmove(&in->queue[in->head + 1], &in->queue[in->head],
+		(in->tail - 1 - in->head) * sizeof(*in->queue));
+	in->queue[in->head] = next;
+	in->retried++;
+	return true;
+}
+
+/* Run @j's tries, 0..@t, into @into (empty), which takes them over. */
+static void fold_tries(struct invocation *in, size_t j, size_t t, struct scenario_result *into)
+{
+	struct scenario_result *tries = calloc(t + 1, sizeof(*tries));
+
+	if (!tries) {
+		*into = in->tried[j + t * in->nruns];
+		memset(&in->tried[j + t * in->nruns], 0, sizeof(*into));
+		return;
+	}
+	for (size_t k = 0; k <= t; k++) {
+		tries[k] = in->tried[j + k * in->nruns];
+		memset(&in->tried[j + k * in->nruns], 0, sizeof(*tries));
+	}
+	result_fold_tries(into, tries, t + 1);
+}
+
+/* A job ended: judge it; run it again if it ended unsure and may; else
+ * its tries are its run's result, and when that was its scenario's last
+ * run, fold the runs and report the scenario. */
+static void finish(void *arg, size_t job)
 {
 	struct invocation *in = arg;
-	size_t i = in->scenario_of[j], repeat = in->nrep[i];
+	size_t j = job % in->nruns, t = job / in->nruns, i = in->scenario_of[j];
+	size_t repeat = in->nrep[i];
 	struct scenario_result *r = &in->rr->v[i];
 
+	judge_job(in, i, &in->jobs[job], &in->tried[job]);
+	if (try_again(in, job)) {
+		progress_retried(&in->progress, in->cat->v[i].id, (int)(j - in->first[i]) + 1);
+		return;
+	}
 	progress_ended(&in->progress, in->cat->v[i].id, (int)(j - in->first[i]) + 1);
 	in->left[i]--;
 	if (repeat == 1) {
-		judge_job(in, i, &in->jobs[j], r);
+		result_scenario_free(r);
+		fold_tries(in, j, t, r);
 		report(in, r);
 		return;
 	}
-	judge_job(in, i, &in->jobs[j], &in->runs[j]);
+	fold_tries(in, j, t, &in->runs[j]);
 	if (in->left[i])
 		return;
 	fold(in, i);
@@ -221,102 +338,10 @@ static int longest_first(const void *a, const void *b, void *arg)
 	return wx < wy ? 1 : wx > wy ? -1 : (x > y) - (x < y);
 }
 
-/* Make the run directory of job @j. */
-static int make_dir(struct invocation *in, size_t j, char **dir, struct diag *d)
+/* What a signal kept from running: each scenario not wholly run. */
+static void not_run(struct invocation *in)
 {
-	size_t i = in->scenario_of[j];
-	const struct scenario *sc = in->scs[i];
-	char *id = NULL, *matrix = NULL;
-	int err = -ENOMEM;
-
-	if (sc->pick.n && !(matrix = matrix_pick_label(&sc->pick)))
-		return -ENOMEM;
-	if (in->nrep[i] == 1)
-		err = rundir_make(in->rr->root, in->cat->v[i].id, sc->source, sc->source_len,
-				  matrix, dir, d);
-	else if (asprintf(&id, "%s/run-%zu", in->cat->v[i].id, j - in->first[i] + 1) >= 0)
-		err = rundir_make(in->rr->root, id, sc->source, sc->source_len, matrix, dir, d);
-	free(id);
-	free(matrix);
-	return err;
-}
-
-/* Run every scenario that can run, each o->repeat times, o->jobs at a
- * time; report each as it ends. Returns 0, or -errno when they could not
- * be started. */
-static int run_all(struct invocation *in, struct features *f, struct diag *d)
-{
-	const struct run_plan *o = in->o;
-	size_t n = in->cat->n, njobs = 0, nrun = 0, *order;
-	struct batch_hooks hooks = { .started = started, .done = finish, .tick = tick,
-				     .tick_ms = 250, .arg = in };
-	int err = 0;
-
-	in->first = calloc(n + 1, sizeof(*in->first));
-	in->nrep = calloc(n + 1, sizeof(*in->nrep));
-	in->left = calloc(n + 1, sizeof(*in->left));
-	if (!in->first || !in->nrep || !in->left)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		in->first[i] = njobs;
-		in->nrep[i] = runs_of(o, in->scs[i]);
-		njobs += in->nrep[i];
-	}
-	order = calloc(njobs + 1, sizeof(*order));
-	in->jobs = calloc(njobs + 1, sizeof(*in->jobs));
-	in->runs = calloc(njobs + 1, sizeof(*in->runs));
-	in->scenario_of = calloc(njobs + 1, sizeof(*in->scenario_of));
-	if (!order || !in->jobs || !in->runs || !in->scenario_of) {
-		free(order);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		struct scenario_result *r = &in->rr->v[i];
-		size_t repeat = in->nrep[i];
-		char why[320];
-
-		r->id = strdup(in->cat->v[i].id);
-		r->file = strdup(in->cat->v[i].path);
-		r->name = strdup(in->scs[i]->name);
-		judge_set_claims(in->scs[i], r);
-		if (in->cat->v[i].sweep &&
-		    result_set_sweep(r, in->cat->v[i].sweep, in->scs[i]->pick.names,
-				     in->scs[i]->pick.values, in->scs[i]->pick.n))
-			err = -ENOMEM;
-		if (missing_feature(in->scs[i], f, why, sizeof(why))) {
-			r->verdict = VERDICT_SKIP;
-			r->reason = strdup(why);
-			in->cannot++;
-			report(in, r);
-			continue;
-		}
-		if (repeat > 1 && asprintf(&r->run_dir, "%s/%s", in->rr->root, in->cat->v[i].id) < 0)
-			r->run_dir = NULL;
-		for (size_t k = 0; k < repeat && !err; k++) {
-			size_t j = in->first[i] + k;
-			struct scenario_result *into = repeat == 1 ? r : &in->runs[j];
-
-			in->scenario_of[j] = i;
-			if (repeat > 1) {
-				into->id = strdup(in->cat->v[i].id);
-				into->file = strdup(in->cat->v[i].path);
-				into->name = strdup(in->scs[i]->name);
-			}
-			err = make_dir(in, j, &into->run_dir, d);
-			in->jobs[j] = (struct batch_job){ .sc = in->scs[i], .dir = into->run_dir };
-			order[nrun++] = j;
-		}
-		in->left[i] = repeat;
-	}
-	progress_init(&in->progress, stdout, nrun, cli_color(stdout) && !o->style.quiet,
-		      o->style.quiet);
-	if (!err && o->jobs > 1)
-		qsort_r(order, nrun, sizeof(*order), longest_first, in);
-	if (!err)
-		err = batch_run(in->jobs, order, nrun, o->jobs, &hooks);
-	progress_clear(&in->progress);
-	/* what a signal kept from running */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < in->cat->n; i++) {
 		struct scenario_result *r = &in->rr->v[i];
 		size_t repeat = in->nrep[i];
 
@@ -326,7 +351,9 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 			for (size_t k = 0; k < repeat; k++) {
 				struct scenario_result *run = &in->runs[in->first[i] + k];
 
-				if (!in->jobs[in->first[i] + k].duration_ns && !run->reason) {
+				if (!run->id && !run->reason) {
+					result_scenario_free(run);
+					name_result(in, i, run);
 					run->verdict = VERDICT_INTERRUPTED;
 					run->reason = strdup("not run: interrupted");
 				}
@@ -339,17 +366,81 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 		}
 		in->left[i] = 0;
 	}
-	for (size_t j = 0; j < njobs; j++) {
-		batch_job_clear(&in->jobs[j]);
-		result_scenario_free(&in->runs[j]);
+}
+
+/* Run every scenario that can run, each o->repeat times (a run that
+ * ended unsure up to o->retries times more), o->jobs at a time; report
+ * each as it ends. Returns 0, or -errno when they could not be started. */
+static int run_all(struct invocation *in, struct features *f, struct diag *d)
+{
+	const struct run_plan *o = in->o;
+	size_t n = in->cat->n, njobs;
+	struct batch_hooks hooks = { .take = take, .started = started, .done = finish,
+				     .tick = tick, .tick_ms = 250, .arg = in };
+	int err = 0;
+
+	in->first = calloc(n + 1, sizeof(*in->first));
+	in->nrep = calloc(n + 1, sizeof(*in->nrep));
+	in->left = calloc(n + 1, sizeof(*in->left));
+	if (!in->first || !in->nrep || !in->left)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		in->first[i] = in->nruns;
+		in->nrep[i] = runs_of(o, in->scs[i]);
+		in->nruns += in->nrep[i];
 	}
+	in->ntries = (size_t)o->retries + 1;
+	njobs = in->nruns * in->ntries;
+	in->queue = calloc(njobs + 1, sizeof(*in->queue));
+	in->jobs = calloc(njobs + 1, sizeof(*in->jobs));
+	in->tried = calloc(njobs + 1, sizeof(*in->tried));
+	in->runs = calloc(in->nruns + 1, sizeof(*in->runs));
+	in->scenario_of = calloc(in->nruns + 1, sizeof(*in->scenario_of));
+	if (!in->queue || !in->jobs || !in->tried || !in->runs || !in->scenario_of)
+		return -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++) {
+		struct scenario_result *r = &in->rr->v[i];
+		size_t repeat = in->nrep[i];
+		char why[320];
+
+		err = name_result(in, i, r);
+		if (!err && missing_feature(in->scs[i], f, why, sizeof(why))) {
+			r->verdict = VERDICT_SKIP;
+			r->reason = strdup(why);
+			in->cannot++;
+			report(in, r);
+			continue;
+		}
+		if (repeat > 1 && asprintf(&r->run_dir, "%s/%s", in->rr->root, in->cat->v[i].id) < 0)
+			r->run_dir = NULL;
+		for (size_t k = 0; k < repeat && !err; k++) {
+			in->scenario_of[in->first[i] + k] = i;
+			err = queue_job(in, in->first[i] + k, d);
+		}
+		in->left[i] = repeat;
+	}
+	progress_init(&in->progress, stdout, in->tail, cli_color(stdout) && !o->style.quiet,
+		      o->style.quiet);
+	if (!err && o->jobs > 1)
+		qsort_r(in->queue, in->tail, sizeof(*in->queue), longest_first, in);
+	if (!err)
+		err = batch_run(in->jobs, o->jobs, &hooks);
+	progress_clear(&in->progress);
+	not_run(in);
+	for (size_t k = 0; k < njobs; k++) {
+		batch_job_clear(&in->jobs[k]);
+		result_scenario_free(&in->tried[k]);
+	}
+	for (size_t j = 0; j < in->nruns; j++)
+		result_scenario_free(&in->runs[j]);
 	free(in->jobs);
+	free(in->tried);
 	free(in->runs);
+	free(in->queue);
 	free(in->left);
 	free(in->first);
 	free(in->nrep);
 	free(in->scenario_of);
-	free(order);
 	return err;
 }
 
@@ -365,5 +456,6 @@ int run_jobs(const struct catalogue *cat, struct scenario **scs, const struct ru
 			return -ENOMEM;
 	err = run_all(&in, &features, d);
 	*cannot = in.cannot;
+	rr->retried = in.retried;
 	return err;
 }

@@ -16,6 +16,8 @@ struct run_plan {
 	int jobs;		/* scenarios at a time */
 	int repeat;		/* runs of each... */
 	bool repeat_given;	/* ...even of those with a repeat: of their own */
+	int retries;		/* a run that ended unsure is run again, up to
+				 * this many times more */
 	struct term_style style;
 };
 

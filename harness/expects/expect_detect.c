@@ -119,12 +119,19 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	if (!noticed_first(x, ev, r)) {
 		r->outcome = OUTCOME_NOTHING_DETECTED;
 		r->measured = ev->t_end - r->ref_t_ns;
+		/* watched less than the budget from when the reference was
+		 * due: the runner's doing, not the kernel's */
+		if (ev->t_end - evidence_ref_span(r).lo < x->hi_ns) {
+			r->verdict = VERDICT_UNSURE;
+			r->doubts |= DOUBT_REFERENCE;
+		}
 		return 0;
 	}
 	r->outcome = OUTCOME_DETECTED;
-	r->measured = r->t_ns - r->ref_t_ns;
-	if (r->measured >= x->lo_ns && r->measured <= x->hi_ns && noticed_accepted(x, r))
-		r->verdict = VERDICT_PASS;
+	evidence_judge_latency(r, r->t_ns, r->lag_ns);
+	/* the wrong thing noticed is wrong whenever it came */
+	if (!noticed_accepted(x, r))
+		r->verdict = VERDICT_FAIL;
 	return 0;
 }
 

@@ -44,6 +44,12 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	int64_t until = r->ref_t_ns + x->for_ns;
 	struct expect_result seen = *r;
 	bool noticed = ran && noticed_first(x, ev, &seen);
+	struct span m = { 0, 0 };
+
+	/* when it noticed, against the quiet period: certainly within (or
+	 * before) it, certainly after it, or either */
+	if (noticed)
+		m = span_since(span_upto(seen.t_ns, seen.lag_ns), evidence_ref_span(r));
 
 	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
 	noticed_describe(x, r);
@@ -53,7 +59,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	r->verdict = VERDICT_FAIL;
 	if (!ran) {
 		r->outcome = OUTCOME_NO_REFERENCE;
-	} else if (noticed && seen.t_ns <= until) {
+	} else if (noticed && m.lo <= x->for_ns) {
 		/* what was seen, and its evidence, but this expectation's own
 		 * description */
 		memcpy(r->via, seen.via, sizeof(r->via));
@@ -69,9 +75,19 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		r->event_line = seen.event_line;
 		r->outcome = OUTCOME_NOT_QUIET;
 		r->measured = seen.t_ns - r->ref_t_ns;
+		r->measured_lo = m.lo;
+		r->measured_hi = m.hi;
+		r->lag_ns = seen.lag_ns;
+		r->sample_gap_ns = seen.sample_gap_ns;
+		r->doubts = seen.doubts | (span_wide(evidence_ref_span(r)) ? DOUBT_REFERENCE : 0) |
+			    (seen.lag_ns && !(seen.doubts & DOUBT_SAMPLE) ? DOUBT_LAG : 0);
+		if (m.hi > x->for_ns)
+			r->verdict = VERDICT_UNSURE;
 	} else if (ev->t_end < until) {
+		/* the runner ended it early: its lateness, not the kernel */
 		r->outcome = OUTCOME_RUN_TOO_SHORT;
 		r->measured = ev->t_end - r->ref_t_ns;
+		r->verdict = VERDICT_UNSURE;
 	} else {
 		r->outcome = OUTCOME_QUIET;
 		r->measured = x->for_ns;

@@ -171,10 +171,19 @@ static int socket_events(const struct evidence *ev, int host, const struct event
 	return 0;
 }
 
+/* When the change @e came, in a view of the run: as late as it could
+ * have (when the sample that saw it was taken) or, @early, as early (just
+ * after the sample before). */
+static int64_t changed_at(const struct event *e, bool early)
+{
+	return early && e->after_ns ? e->after_ns + 1 : e->t_ns;
+}
+
 /* Walk the host's table @t through the run from the reference on: the
- * count at each moment it could change, until @until. */
+ * count at each moment it could change, until @until; changes placed as
+ * changed_at(@early) says. */
 static int judge_walk(const struct expect *x, const struct evidence *ev, int64_t until,
-		      struct table *t, struct expect_result *r)
+		      bool early, struct table *t, struct expect_result *r)
 {
 	const struct event **v;
 	size_t n, i = 0;
@@ -183,7 +192,7 @@ static int judge_walk(const struct expect *x, const struct evidence *ev, int64_t
 
 	if (err)
 		return err;
-	for (; i < n && v[i]->t_ns <= r->ref_t_ns; i++)
+	for (; i < n && changed_at(v[i], early) <= r->ref_t_ns; i++)
 		if ((err = update(t, v[i])))
 			goto out;
 	count_now = count(x, t);
@@ -203,7 +212,7 @@ static int judge_walk(const struct expect *x, const struct evidence *ev, int64_t
 			r->measured = count_now;
 		}
 		/* the next change before @until */
-		if (i == n || v[i]->t_ns > until)
+		if (i == n || changed_at(v[i], early) > until)
 			break;
 		if ((err = update(t, v[i])))
 			goto out;
@@ -227,6 +236,45 @@ out:
 	return err;
 }
 
+/* Judge the walk in the two extreme views the doubts allow: every change
+ * as late as it could have come with the deadline as early as the
+ * reference allows, and the other way round. Both agree: that verdict;
+ * else unsure. The first view's values are reported. */
+static int judge_views(const struct expect *x, const struct evidence *ev, int64_t until,
+		       struct expect_result *r)
+{
+	struct span ref = evidence_ref_span(r);
+	struct expect_result early = *r;
+	struct table t = { 0 };
+	int64_t gap = 0;
+	int err;
+
+	/* late changes, early deadline */
+	r->ref_t_ns = ref.lo;
+	err = judge_walk(x, ev, until - (ref.hi - ref.lo), false, &t, r);
+	r->ref_t_ns = ref.hi;
+	t.n = 0;
+	if (!err)
+		err = judge_walk(x, ev, until, true, &t, &early);
+	free(t.v);
+	if (err || early.verdict == r->verdict)
+		return err;
+	r->verdict = VERDICT_UNSURE;
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (is_socket(e, x->host) && e->after_ns && e->t_ns - e->after_ns > gap)
+			gap = e->t_ns - e->after_ns;
+	}
+	if (gap) {
+		r->doubts |= DOUBT_SAMPLE;
+		r->sample_gap_ns = gap;
+	}
+	if (span_wide(ref))
+		r->doubts |= DOUBT_REFERENCE;
+	return 0;
+}
+
 static int judge(const struct expect *x, const struct evidence *ev,
 		 struct expect_result *r)
 {
@@ -235,9 +283,7 @@ static int judge(const struct expect *x, const struct evidence *ev,
 		[SOCKETS_FOR] = OUTCOME_SOCKETS_FOR, [SOCKETS_NEVER_ABOVE] = OUTCOME_SOCKETS_MAX,
 	};
 	bool ran = evidence_reference(ev, x, r);
-	struct table t = { 0 };
 	int64_t until;
-	int err;
 
 	snprintf(r->host, sizeof(r->host), "%s", ev->sc->hosts[x->host].name);
 	snprintf(r->what, sizeof(r->what), "%s", tcp_state_str(x->state));
@@ -260,16 +306,16 @@ static int judge(const struct expect *x, const struct evidence *ev,
 	} else {
 		until = r->ref_t_ns + x->when_ns;
 		if (until > ev->t_end) {
+			/* the runner ended it early: its lateness, not the kernel */
 			r->outcome = OUTCOME_RUN_TOO_SHORT;
 			r->measured = ev->t_end - r->ref_t_ns;
 			r->unit = UNIT_NS;
 			r->hi = x->when_ns;
+			r->verdict = VERDICT_UNSURE;
 			return 0;
 		}
 	}
-	err = judge_walk(x, ev, until, &t, r);
-	free(t.v);
-	return err;
+	return judge_views(x, ev, until, r);
 }
 
 static const char *describe(const struct expect *x, const struct scenario *sc,

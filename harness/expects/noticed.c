@@ -19,6 +19,7 @@ static bool by_event(const struct expect *x, const struct evidence *ev,
 		return false;
 	r->cause = evidence_cause(e);
 	r->t_ns = e->t_ns;
+	r->lag_ns = e->lag_ns;
 	r->event_line = evidence_line(ev, e);
 	return true;
 }
@@ -96,6 +97,11 @@ static bool by_close(const struct expect *x, const struct evidence *ev,
 		return false;
 	snprintf(r->via, sizeof(r->via), "%s", via);
 	r->t_ns = e->t_ns;
+	/* it changed after the sample before, which did not show it */
+	if (e->after_ns) {
+		r->lag_ns = r->sample_gap_ns = e->t_ns - e->after_ns;
+		r->doubts |= DOUBT_SAMPLE;
+	}
 	r->event_line = evidence_line(ev, e);
 	return true;
 }

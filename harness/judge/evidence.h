@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "captures/packet.h"
+#include "common/span.h"
 #include "harness/model/scenario.h"
 #include "harness/run/events.h"
 
@@ -57,6 +58,17 @@ struct expect_result;
  * the `since` step never ran. */
 bool evidence_reference(const struct evidence *ev, const struct expect *x,
 			struct expect_result *r);
+
+/* When the reference @r counts from (evidence_reference()) took effect:
+ * no earlier than its step was due — it was set about ref_late_ns late
+ * and took ref_took_ns —, no later than ref_t_ns. What the kernel did
+ * may count from either end: its timers ran from when it was due. */
+struct span evidence_ref_span(const struct expect_result *r);
+
+/* @r's measured time from its reference to the moment @t_ns, which may
+ * have come up to @lag_ns earlier, judged as a span against r->lo..hi
+ * (result_judge_span()); the doubts that widened it noted in @r. */
+void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_ns);
 
 /* The first time @host's application noticed its connection died (EOF,
  * an error, a heartbeat timeout) since establishment; NULL if it never

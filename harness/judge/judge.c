@@ -45,6 +45,27 @@ bool evidence_reference(const struct evidence *ev, const struct expect *x,
 	return false;
 }
 
+struct span evidence_ref_span(const struct expect_result *r)
+{
+	return span_upto(r->ref_t_ns, (r->ref_late_ns > 0 ? r->ref_late_ns : 0) +
+				      (r->ref_took_ns > 0 ? r->ref_took_ns : 0));
+}
+
+void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_ns)
+{
+	struct span ref = evidence_ref_span(r),
+		    m = span_since(span_upto(t_ns, lag_ns), ref);
+
+	r->measured = t_ns - r->ref_t_ns;
+	if (span_wide(ref))
+		r->doubts |= DOUBT_REFERENCE;
+	if (lag_ns > 0 && !(r->doubts & DOUBT_SAMPLE)) {
+		r->doubts |= DOUBT_LAG;
+		r->lag_ns = lag_ns;
+	}
+	result_judge_span(r, m.lo, m.hi);
+}
+
 const struct event *evidence_first_detection(const struct evidence *ev, int host)
 {
 	for (size_t i = 0; i < ev->ev.n; i++) {
@@ -249,8 +270,11 @@ static int judge_one(const struct evidence *ev, const struct expect *x,
 		return -ENOMEM;
 	snprintf(r->kind, sizeof(r->kind), "%s", x->ops->name);
 	r->at = x->at;
+	r->measured_lo = INT64_MIN;	/* a kind that judged a span sets it */
 	if ((err = x->ops->judge(x, ev, r)))
 		return err;
+	if (r->measured_lo == INT64_MIN)
+		r->measured_lo = r->measured_hi = r->measured;
 	/* measured all the same, but it speaks of other kernels */
 	if (!kcond_holds(&x->kernel, ev->kernel)) {
 		r->verdict = VERDICT_SKIP;
@@ -323,6 +347,42 @@ static int fold(const struct scenario *sc, struct scenario_result *res)
 	return 0;
 }
 
+/* Whether @r failed on a value that no span says the doubt of — a count,
+ * a sequence, the result of a call —, which a step that ran late could
+ * have shifted: the kernel did what it did, but at other times than the
+ * scenario says. */
+static bool shiftable(const struct expect_result *r)
+{
+	return r->verdict == VERDICT_FAIL && r->measured_lo == r->measured_hi &&
+	       r->outcome != OUTCOME_NO_REFERENCE && r->outcome != OUTCOME_CAPTURE_INCOMPLETE &&
+	       r->outcome != OUTCOME_OTHER_KERNEL && r->outcome != OUTCOME_DETECTED;
+}
+
+/* A step late or slow past RESULT_LATE_NS makes each shiftable failure
+ * unsure, naming the worst such step. */
+static void doubt_late_step(struct scenario_result *res, const char *name, int step,
+			    int64_t late, int64_t took)
+{
+	for (size_t i = 0; i < res->nexpects; i++) {
+		struct expect_result *r = &res->expects[i];
+
+		if (r->rated || (!shiftable(r) &&
+				 !(r->verdict == VERDICT_UNSURE && (r->doubts & DOUBT_LATE_STEP))))
+			continue;
+		r->verdict = VERDICT_UNSURE;
+		if (step == r->ref_step) {
+			r->doubts |= DOUBT_REFERENCE;
+			continue;
+		}
+		if ((r->doubts & DOUBT_LATE_STEP) && late + took <= r->across.late_ns + r->across.took_ns)
+			continue;
+		r->doubts |= DOUBT_LATE_STEP;
+		snprintf(r->across.name, sizeof(r->across.name), "%s", name);
+		r->across.late_ns = late;
+		r->across.took_ns = took;
+	}
+}
+
 /* Judge every expectation of the evidence, and fold. */
 static int judge_all(struct evidence *ev, struct scenario_result *res)
 {
@@ -333,10 +393,15 @@ static int judge_all(struct evidence *ev, struct scenario_result *res)
 		err = judge_one(ev, &sc->expects[i], res);
 	for (size_t i = 0; i < ev->ev.n && !err; i++) {
 		const struct event *e = &ev->ev.v[i];
+		int64_t took = e->requested_ns ? e->t_ns - e->requested_ns : 0;
 
-		if (e->type == EV_STEP)
-			result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
-					      e->late_ns, e->requested_ns ? e->t_ns - e->requested_ns : 0);
+		if (e->type != EV_STEP)
+			continue;
+		result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
+				      e->late_ns, took);
+		if (result_step_is_late(e->late_ns, took) && e->t_ns <= ev->t_end)
+			doubt_late_step(res, step_what(&sc->steps[e->step]), e->step, e->late_ns,
+					took);
 	}
 	if (!err)
 		err = fold(sc, res);

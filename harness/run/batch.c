@@ -131,11 +131,10 @@ static void reap_orphans(const struct child *kids, size_t running, bool all)
 	}
 }
 
-int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
-	      const struct batch_hooks *h)
+int batch_run(struct batch_job *v, int jobs, const struct batch_hooks *h)
 {
 	struct child kids[BATCH_MAX];
-	size_t next = 0, running = 0;
+	size_t running = 0, job;
 	bool stopping = false;
 	int err = 0;
 
@@ -146,14 +145,14 @@ int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
 		jobs = 1;
 	if (jobs > BATCH_MAX)
 		jobs = BATCH_MAX;
-	while (next < n || running) {
+	for (;;) {
 		struct pollfd p[BATCH_MAX];
 
-		while (!err && !runner_stop && next < n && running < (size_t)jobs)
-			if (!(err = start(&kids[running], v, order[next]))) {
+		while (!err && !runner_stop && running < (size_t)jobs && h->take(h->arg, &job))
+			if (!(err = start(&kids[running], v, job))) {
 				if (h->started)
-					h->started(h->arg, order[next]);
-				running++, next++;
+					h->started(h->arg, job);
+				running++;
 			}
 		if (!running)
 			break;

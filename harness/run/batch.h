@@ -21,9 +21,12 @@ struct batch_job {
 	int64_t duration_ns;
 };
 
-/* What the caller hears of a batch, in the parent: a job started, a job
- * ended, and every @tick_ms while any runs (0: never). Any may be NULL. */
+/* What the caller hears of a batch, in the parent: which job to start
+ * next (false: none now; a job that ends may give more), a job started, a
+ * job ended, and every @tick_ms while any runs (0: never). All but @take
+ * may be NULL. */
 struct batch_hooks {
+	bool (*take)(void *arg, size_t *i);
 	void (*started)(void *arg, size_t i);
 	void (*done)(void *arg, size_t i);
 	void (*tick)(void *arg);
@@ -31,12 +34,12 @@ struct batch_hooks {
 	void *arg;
 };
 
-/* Run the jobs @order lists (indexes into @v), at most @jobs at a time,
- * telling @h. A signal that sets runner_stop stops the running ones and
- * starts no more. Returns 0, or -errno when a child cannot be started
- * (the jobs already done stay done). */
-int batch_run(struct batch_job *v, const size_t *order, size_t n, int jobs,
-	      const struct batch_hooks *h);
+/* Run the jobs @h->take gives (indexes into @v), at most @jobs at a time,
+ * until it gives none and none runs, telling @h. A signal that sets
+ * runner_stop stops the running ones and starts no more. Returns 0, or
+ * -errno when a child cannot be started (the jobs already done stay
+ * done). */
+int batch_run(struct batch_job *v, int jobs, const struct batch_hooks *h);
 
 void batch_job_clear(struct batch_job *j);
 

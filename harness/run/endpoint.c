@@ -321,6 +321,11 @@ static int collect_peer(struct run *r, int host)
 	while (ep->peer.pid > 0 && (n = peer_read_event(&ep->peer, &e)) == 1) {
 		e.host = host;
 		e.target = HOST_NONE;
+		/* the action's call is under way: later steps may go */
+		if (e.type == EV_ACTING || e.type == EV_ACTION)
+			r->acting[host] = false;
+		if (e.type == EV_ACTING)
+			continue;
 		if ((err = run_record(r, &e)) ||
 		    (e.type == EV_ACTION && (err = run_record_action_step(r, &e))))
 			return err;

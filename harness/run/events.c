@@ -41,6 +41,7 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_SOCKET_GONE] = "socket-gone",
 	[EV_CAPTURE] = "capture",
 	[EV_RUN_END] = "run-end",
+	[EV_ACTING] = "acting",
 };
 
 const char *event_type_name(enum event_type type)
@@ -119,6 +120,10 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 	}
 	if (e->type == EV_ACTION)
 		put_int(o, "took_ns", e->took_ns);
+	if (e->lag_ns)
+		put_int(o, "lag_ns", e->lag_ns);
+	if (e->after_ns)
+		put_int(o, "after_ns", e->after_ns);
 	if (e->type == EV_STEP || e->type == EV_REVERTED) {
 		put_int(o, "step", e->step);
 		put_int(o, "line", e->line);
@@ -270,6 +275,11 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	e->requested_ns = get_int(o, "requested_ns", 0);
 	e->late_ns = get_int(o, "late_ns", 0);
 	e->took_ns = get_int(o, "took_ns", -1);
+	e->lag_ns = get_int(o, "lag_ns", 0);
+	e->after_ns = get_int(o, "after_ns", 0);
+	/* a lag or an earlier sample runs back, never forward */
+	if (e->lag_ns < 0 || e->lag_ns > e->t_ns || e->after_ns < 0 || e->after_ns > e->t_ns)
+		return -EINVAL;
 	return 0;
 }
 

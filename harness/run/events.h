@@ -46,6 +46,9 @@ enum event_type {
 	EV_CAPTURE,		/* the runner: a host's capture ended: what it
 				 * received and dropped (pcap_stats) */
 	EV_RUN_END,
+	EV_ACTING,		/* a peer: it is about to make an action's call
+				 * (the runner's own, never written: a later
+				 * step waits for it) */
 	EV_NTYPES
 };
 
@@ -80,6 +83,14 @@ struct event {
 	int64_t late_ns;	/* EV_STEP: how late the runner set about it */
 	int64_t took_ns;	/* EV_ACTION: how long its system call took
 				 * (close() lingering...); -1: not recorded */
+	int64_t lag_ns;		/* a peer's EV_EOF, EV_ERROR,
+				 * EV_HEARTBEAT_TIMEOUT, EV_PROBE: how much
+				 * earlier it may have happened than t_ns —
+				 * the peer waiting to run, or past its timer;
+				 * 0: not measured */
+	int64_t after_ns;	/* EV_SOCKET, EV_SOCKET_GONE: the sample
+				 * before, which did not show it yet: the
+				 * change came after this; 0: unknown */
 	int target;		/* EV_STEP: the host the step acts on */
 	char addr[48];		/* EV_HOST: the host's address */
 	char alias[48];		/* EV_HOST: the address the others see it as,

@@ -9,6 +9,7 @@
 #include "harness/run/peer.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -24,6 +25,7 @@
 #include "common/clock.h"
 #include "common/fds.h"
 #include "common/duration.h"
+#include "common/rt.h"
 
 _Static_assert(sizeof(struct event) < PIPE_BUF, "events must be written atomically");
 
@@ -43,6 +45,7 @@ struct conn {
 	unsigned long long tx_off, rx_off;	/* stream offsets */
 	bool corrupt;		/* a mismatch was already reported */
 	int64_t last_rx;	/* when data last arrived (or it was set up) */
+	int64_t last_rx_lag;	/* how late the peer may have seen that */
 	int64_t next_heartbeat, next_traffic, next_probe, next_check;
 };
 
@@ -52,11 +55,29 @@ struct peer_state {
 	int ev;			/* events pipe, write end */
 	int cmd;		/* commands pipe, read end */
 	int lfd;		/* listening socket */
+	int schedstat;		/* /proc/thread-self/schedstat; -1: none */
+	int64_t lag;		/* how long it waited to run, while it
+				 * waited in poll() last: what it saw then
+				 * may have come as much earlier */
 	struct conn conns[MAX_CONNS];
 	struct conn *cur;	/* the newest connection: actions act on it */
 	int next_id;
 	unsigned char buf[IO_CHUNK];
 };
+
+/* How long this thread has waited on a run queue, in all (the kernel's
+ * sched_info run_delay, ns); 0 when the kernel does not say. */
+static int64_t run_delay(const struct peer_state *s)
+{
+	char buf[96];
+	long long ran, waited;
+	ssize_t n = s->schedstat >= 0 ? pread(s->schedstat, buf, sizeof(buf) - 1, 0) : -1;
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return sscanf(buf, "%lld %lld", &ran, &waited) == 2 ? waited : 0;
+}
 
 static struct event event_of(struct peer_state *s, const struct conn *c,
 			     enum event_type type, int64_t t, const char *call, int err,
@@ -185,11 +206,13 @@ static void conn_close(struct peer_state *s, struct conn *c)
  * heartbeat timed out): report it, then do what the scenario says. A
  * connection already given up on (shutdown-write) is closed at its end. */
 static void detect(struct peer_state *s, struct conn *c, enum event_type type,
-		   int64_t t, const char *call, int err)
+		   int64_t t, const char *call, int err, int64_t lag)
 {
 	bool again = c->detected;
+	struct event e = event_of(s, c, type, t, call, err, 0);
 
-	emit(s, c, type, t, call, err, 0);
+	e.lag_ns = lag > s->lag ? lag : s->lag;
+	put(s, &e);
 	c->pending = 0;
 	c->detected = true;
 	switch (again ? ON_DETECT_CLOSE : s->cfg->on_detect) {
@@ -321,13 +344,14 @@ static void on_readable(struct peer_state *s, struct conn *c, int64_t t)
 	if (n > 0) {
 		verify(s, c, n, t);
 		c->last_rx = clock_mono_ns();
+		c->last_rx_lag = s->lag;
 		if (s->cfg->heartbeat.timeout_ns && !s->cfg->heartbeat.poll_ns)
 			c->next_check = c->last_rx + s->cfg->heartbeat.timeout_ns;
 		emit(s, c, EV_RECEIVED, t, "recv", 0, (long)n);
 	} else if (n == 0) {
-		detect(s, c, EV_EOF, t, "recv", 0);
+		detect(s, c, EV_EOF, t, "recv", 0, 0);
 	} else if (errno != EAGAIN && errno != EINTR) {
-		detect(s, c, EV_ERROR, t, "recv", errno);
+		detect(s, c, EV_ERROR, t, "recv", errno, 0);
 	}
 }
 
@@ -341,7 +365,7 @@ static void on_writable(struct peer_state *s, struct conn *c, int64_t t)
 	n = send(c->fd, s->buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			detect(s, c, EV_ERROR, t, "send", errno);
+			detect(s, c, EV_ERROR, t, "send", errno, 0);
 		return;
 	}
 	c->pending -= n;
@@ -358,7 +382,7 @@ static void probe(struct peer_state *s, struct conn *c, int64_t t)
 
 	emit(s, c, EV_PROBE, t, "send(0)", err, (long)n);
 	if (n < 0 && err != EAGAIN && err != EINTR)
-		detect(s, c, EV_ERROR, t, "send(0)", err);
+		detect(s, c, EV_ERROR, t, "send(0)", err, 0);
 }
 
 /* Fire every timer of @c that is due at @now. */
@@ -385,7 +409,12 @@ static void run_timers(struct peer_state *s, struct conn *c, int64_t now, int64_
 	}
 	if (c->next_check <= now) {
 		if (now - c->last_rx >= cfg->heartbeat.timeout_ns) {
-			detect(s, c, EV_HEARTBEAT_TIMEOUT, t, "heartbeat", 0);
+			/* due at next_check; without polling that counts from
+			 * data the peer may itself have seen late */
+			int64_t lag = now - c->next_check +
+				      (cfg->heartbeat.poll_ns ? 0 : c->last_rx_lag);
+
+			detect(s, c, EV_HEARTBEAT_TIMEOUT, t, "heartbeat", 0, lag);
 			return;
 		}
 		if (cfg->heartbeat.poll_ns)
@@ -436,8 +465,14 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 {
 	struct conn *c = s->cur;
 	const char *name = action_name(cmd->kind);
-	int64_t t = clock_wall_ns();
+	struct event acting = event_of(s, c, EV_ACTING, 0, name, 0, 0);
+	int64_t t;
 	int err = 0;
+
+	/* the runner holds later steps until this one is under way */
+	acting.step = cmd->step;
+	put(s, &acting);
+	t = clock_wall_ns();
 
 	if (cmd->kind == ACTION_RECONNECT) {
 		if (c && c->fd >= 0)
@@ -539,7 +574,7 @@ static void peer_loop(struct peer_state *s)
 {
 	for (;;) {
 		struct pollfd p[2 + MAX_CONNS];
-		int64_t now, t;
+		int64_t now, t, waited = run_delay(s);
 
 		p[0] = (struct pollfd){ .fd = s->cmd, .events = POLLIN };
 		p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
@@ -552,6 +587,9 @@ static void peer_loop(struct peer_state *s)
 			_exit(1);
 		t = clock_wall_ns();
 		now = clock_mono_ns();
+		s->lag = run_delay(s) - waited;
+		if (s->lag < 0)
+			s->lag = 0;
 		if (p[0].revents)
 			on_command(s);
 		if (s->lfd >= 0 && p[1].revents)
@@ -593,7 +631,7 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		    pid_t parent)
 {
 	struct peer_state s = { .spec = spec, .cfg = &spec->config, .ev = ev,
-				.cmd = cmd, .lfd = -1 };
+				.cmd = cmd, .lfd = -1, .schedstat = -1 };
 
 	for (size_t i = 0; i < MAX_CONNS; i++)
 		s.conns[i].fd = -1;
@@ -608,6 +646,8 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		_exit(1);
 	}
 	close_inherited(ev, cmd);
+	rt_enter();
+	s.schedstat = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
 	if (spec->config.role == PEER_LISTEN)
 		setup_listen(&s);
 	else

@@ -57,6 +57,10 @@ struct run {
 				 * established, or (steps-from: start) the
 				 * listeners up */
 	bool established;	/* EV_ESTABLISHED recorded */
+	bool acting[SCENARIO_MAX_HOSTS];	/* a host's peer was asked for an
+						 * action it has not begun yet */
+	int64_t sampled[SCENARIO_MAX_HOSTS];	/* wall ns each host's last
+						 * socket sample began */
 	struct asked {		/* per step: when the runner last asked a peer */
 		int64_t requested_ns;	/* wall clock */
 		int64_t late_ns;

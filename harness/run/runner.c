@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/duration.h"
 #include "common/kversion.h"
+#include "common/rt.h"
 #include "harness/run/rundir.h"
 #include "harness/run/run_internal.h"
 #include "harness/run/schedule.h"
@@ -136,11 +137,13 @@ static int stop_capture(struct run *r, int host, struct diag *d)
 	return err_merge(err, r->events ? run_record(r, &e) : 0);
 }
 
-/* A change in a host's socket table, as an event. */
+/* A change in a host's socket table, as an event: it came after the
+ * sample before began, and before now. */
 static int record_socket(void *arg, int host, const struct sock_sample *s, bool gone)
 {
+	struct run *r = arg;
 	struct event e = { .type = gone ? EV_SOCKET_GONE : EV_SOCKET, .host = host,
-			   .target = HOST_NONE };
+			   .target = HOST_NONE, .after_ns = r->sampled[host] };
 	struct event_sock *k = &e.sock;
 
 	k->state = s->state;
@@ -159,11 +162,14 @@ static int record_socket(void *arg, int host, const struct sock_sample *s, bool 
 
 static int sample(struct run *r)
 {
-	int64_t start = clock_mono_ns(), took;
+	int64_t start = clock_mono_ns(), wall = clock_wall_ns(), took;
 	int err;
 
 	r->next_sample = start + r->sc->sample_every_ns;
 	err = sampler_sample(&r->sampler, record_socket, r, r->d);
+	/* the next changes came after this sample began */
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		r->sampled[i] = wall;
 	/* what a sample costs: the worst lately, forgotten slowly */
 	took = clock_mono_ns() - start;
 	r->sample_cost_ns = took > r->sample_cost_ns ? took :
@@ -325,6 +331,7 @@ static int ask(struct run *r, const struct occurrence *o, int occurrence, int64_
 		return -ESRCH;
 	}
 	r->asked[o->step] = (struct asked){ clock_wall_ns(), late };
+	r->acting[st->action.host] = true;
 	return peer_act(&r->ep[st->action.host].peer, &st->action, (int)o->step, occurrence);
 }
 
@@ -363,6 +370,21 @@ static int apply(struct run *r, const struct occurrence *o)
 	diag_clear(&why);
 	return err;
 }
+
+/* Whether a peer was asked for an action whose call has not begun: a
+ * later step waits for it, so that steps of different hosts take effect
+ * in their order however slow a peer is to run. */
+static bool acting(const struct run *r)
+{
+	for (size_t i = 0; i < r->sc->nhosts; i++)
+		if (r->acting[i] && endpoint_running(r, (int)i))
+			return true;
+	return false;
+}
+
+/* How long a later step waits for an earlier action to begin, at most:
+ * past it, it goes on (late, and recorded as such). */
+#define ACTING_WAIT_NS (2 * NS_PER_S)
 
 /* Every connection is up. Steps count from the moment the last one came
  * up as its peer saw it, not from when the runner noticed: under load or
@@ -421,7 +443,8 @@ static int timeline(struct run *r)
 	while (!err) {
 		int64_t now = clock_mono_ns(), wake;
 
-		while (next < n && r->t0 + v[next].at_ns <= now)
+		while (next < n && r->t0 + v[next].at_ns <= now &&
+		       (!acting(r) || now > r->t0 + v[next].at_ns + ACTING_WAIT_NS))
 			if ((err = apply(r, &v[next++])))
 				break;
 		if (err)
@@ -441,7 +464,10 @@ static int timeline(struct run *r)
 		}
 		if (phase == FINISHING && now >= end)
 			break;
-		wake = next < n ? r->t0 + v[next].at_ns :
+		/* an action not begun yet: its peer's word wakes us */
+		wake = next < n && acting(r) && r->t0 + v[next].at_ns <= now ?
+		       r->t0 + v[next].at_ns + ACTING_WAIT_NS + 1 :
+		       next < n ? r->t0 + v[next].at_ns :
 		       phase == WATCHING ? bound + r->slip_ns :
 		       phase == RUNNING ? end + r->slip_ns : end;
 		err = run_wait(r, wake);
@@ -540,6 +566,9 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 	char *copy = strdup(sc->path);
 	int err, down;
 
+	/* the timeline's wake-ups are measurements: late as little as the
+	 * machine allows (where it permits) */
+	rt_enter();
 	r.scenario_dir = copy ? strdup(dirname(copy)) : NULL;
 	free(copy);
 	r.asked = calloc(sc->nsteps + 1, sizeof(*r.asked));

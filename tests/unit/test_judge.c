@@ -245,7 +245,7 @@ static void test_late_step(void **state)
 			   "\"what\":\"cable-plug\",\"requested_ns\":1795347285371330624,\"late_ns\":1000000}\n";
 	struct scenario_result r = { 0 };
 	struct diag d;
-	char path[256], text[512];
+	char path[256];
 	FILE *f;
 
 	(void)state;
@@ -262,20 +262,93 @@ static void test_late_step(void **state)
 	assert_int_equal(r.late[0].late_ns, MS(3));
 	assert_int_equal(r.late[0].took_ns, MS(10));
 	assert_int_equal(r.late[0].t_ns, T_PULL + 3 * NS_PER_S);
-	assert_string_equal(result_late_step_warning(&r, 0, text, sizeof(text)),
-			    "step cable-plug ran 3.0 ms late and took 10 ms to take effect; nothing is "
-			    "measured from it, but it could have changed what is measured across it: line 15");
+	/* a detection measured as a span: it certainly passed, whatever the
+	 * plug's lateness (only counts fail across a late step) */
+	assert_int_equal(r.expects[0].verdict, VERDICT_PASS);
 	/* the pull itself is the reference: never a late step of its own */
 	result_note_late_step(&r, 0, "cable-pull", T_PULL, MS(40), 0);
 	assert_int_equal(r.nlate, 1);
 	/* under the threshold: nothing to say */
 	result_note_late_step(&r, 2, "heal", T_PULL, MS(5), MS(5));
 	assert_int_equal(r.nlate, 1);
-	/* after every reference it is measured from nothing's start */
-	r.expects[0].ref_t_ns = T_PULL + 4 * NS_PER_S;
-	assert_string_equal(result_late_step_warning(&r, 0, text, sizeof(text)),
-			    "step cable-plug ran 3.0 ms late and took 10 ms to take effect; nothing is "
-			    "measured from it, nor across it");
+	result_scenario_free(&r);
+	diag_clear(&d);
+	remove_dir();
+}
+
+/* The pull again, as a run that knows when it was due: 300 ms before it
+ * was set about, which took 10 ms. It took effect between T_PULL - 310 ms
+ * and T_PULL. */
+#define LATE_PULL \
+	"{\"t_ns\":1795347282271830624,\"event\":\"step\",\"step\":0,\"what\":\"cable-pull\"," \
+	"\"requested_ns\":1795347282261830624,\"late_ns\":300000000}\n"
+
+/* Measured with its doubts, a time is a span: PASS wholly inside the
+ * window, FAIL wholly outside, UNSURE across a bound — and a count that
+ * failed across a late step is unsure. */
+static void test_unsure(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_int_equal(e.measured, LATENCY);
+	assert_int_equal(e.measured_lo, LATENCY);
+	assert_int_equal(e.measured_hi, LATENCY + MS(310));
+	assert_true(e.doubts & DOUBT_REFERENCE);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..5s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 1s..2s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* the wrong errno is wrong whenever it came */
+	judge_with("  - detect: { host: server, error: ECONNRESET, within: 4.5s..4.8s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* a count that fails across a late step: unsure; on time: fails */
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 5 }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_true(e.doubts & DOUBT_REFERENCE);
+	e = judge_one("  - packets: { from: server, kind: keepalive-probe, count: 5 }\n");
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* ...and one that passes stays a pass */
+	judge_with("  - packets: { from: server, kind: keepalive-probe, count: 3 }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	/* a no-detect: the detection certainly within the quiet period
+	 * fails; one that may have come after it is unsure */
+	judge_with("  - no-detect: { host: server, for: 5s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	judge_with("  - no-detect: { host: server, for: 4s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	judge_with("  - no-detect: { host: server, for: 4.7s }\n", LATE_PULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_int_equal(e.outcome, OUTCOME_NOT_QUIET);
+	judge_with("  - no-detect: { host: server, for: 4.7s }\n", "", &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+}
+
+/* A lag recorded with a detection widens its span downwards. */
+static void test_lag(void **state)
+{
+	struct scenario_result r = { 0 };
+	struct diag d;
+	char path[256], cmd[512];
+
+	(void)state;
+	make_dir("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.597s }\n", true);
+	/* the fixture's ETIMEDOUT (line 10), as a peer that waited 2 ms saw it */
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	snprintf(cmd, sizeof(cmd), "sed -i '10c\\%s' '%s'",
+		 "{\"t_ns\":1795347286867871947,\"event\":\"error\",\"host\":\"server\",\"call\":\"recv\",\"errno\":\"ETIMEDOUT\",\"errno_value\":110,\"lag_ns\":2000000}",
+		 path);
+	assert_int_equal(system(cmd), 0);
+	diag_init(&d, NULL);
+	assert_int_equal(judge_run_dir(dir, &r, &d), 0);
+	assert_int_equal(r.expects[0].measured_lo, LATENCY - MS(2));
+	assert_int_equal(r.expects[0].measured_hi, LATENCY);
+	assert_int_equal(r.expects[0].lag_ns, MS(2));
+	assert_true(r.expects[0].doubts & DOUBT_LAG);
+	/* 4.596 s, maybe 4.594 s: inside 4.5..4.597 either way */
+	assert_int_equal(r.expects[0].verdict, VERDICT_PASS);
 	result_scenario_free(&r);
 	diag_clear(&d);
 	remove_dir();
@@ -333,9 +406,10 @@ static void test_no_detect(void **state)
 	e = judge_one("  - no-detect: { host: server, for: 4.5s }\n");
 	assert_int_equal(e.verdict, VERDICT_PASS);
 	assert_int_equal(e.outcome, OUTCOME_QUIET);
-	/* the run lasted 8.3 s after the pull: a longer quiet period is unproven */
+	/* the run lasted 8.3 s after the pull: a longer quiet period is
+	 * unproven, and the runner's doing: unsure */
 	e = judge_one("  - no-detect: { host: client, for: 20s }\n");
-	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
 	assert_int_equal(e.outcome, OUTCOME_RUN_TOO_SHORT);
 	assert_int_equal(e.measured, AFTER_PULL);
 	assert_int_equal(e.hi, 20 * NS_PER_S);
@@ -606,10 +680,10 @@ static void test_sockets(void **state)
 	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, never-above: 1 }\n",
 		 events, NULL, &e);
 	assert_int_equal(e.verdict, VERDICT_PASS);
-	/* a time past the run's end is unproven */
+	/* a time past the run's end is unproven: unsure */
 	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 0, at: 20s }\n",
 		 events, NULL, &e);
-	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
 	assert_int_equal(e.outcome, OUTCOME_RUN_TOO_SHORT);
 }
 
@@ -840,6 +914,8 @@ int main(void)
 		cmocka_unit_test(test_since_a_step_that_never_ran),
 		cmocka_unit_test(test_repair_is_no_reference),
 		cmocka_unit_test(test_late_step),
+		cmocka_unit_test(test_unsure),
+		cmocka_unit_test(test_lag),
 		cmocka_unit_test(test_incomplete_capture),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),

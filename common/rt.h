@@ -1,0 +1,30 @@
+/* Real-time priority for the threads whose wake-ups are measurements: the
+ * runner's timeline, the built-in peers, the capture drains. A busy
+ * machine then delays them little: SCHED_FIFO preempts every ordinary
+ * task the moment the kernel wakes one of them. The user's programs keep
+ * their normal priority (children are reset at fork): how late they are
+ * is part of what is measured. */
+#ifndef COMMON_RT_H
+#define COMMON_RT_H
+
+#include <stdbool.h>
+
+/* The priority used: low among real-time ones (1..99), above all others. */
+#define RT_PRIORITY 10
+
+/* The CPU time a real-time thread may use without blocking before
+ * SIGXCPU demotes it (soft) and SIGKILL ends the process (hard), in µs:
+ * a loop that never sleeps cannot take a CPU from the machine for good. */
+#define RT_SOFT_US 500000
+#define RT_HARD_US 5000000
+
+/* Put the calling thread at SCHED_FIFO RT_PRIORITY, reset at fork, with
+ * the process's RLIMIT_RTTIME bounded and (outside a user namespace) its
+ * memory locked. Quietly does nothing where not permitted (rootless,
+ * RLIMIT_RTPRIO 0): returns whether it took. */
+bool rt_enter(void);
+
+/* Whether the calling thread runs at a real-time priority. */
+bool rt_active(void);
+
+#endif
