@@ -9,6 +9,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+/* run --realtime: a setting of the whole run, as the log level is */
+static bool allowed;
+
+void rt_allow(bool allow)
+{
+	allowed = allow;
+}
+
 /* SIGXCPU: this thread ran RT_SOFT_US without blocking. Back to the
  * ordinary scheduler, where it cannot starve anything. */
 static void demote(int sig)
@@ -44,6 +52,8 @@ bool rt_enter(void)
 	struct rlimit rt = { RT_SOFT_US, RT_HARD_US }, old;
 	struct sigaction sa = { .sa_handler = demote };
 
+	if (!allowed)
+		return false;
 	/* the bound first: never a moment unbounded at real-time priority */
 	if (getrlimit(RLIMIT_RTTIME, &old) || (old.rlim_max != RLIM_INFINITY && old.rlim_max < rt.rlim_max))
 		return false;
@@ -56,6 +66,13 @@ bool rt_enter(void)
 	if (initial_userns())
 		mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT);
 	return true;
+}
+
+void rt_leave(void)
+{
+	struct sched_param p = { 0 };
+
+	sched_setscheduler(0, SCHED_OTHER, &p);
 }
 
 bool rt_active(void)

@@ -1,9 +1,14 @@
 /* Real-time priority for the threads whose wake-ups are measurements: the
- * runner's timeline, the built-in peers, the capture drains. A busy
- * machine then delays them little: SCHED_FIFO preempts every ordinary
- * task the moment the kernel wakes one of them. The user's programs keep
- * their normal priority (children are reset at fork): how late they are
- * is part of what is measured. */
+ * runner's timeline, the built-in peers, the capture drains — when asked
+ * for (run --realtime). SCHED_FIFO preempts every ordinary task the
+ * moment the kernel wakes one of them; the user's programs keep their
+ * normal priority (children are reset at fork): how late they are is part
+ * of what is measured.
+ *
+ * Off by default, as measured (docs/performance.md): on a kernel whose
+ * softirqs fall back to ksoftirqd, an ordinary task, under load, many
+ * real-time timelines starve it, and the kernel's own TCP timers — what
+ * the scenarios measure — fire hundreds of ms late. */
 #ifndef COMMON_RT_H
 #define COMMON_RT_H
 
@@ -18,11 +23,19 @@
 #define RT_SOFT_US 500000
 #define RT_HARD_US 5000000
 
+/* Whether rt_enter() is to try at all (run --realtime): set once, before
+ * any scenario's process is forked, which inherit it. */
+void rt_allow(bool allow);
+
 /* Put the calling thread at SCHED_FIFO RT_PRIORITY, reset at fork, with
  * the process's RLIMIT_RTTIME bounded and (outside a user namespace) its
- * memory locked. Quietly does nothing where not permitted (rootless,
- * RLIMIT_RTPRIO 0): returns whether it took. */
+ * memory locked. Quietly does nothing unless allowed (rt_allow()) and
+ * where not permitted (rootless, RLIMIT_RTPRIO 0): returns whether it
+ * took. */
 bool rt_enter(void);
+
+/* Put the calling thread back on the ordinary scheduler. */
+void rt_leave(void);
 
 /* Whether the calling thread runs at a real-time priority. */
 bool rt_active(void);

@@ -44,7 +44,7 @@ _unplug()
     case $cmd in
         run)
             case $prev in
-                -j|--jobs|--repeat)
+                -j|--jobs|--repeat|--retries)
                     COMPREPLY=($(compgen -W "1 2 4 8 16" -- "$cur"))
                     return 0 ;;
                 -o|--out)
@@ -68,7 +68,7 @@ _unplug()
             esac
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "-o --out --junit --json -j --jobs
-                    --repeat -k --shard --fail-on-skip --no-exec --long --kernel -q --quiet
+                    --repeat --retries --realtime -k --shard --fail-on-skip --no-exec --long --kernel -q --quiet
                     -v --verbose --help" -- "$cur"))
             else
                 _unplug_files '*.yaml' "$cur"

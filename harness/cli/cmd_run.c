@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/rt.h"
 #include "common/vec.h"
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
@@ -43,6 +44,7 @@ struct run_opts {
 				 * as it has CPUs) */
 	int repeat;		/* runs of each scenario */
 	int retries;		/* runs again of an unsure one */
+	bool realtime;		/* --realtime: timelines at SCHED_FIFO */
 	bool repeat_given;	/* --repeat: even of those with a repeat: */
 	int shard, shards;	/* --shard K/N; 0: all */
 	struct term_style style;
@@ -140,6 +142,10 @@ static void help(void)
 	       "      --retries N   run a scenario that ended unsure again, up to N times\n"
 	       "                    (default %d; 0: never): unsure is what was measured\n"
 	       "                    lying across a bound by unplug's own lateness\n"
+	       "      --realtime    run the timelines, built-in peers and capture drains at\n"
+	       "                    SCHED_FIFO where permitted (off: on this kind of kernel\n"
+	       "                    it starves ksoftirqd, and the kernel's timers run late;\n"
+	       "                    docs/performance.md)\n"
 	       "      --repeat N    run every scenario N times (even one with a repeat: of\n"
 	       "                    its own): an expectation passes only if it passed every\n"
 	       "                    time, one with rate: if it passed in that share of the\n"
@@ -170,7 +176,7 @@ static void help(void)
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	enum { OPT_JUNIT = 256, OPT_JSON, OPT_NO_EXEC, OPT_REPEAT, OPT_SHARD, OPT_FAIL_ON_SKIP, OPT_LONG, OPT_KERNEL,
-	       OPT_RETRIES };
+	       OPT_RETRIES, OPT_REALTIME };
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
@@ -179,6 +185,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "repeat", required_argument, NULL, OPT_REPEAT },
 		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "realtime", no_argument, NULL, OPT_REALTIME },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "fail-on-skip", no_argument, NULL, OPT_FAIL_ON_SKIP },
 		{ "long", no_argument, NULL, OPT_LONG },
@@ -230,6 +237,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case OPT_RETRIES:
 			ret = number("--retries", optarg, 0, RETRIES_MAX, &o->retries);
+			break;
+		case OPT_REALTIME:
+			o->realtime = true;
 			break;
 		case 'k':
 			if (o->npatterns == sizeof(o->patterns) / sizeof(o->patterns[0])) {
@@ -287,6 +297,8 @@ static size_t inner_options(const struct run_opts *o, char **v, char (*num)[16])
 	}
 	if (o->no_exec)
 		v[n++] = "--no-exec";
+	if (o->realtime)
+		v[n++] = "--realtime";
 	if (o->allow_long)
 		v[n++] = "--long";
 	if (o->style.quiet)
@@ -581,6 +593,7 @@ int cmd_run(int argc, char **argv)
 	ret = EXIT_CANNOT;
 	warn_root(&cat, scs);
 	catch_signals();
+	rt_allow(o.realtime);
 	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat, .retries = o.retries,
 				  .repeat_given = o.repeat_given, .style = o.style };
 	if (run_jobs(&cat, scs, &plan, &rr, &cannot, &d))

@@ -22,7 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "run", cmd_run,
-	  "[FILE|DIR]... [-j N] [--repeat N] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR|host]... [-q|-v]",
+	  "[FILE|DIR]... [-j N] [--repeat N] [--retries N] [--realtime] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR|host]... [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root, or rootless)" },
 	{ "validate", cmd_validate, "[--long] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
@@ -105,7 +105,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %-9s %s\n            %s %s %s\n", commands[i].name,
 			commands[i].help, program_name, commands[i].name, commands[i].args);
 	fprintf(f, "\nexit status: 0 all passed, 1 an expectation failed, 2 bad usage or\n"
-		   "scenario, 3 the machine cannot run what was asked, 130/143 interrupted.\n"
+		   "scenario, 3 the machine cannot run what was asked, 4 a scenario stayed\n"
+		   "unsure (nothing failed), 130/143 interrupted.\n"
 		   "'%s help COMMAND' for a command's options; '%s -V' for the version.\n",
 		program_name, program_name);
 }

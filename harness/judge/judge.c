@@ -56,6 +56,11 @@ void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_n
 	struct span ref = evidence_ref_span(r),
 		    m = span_since(span_upto(t_ns, lag_ns), ref);
 
+	/* noticed after the reference took effect: whatever the two doubts,
+	 * not before it — the lag says how long the host waited to run, not
+	 * that what it saw came before what caused it */
+	if (t_ns >= ref.hi && m.lo < 0)
+		m.lo = 0;
 	r->measured = t_ns - r->ref_t_ns;
 	if (span_wide(ref))
 		r->doubts |= DOUBT_REFERENCE;
@@ -347,38 +352,51 @@ static int fold(const struct scenario *sc, struct scenario_result *res)
 	return 0;
 }
 
-/* Whether @r failed on a value that no span says the doubt of — a count,
- * a sequence, the result of a call —, which a step that ran late could
- * have shifted: the kernel did what it did, but at other times than the
- * scenario says. */
-static bool shiftable(const struct expect_result *r)
+/* Whether a step that took effect at @t_ns, late or slow past
+ * RESULT_LATE_NS, could have shifted what @r failed on: the kernel did
+ * what it did, at other times than the scenario says. A time measured
+ * from a reference carries that step's doubt in its span already; a step
+ * taken while it ran (after the reference, before what decided it) could
+ * have moved it by more than its own lateness (a keepalive probe that
+ * found a host not yet powered on waits a whole interval). A count, a
+ * sequence, the result of a call: any such step. */
+static bool shiftable(const struct expect_result *r, int step, int64_t t_ns, int64_t t_end)
 {
-	return r->verdict == VERDICT_FAIL && r->measured_lo == r->measured_hi &&
-	       r->outcome != OUTCOME_NO_REFERENCE && r->outcome != OUTCOME_CAPTURE_INCOMPLETE &&
-	       r->outcome != OUTCOME_OTHER_KERNEL && r->outcome != OUTCOME_DETECTED;
+	bool timed = r->outcome == OUTCOME_DETECTED || r->outcome == OUTCOME_NOTHING_DETECTED ||
+		     r->outcome == OUTCOME_NOT_QUIET;
+
+	if (r->rated || r->outcome == OUTCOME_NO_REFERENCE ||
+	    r->outcome == OUTCOME_CAPTURE_INCOMPLETE || r->outcome == OUTCOME_OTHER_KERNEL)
+		return false;
+	if (r->verdict != VERDICT_FAIL &&
+	    !(r->verdict == VERDICT_UNSURE && (r->doubts & DOUBT_LATE_STEP)))
+		return false;
+	if (!timed)
+		return true;
+	return step != r->ref_step && t_ns > r->ref_t_ns && t_ns <= (r->t_ns ? r->t_ns : t_end);
 }
 
-/* A step late or slow past RESULT_LATE_NS makes each shiftable failure
- * unsure, naming the worst such step. */
-static void doubt_late_step(struct scenario_result *res, const char *name, int step,
-			    int64_t late, int64_t took)
+/* A step late or slow past RESULT_LATE_NS makes each failure it could
+ * have shifted unsure, naming the worst such step. */
+static void doubt_late_step(struct scenario_result *res, const struct event *e, const char *name,
+			    int64_t took, int64_t t_end)
 {
 	for (size_t i = 0; i < res->nexpects; i++) {
 		struct expect_result *r = &res->expects[i];
 
-		if (r->rated || (!shiftable(r) &&
-				 !(r->verdict == VERDICT_UNSURE && (r->doubts & DOUBT_LATE_STEP))))
+		if (!shiftable(r, e->step, e->t_ns, t_end))
 			continue;
 		r->verdict = VERDICT_UNSURE;
-		if (step == r->ref_step) {
+		if (e->step == r->ref_step) {
 			r->doubts |= DOUBT_REFERENCE;
 			continue;
 		}
-		if ((r->doubts & DOUBT_LATE_STEP) && late + took <= r->across.late_ns + r->across.took_ns)
+		if ((r->doubts & DOUBT_LATE_STEP) &&
+		    e->late_ns + took <= r->across.late_ns + r->across.took_ns)
 			continue;
 		r->doubts |= DOUBT_LATE_STEP;
 		snprintf(r->across.name, sizeof(r->across.name), "%s", name);
-		r->across.late_ns = late;
+		r->across.late_ns = e->late_ns;
 		r->across.took_ns = took;
 	}
 }
@@ -400,8 +418,7 @@ static int judge_all(struct evidence *ev, struct scenario_result *res)
 		result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
 				      e->late_ns, took);
 		if (result_step_is_late(e->late_ns, took) && e->t_ns <= ev->t_end)
-			doubt_late_step(res, step_what(&sc->steps[e->step]), e->step, e->late_ns,
-					took);
+			doubt_late_step(res, e, step_what(&sc->steps[e->step]), took, ev->t_end);
 	}
 	if (!err)
 		err = fold(sc, res);

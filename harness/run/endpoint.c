@@ -262,7 +262,7 @@ int endpoint_start(struct run *r, int host)
 	struct endpoint *ep = &r->ep[host];
 
 	ep->listening = ep->connected = ep->accepted = ep->failed = ep->ready = false;
-	ep->up_ns = 0;
+	ep->up_ns = ep->up_lag_ns = 0;
 	return host_of(r, host)->program ? start_program(r, host) : start_peer(r, host);
 }
 
@@ -333,7 +333,7 @@ static int collect_peer(struct run *r, int host)
 			ep->listening = true;
 		else if (e.type == EV_CONNECTED || e.type == EV_ACCEPTED) {
 			if (!ep->connected && !ep->accepted)
-				ep->up_ns = e.t_ns;
+				ep->up_ns = e.t_ns, ep->up_lag_ns = e.lag_ns;
 			ep->connected |= e.type == EV_CONNECTED;
 			ep->accepted |= e.type == EV_ACCEPTED;
 		}

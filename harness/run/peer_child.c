@@ -115,6 +115,17 @@ static void emit(struct peer_state *s, const struct conn *c, enum event_type typ
 	put(s, &e);
 }
 
+/* A connection came up: stamped when the peer saw it, which may be its
+ * lag after the kernel did (steps count from there). */
+static void up(struct peer_state *s, const struct conn *c, enum event_type type, int64_t t,
+	       const char *call)
+{
+	struct event e = event_of(s, c, type, t, call, 0, 0);
+
+	e.lag_ns = s->lag;
+	put(s, &e);
+}
+
 /* What an action's call returned, stamped @t: just before the call; and
  * how long the call took (acted() is called as it returns). */
 static void acted(struct peer_state *s, const struct conn *c, const struct peer_cmd *cmd,
@@ -299,7 +310,7 @@ static void on_connected(struct peer_state *s, struct conn *c, int64_t t)
 		return;
 	}
 	conn_up(s, c, clock_mono_ns());
-	emit(s, c, EV_CONNECTED, t, "connect", 0, 0);
+	up(s, c, EV_CONNECTED, t, "connect");
 }
 
 static void on_accept(struct peer_state *s, int64_t t)
@@ -322,7 +333,7 @@ static void on_accept(struct peer_state *s, int64_t t)
 		return;
 	}
 	conn_up(s, c, clock_mono_ns());
-	emit(s, c, EV_ACCEPTED, t, "accept", 0, 0);
+	up(s, c, EV_ACCEPTED, t, "accept");
 }
 
 /* Check what arrived against what the other side sent: the first byte

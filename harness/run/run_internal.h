@@ -26,6 +26,9 @@ struct topo;
 /* How long a program has to end after SIGTERM, at teardown. */
 #define ENDPOINT_GRACE_NS (2 * 1000000000LL)
 
+/* Extra socket samples a run keeps due at once, at most. */
+#define RUN_MAX_INSTANTS 32
+
 /* What runs on a host. */
 struct endpoint {
 	struct peer peer;	/* the built-in peer; pid -1 when not running */
@@ -33,6 +36,7 @@ struct endpoint {
 	struct output out, err;	/* its stdout and stderr */
 	bool listening, connected, accepted, failed;	/* what the peer said */
 	int64_t up_ns;		/* wall ns its first connection came up, as it said */
+	int64_t up_lag_ns;	/* how much earlier the kernel may have had it up */
 	bool ready;		/* the program is ready */
 	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
 	bool has_re;
@@ -57,8 +61,17 @@ struct run {
 				 * established, or (steps-from: start) the
 				 * listeners up */
 	bool established;	/* EV_ESTABLISHED recorded */
+	int64_t t0_lag_ns;	/* how much earlier t0 may have been: the peer
+				 * saw the connection that late at most. Every
+				 * step is late by as much more, against the
+				 * kernel's timers, which started then */
 	bool acting[SCENARIO_MAX_HOSTS];	/* a host's peer was asked for an
 						 * action it has not begun yet */
+	int64_t instants[RUN_MAX_INSTANTS];	/* monotonic ns, sorted: extra
+						 * socket samples due at the
+						 * moments expectations ask
+						 * about (at:, by:, for:) */
+	size_t ninstants;
 	int64_t sampled[SCENARIO_MAX_HOSTS];	/* wall ns each host's last
 						 * socket sample began */
 	struct asked {		/* per step: when the runner last asked a peer */

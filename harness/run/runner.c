@@ -24,10 +24,48 @@
 
 volatile sig_atomic_t runner_stop;
 
+/* Sample the sockets at @at (monotonic ns) too. */
+static void sample_at(struct run *r, int64_t at)
+{
+	size_t i = r->ninstants;
+
+	if (r->ninstants == RUN_MAX_INSTANTS)
+		return;
+	while (i > 0 && r->instants[i - 1] > at) {
+		r->instants[i] = r->instants[i - 1];
+		i--;
+	}
+	r->instants[i] = at;
+	r->ninstants++;
+}
+
+/* Step @e took effect: a sockets expectation that may count from it asks
+ * what the table held at, by or all through a time after it. Sample then,
+ * not only on the periodic grid: once just before that moment (a change
+ * seen then came before it) and once just after (one not seen yet came
+ * after it). */
+static void plan_samples(struct run *r, const struct event *e)
+{
+	const struct step *st = &r->sc->steps[e->step];
+	int64_t effect = clock_mono_ns() - (clock_wall_ns() - e->t_ns);
+
+	for (size_t i = 0; i < r->sc->nexpects; i++) {
+		const struct expect *x = &r->sc->expects[i];
+
+		if (strcmp(x->ops->name, "sockets") || x->when == SOCKETS_NEVER_ABOVE ||
+		    (x->since != e->step && (x->since >= 0 || !step_breaks(st))))
+			continue;
+		sample_at(r, effect + x->when_ns - 2 * r->sample_cost_ns - NS_PER_MS);
+		sample_at(r, effect + x->when_ns);
+	}
+}
+
 int run_record(struct run *r, struct event *e)
 {
 	if (!e->t_ns)
 		e->t_ns = clock_wall_ns();
+	if (e->type == EV_STEP && e->step >= 0 && (size_t)e->step < r->sc->nsteps)
+		plan_samples(r, e);
 	/* flushed line by line: the file can be followed while the run goes
 	 * on, and a killed run leaves what it had */
 	watch_event(&r->watch, e);
@@ -185,6 +223,10 @@ int run_wait(struct run *r, int64_t until)
 	 * Under emulation a sample takes milliseconds. */
 	bool defer = r->next_sample < until && until - r->next_sample < 2 * r->sample_cost_ns;
 	int64_t now = clock_mono_ns(), wake = defer || until < r->next_sample ? until : r->next_sample;
+
+	/* a sample at an instant an expectation asks about is never put off */
+	if (r->ninstants && r->instants[0] < wake)
+		wake = r->instants[0];
 	struct timespec ts = { 0, 0 };
 	nfds_t n = 0;
 	int err;
@@ -204,8 +246,18 @@ int run_wait(struct run *r, int64_t until)
 		if ((err = endpoint_collect(r, (int)i)))
 			return err;
 	now = clock_mono_ns();
-	if (now >= r->next_sample && !defer && (err = sample(r)))
+	if (r->ninstants && now >= r->instants[0]) {
+		size_t k = 0;
+
+		while (k < r->ninstants && r->instants[k] <= now)
+			k++;
+		memmove(r->instants, r->instants + k, (r->ninstants - k) * sizeof(*r->instants));
+		r->ninstants -= k;
+		if ((err = sample(r)))
+			return err;
+	} else if (now >= r->next_sample && !defer && (err = sample(r))) {
 		return err;
+	}
 	return runner_stop ? -EINTR : 0;
 }
 
@@ -254,7 +306,12 @@ static int power(void *arg, int host, bool on, bool new_mac, struct diag *d)
 		endpoint_kill(r, host);
 		return err;
 	}
-	if ((err = topo_host_power_on(r->topo, host, new_mac, d)) ||
+	/* a new namespace is heavy kernel work: not at real-time priority,
+	 * where it would starve the kernel workers it waits for */
+	rt_leave();
+	err = topo_host_power_on(r->topo, host, new_mac, d);
+	rt_enter();
+	if (err ||
 	    (err = sysctl_apply(&r->sc->hosts[host], topo_host_ns(r->topo, host), d)) ||
 	    (err = sampler_open(&r->sampler, host, topo_host_ns(r->topo, host),
 				r->sc->hosts[host].name, d)))
@@ -344,7 +401,7 @@ static int apply(struct run *r, const struct occurrence *o)
 	const struct step *st = &r->sc->steps[o->step];
 	int occurrence = st->times > 1 ? (int)o->k + 1 : 0;
 	struct event e = step_event(r, o->step, occurrence, o->revert);
-	int64_t late = clock_mono_ns() - (r->t0 + o->at_ns);
+	int64_t late = clock_mono_ns() - (r->t0 + o->at_ns) + r->t0_lag_ns;
 	struct diag why;
 	int err;
 
@@ -386,7 +443,7 @@ static bool acting(const struct run *r)
  * past it, it goes on (late, and recorded as such). */
 #define ACTING_WAIT_NS (2 * NS_PER_S)
 
-/* Every connection is up. Steps count from the moment the last one came
+/* Every connection is up. Steps count from the moment the first end came
  * up as its peer saw it, not from when the runner noticed: under load or
  * emulation that is tens of ms later, and every step would then land
  * late against the connection's own timers (keepalive idle, heartbeats,
@@ -397,9 +454,14 @@ static int mark_established(struct run *r)
 	int64_t now = clock_mono_ns(), wall = clock_wall_ns(), up = 0;
 	struct event e = { .type = EV_ESTABLISHED, .host = HOST_NONE, .target = HOST_NONE };
 
+	/* the earliest of the peers' words: both ends of a connection come
+	 * up within a round trip, and a peer late to say so (under load,
+	 * tens of ms) would put every step late against the other's timers */
 	for (size_t i = 0; i < r->sc->nhosts; i++)
-		if (r->ep[i].up_ns > up)
+		if (r->ep[i].up_ns && (!up || r->ep[i].up_ns < up)) {
 			up = r->ep[i].up_ns;
+			r->t0_lag_ns = r->ep[i].up_lag_ns;
+		}
 	if (!up || up > wall)
 		up = wall;
 	/* steps-from: start keeps its clock: establishment is an event */
@@ -566,9 +628,7 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 	char *copy = strdup(sc->path);
 	int err, down;
 
-	/* the timeline's wake-ups are measurements: late as little as the
-	 * machine allows (where it permits) */
-	rt_enter();
+
 	r.scenario_dir = copy ? strdup(dirname(copy)) : NULL;
 	free(copy);
 	r.asked = calloc(sc->nsteps + 1, sizeof(*r.asked));
@@ -595,8 +655,17 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		if (!(err = endpoint_establish(&r)))
 			err = mark_established(&r);
 	}
-	if (!err)
+	/* the timeline's wake-ups are measurements: late as little as the
+	 * machine allows (where it permits). Not the set-up or the teardown:
+	 * building and freeing namespaces is heavy kernel work that, at
+	 * real-time priority, starves the kernel's own workers (which free
+	 * other scenarios' namespaces holding the locks everyone's faults
+	 * need) */
+	if (!err) {
+		rt_enter();
 		err = timeline(&r);
+		rt_leave();
+	}
 	down = teardown(&r);
 	return err ? err : down;
 }
