@@ -11,7 +11,7 @@ snaplen() { # snaplen PCAP: the snap length in its file header (little-endian)
 sed 's/^name: minimal$/name: headers/' "$SRCDIR/bench/minimal.yaml" >"$TMP/headers.yaml"
 sed 's/^name: minimal$/name: payload\ncapture-payload: true/' "$SRCDIR/bench/minimal.yaml" >"$TMP/payload.yaml"
 "$UNPLUG" run "$TMP/headers.yaml" "$TMP/payload.yaml" --out "$TMP/out" >"$TMP/stdout" 2>&1 ||
-	{ cat "$TMP/stdout" >&2; fail "the scenarios did not pass"; }
+	unsure_only $? || { cat "$TMP/stdout" >&2; fail "the scenarios did not pass"; }
 h=$(snaplen "$TMP/out/headers/captures/server.pcap")
 p=$(snaplen "$TMP/out/payload/captures/server.pcap")
 [ "$h" -eq 256 ] || fail "headers only: snap length $h, expected 256"

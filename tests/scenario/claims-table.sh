@@ -22,7 +22,7 @@ grep -q "^| C0.5 |" "$TMP/claims.md" && fail "C0.5 only introduces C0.5a-c: it h
 grep -q '^## Sweeps' "$TMP/claims.md" && fail "a sweeps section with no sweep run"
 # a sweep's combinations are one entry, and its tables follow the claims'
 "$UNPLUG" run -q -k 'how=abort' --out "$TMP/sweep" --json "$TMP/s.json" \
-	"$SRCDIR/tests/scenario/sweep/close-or-abort.yaml" >"$TMP/out" 2>&1 ||
+	"$SRCDIR/tests/scenario/sweep/close-or-abort.yaml" >"$TMP/out" 2>&1 || unsure_only $? ||
 	{ cat "$TMP/out"; fail "the sweep's abort combinations did not pass"; }
 "$UNPLUG" merge -q --json "$TMP/all.json" "$TMP/r.json" "$TMP/s.json" >/dev/null || fail "merge failed"
 "$SRCDIR/tools/claims-table" "$TMP/all.json" >"$TMP/claims.md" || fail "claims-table failed on the merge"

@@ -17,7 +17,7 @@ print(c["end"]["kind"], side)'
 
 "$UNPLUG" run -j 4 --out "$TMP/orig" "$SRCDIR/scenarios/keepalive/pulled-cable.yaml" \
 	"$SRCDIR/scenarios/power/power-cycle.yaml" "$SRCDIR/scenarios/processes/abort.yaml" \
-	"$SRCDIR/scenarios/processes/close.yaml" >"$TMP/orig.out" 2>&1 || { cat "$TMP/orig.out"; fail "the originals did not pass"; }
+	"$SRCDIR/scenarios/processes/close.yaml" >"$TMP/orig.out" 2>&1 || unsure_only $? || { cat "$TMP/orig.out"; fail "the originals did not pass"; }
 n=0
 for pair in pulled-cable:server power-cycle:client abort:server close:client; do
 	id=${pair%%:*} host=${pair##*:}

@@ -42,7 +42,12 @@ sed 's/within: 50ms/within: 20s..30s/' close.yaml >edited.yaml
 grep -q '20s..30s' edited.yaml || fail "the edit did not apply (test out of date)"
 cp close.yaml live.yaml
 "$UNPLUG" run -j 1 "$SRCDIR/scenarios/power/power-cycle.yaml" live.yaml --out e -q >out 2>&1 & r=$!
-sleep 1
+# once the first scenario runs, both files were loaded
+for _ in $(seq 100); do
+	[ -f e/power-cycle/events.jsonl ] && break
+	sleep 0.1
+done
+[ -f e/power-cycle/events.jsonl ] || { kill $r; fail "the run did not get under way in 10 s"; }
 cp edited.yaml live.yaml
 wait $r || { cat out; fail "the run of the edited file failed: judged against the edit"; }
 cmp -s e/live/scenario.yaml close.yaml || fail "the run directory's scenario is not the bytes that ran"

@@ -43,3 +43,12 @@ held_netns() {
 		ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
 	done | sort -u
 }
+
+# unsure_only STATUS: whether a run's exit status says that nothing failed
+# but a scenario stayed unsure after its retries (4): on a busy machine
+# unplug's own lateness can leave a measurement across a bound, which is
+# no failure of the kernel or of unplug. A test that runs real scenarios
+# to see them pass accepts it; one about verdicts themselves does not.
+unsure_only() {
+	[ "$1" -eq 4 ]
+}

@@ -26,7 +26,7 @@ nobody=$(id -u nobody)
 nogroup=$(id -g nobody)
 home=$(getent passwd nobody | cut -d: -f6)
 SUDO_UID=$nobody SUDO_GID=$nogroup "$UNPLUG" run "$TMP/here/env.yaml" --out "$TMP/out" >"$TMP/stdout" 2>&1 ||
-	{ cat "$TMP/stdout" >&2; fail "the scenario did not pass"; }
+	unsure_only $? || { cat "$TMP/stdout" >&2; fail "the scenario did not pass"; }
 out="$TMP/out/env/server.stdout"
 cat "$out"
 grep -q ' args=198.18.0.2 7000$' "$out" || fail "placeholders in argv"

@@ -83,7 +83,11 @@ PY
 "$UNPLUG" run "$cat_dir" -k keepalive/pulled-cable -k calls/send-after-fin --out "$TMP/int" \
 	--json "$TMP/int.json" --junit "$TMP/int.xml" >"$TMP/int.out" 2>&1 &
 pid=$!
-sleep 3
+# the short scenario ended, the long one under way: then the interrupt
+for _ in $(seq 300); do
+	grep -qs 'PASS  calls/send-after-fin' "$TMP/int.out" && break
+	sleep 0.1
+done
 kill -INT "$pid"
 status=0
 wait "$pid" || status=$?

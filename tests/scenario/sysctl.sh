@@ -9,7 +9,7 @@ key=/proc/sys/net/ipv4/tcp_retries2
 before=$(cat $key)
 [ "$before" != 2 ] || fail "this machine's tcp_retries2 is already 2: the test could not tell"
 "$UNPLUG" run "$SRCDIR/scenarios/silence/sysctl-retries.yaml" --out "$TMP/run" >"$TMP/out" 2>&1 ||
-	{ cat "$TMP/out"; fail "sysctl-retries did not pass: the namespace's value did not take effect"; }
+	unsure_only $? || { cat "$TMP/out"; fail "sysctl-retries did not pass: the namespace's value did not take effect"; }
 after=$(cat $key)
 [ "$before" = "$after" ] || fail "the machine's tcp_retries2 changed: $before -> $after"
 
