@@ -44,6 +44,7 @@ burn() {
 }
 r=1
 while [ "$r" -le "$rounds" ]; do
+	mkdir -p "$tmp/r$r"
 	burn
 	pids=""
 	c=1
@@ -67,6 +68,8 @@ for f in glob.glob(sys.argv[1] + "/c*.json"):
         t[k] = t.get(k, 0) + v
     retried += j.get("retried_runs", 0)
     secs.append(j["duration_ns"] / 1e9)
+if not secs:
+    sys.exit("no results: see the runs' output")
 print(", ".join(f"{v} {k}" for k, v in t.items() if v) + f"; {retried} runs retried; " +
       f"{min(secs):.0f}-{max(secs):.0f} s")
 PY
