@@ -8,7 +8,8 @@
  * Off by default, as measured (docs/performance.md): on a kernel whose
  * softirqs fall back to ksoftirqd, an ordinary task, under load, many
  * real-time timelines starve it, and the kernel's own TCP timers — what
- * the scenarios measure — fire hundreds of ms late. */
+ * the scenarios measure — fire hundreds of ms late. A raised nice value
+ * (-10) instead did the same, less: 7 FAIL in 432 verdicts, against none. */
 #ifndef COMMON_RT_H
 #define COMMON_RT_H
 

@@ -428,13 +428,17 @@ static int apply(struct run *r, const struct occurrence *o)
 	return err;
 }
 
-/* Whether a peer was asked for an action whose call has not begun: a
- * later step waits for it, so that steps of different hosts take effect
- * in their order however slow a peer is to run. */
-static bool acting(const struct run *r)
+/* Whether a peer was asked for an action whose call has not begun, that
+ * occurrence @o must wait for: steps of different hosts take effect in
+ * their order however slow a peer is to run. A host's own actions keep
+ * their order by themselves (its peer takes its commands one by one). */
+static bool acting(const struct run *r, const struct occurrence *o)
 {
+	const struct step *st = &r->sc->steps[o->step];
+
 	for (size_t i = 0; i < r->sc->nhosts; i++)
-		if (r->acting[i] && endpoint_running(r, (int)i))
+		if (r->acting[i] && endpoint_running(r, (int)i) &&
+		    (st->fault || (int)i != st->action.host))
 			return true;
 	return false;
 }
@@ -506,7 +510,7 @@ static int timeline(struct run *r)
 		int64_t now = clock_mono_ns(), wake;
 
 		while (next < n && r->t0 + v[next].at_ns <= now &&
-		       (!acting(r) || now > r->t0 + v[next].at_ns + ACTING_WAIT_NS))
+		       (!acting(r, &v[next]) || now > r->t0 + v[next].at_ns + ACTING_WAIT_NS))
 			if ((err = apply(r, &v[next++])))
 				break;
 		if (err)
@@ -527,7 +531,7 @@ static int timeline(struct run *r)
 		if (phase == FINISHING && now >= end)
 			break;
 		/* an action not begun yet: its peer's word wakes us */
-		wake = next < n && acting(r) && r->t0 + v[next].at_ns <= now ?
+		wake = next < n && acting(r, &v[next]) && r->t0 + v[next].at_ns <= now ?
 		       r->t0 + v[next].at_ns + ACTING_WAIT_NS + 1 :
 		       next < n ? r->t0 + v[next].at_ns :
 		       phase == WATCHING ? bound + r->slip_ns :

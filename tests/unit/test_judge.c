@@ -555,6 +555,46 @@ static void test_sequence(void **state)
 #define T_2S "1795347284271830624"
 #define T_3S "1795347285271830624"
 
+/* A socket change known only between two samples: the sample before it
+ * was taken 200 ms before the one that saw it (after_ns). */
+#define SOCKET_AFTER(t, after, state) "{\"t_ns\":" t ",\"after_ns\":" after ",\"event\":\"socket\"," \
+	"\"host\":\"server\",\"state\":\"" state "\",\"local\":\"198.18.0.2\",\"lport\":7000," \
+	"\"remote\":\"198.18.0.1\",\"rport\":40000,\"inode\":7}\n"
+#define T_800MS "1795347283071830624"
+
+/* The count at a moment a change may have come on either side of is
+ * unsure; at a moment clear of it, certain either way. */
+static void test_sockets_between_samples(void **state)
+{
+	const char *events = SOCKET(T_EST, "ESTABLISHED", "7") SOCKET_AFTER(T_1S, T_800MS, "CLOSE_WAIT");
+	struct expect_result e;
+
+	(void)state;
+	/* CLOSE_WAIT from somewhere in 0.8..1 s after the pull */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, at: 900ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_true(e.doubts & DOUBT_SAMPLE);
+	assert_int_equal(e.sample_gap_ns, MS(200));
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, at: 1100ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, at: 700ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* by 0.9 s: maybe; by 1 s: certainly */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, by: 900ms }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, by: 1s }\n",
+		 events, NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	/* a run directory from before after_ns: a point, as ever */
+	judge_in(EXEC_HEAD, "  - sockets: { host: server, state: CLOSE_WAIT, count: 1, at: 900ms }\n",
+		 SOCKET(T_EST, "ESTABLISHED", "7") SOCKET(T_1S, "CLOSE_WAIT", "7"), NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+}
+
 static void test_by_close(void **state)
 {
 	struct expect_result e;
@@ -902,6 +942,13 @@ static void test_unreadable(void **state)
 	judge_events("{\"t_ns\":1,\"event\":\"run-start\"}\n{\"t_ns\":2,\"event\":\"bogus\"}\n",
 		     "events.jsonl:2: not an unplug event");
 	/* a step the scenario does not have */
+	/* a lag or an earlier sample that runs forward, or past the epoch */
+	judge_events("{\"t_ns\":1,\"event\":\"established\"}\n{\"t_ns\":5,\"event\":\"eof\",\"lag_ns\":9}\n",
+		     "events.jsonl:2: not an unplug event");
+	judge_events("{\"t_ns\":1,\"event\":\"established\"}\n{\"t_ns\":5,\"event\":\"eof\",\"lag_ns\":-1}\n",
+		     "events.jsonl:2: not an unplug event");
+	judge_events("{\"t_ns\":1,\"event\":\"established\"}\n{\"t_ns\":5,\"event\":\"socket\",\"after_ns\":6}\n",
+		     "events.jsonl:2: not an unplug event");
 	judge_events("{\"t_ns\":1,\"event\":\"established\"}\n{\"t_ns\":2,\"event\":\"step\",\"step\":7}\n",
 		     "events.jsonl:2: step 7: the scenario has 2 steps");
 }
@@ -924,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_by_close),
 		cmocka_unit_test(test_by_exit_and_log),
 		cmocka_unit_test(test_sockets),
+		cmocka_unit_test(test_sockets_between_samples),
 		cmocka_unit_test(test_calls),
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_delivered),
