@@ -266,6 +266,22 @@ static void put_run_part(struct json_object *o, const struct scenario_result *r)
 	put(o, "run_dir", str_or_null(r->run_dir));
 }
 
+/* Each of @n results' own parts, numbered from 1 under @key. */
+static struct json_object *run_parts_json(const char *key, const struct scenario_result *v,
+					  size_t n)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t k = 0; k < n; k++) {
+		struct json_object *run = json_object_new_object();
+
+		put(run, key, json_object_new_int((int)k + 1));
+		put_run_part(run, &v[k]);
+		json_object_array_add(a, run);
+	}
+	return a;
+}
+
 static struct json_object *scenario_json(const struct scenario_result *r)
 {
 	struct json_object *o = json_object_new_object(), *a;
@@ -301,26 +317,9 @@ static struct json_object *scenario_json(const struct scenario_result *r)
 	put(o, "late_steps", late_json(r));
 	/* how many runs it took: unsure ones were run again (--retries) */
 	put(o, "tries", json_object_new_int((int)r->ntries + 1));
-	a = json_object_new_array();
-	for (size_t k = 0; k < r->ntries; k++) {
-		struct json_object *t = json_object_new_object();
-
-		put(t, "try", json_object_new_int((int)k + 1));
-		put_run_part(t, &r->tries[k]);
-		json_object_array_add(a, t);
-	}
-	put(o, "retried", a);
-	if (r->nruns) {
-		a = json_object_new_array();
-		for (size_t k = 0; k < r->nruns; k++) {
-			struct json_object *run = json_object_new_object();
-
-			put(run, "run", json_object_new_int((int)k + 1));
-			put_run_part(run, &r->runs[k]);
-			json_object_array_add(a, run);
-		}
-		put(o, "runs", a);
-	}
+	put(o, "retried", run_parts_json("try", r->tries, r->ntries));
+	if (r->nruns)
+		put(o, "runs", run_parts_json("run", r->runs, r->nruns));
 	a = json_object_new_array();
 	for (size_t i = 0; i < r->nexpects; i++)
 		json_object_array_add(a, expect_json(r, &r->expects[i]));

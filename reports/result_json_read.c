@@ -190,6 +190,23 @@ static int read_run_part(struct json_object *o, struct scenario_result *r)
 	return 0;
 }
 
+/* The runs' own parts in array @a (NULL: none) into *@v, *@n. */
+static int read_run_parts(struct json_object *a, struct scenario_result **v, size_t *n)
+{
+	size_t len = a ? json_object_array_length(a) : 0;
+	int err;
+
+	if (!len)
+		return 0;
+	if (!(*v = calloc(len, sizeof(**v))))
+		return -ENOMEM;
+	*n = len;
+	for (size_t k = 0; k < len; k++)
+		if ((err = read_run_part(json_object_array_get_idx(a, k), &(*v)[k])))
+			return err;
+	return 0;
+}
+
 static int read_scenario(struct json_object *o, struct scenario_result *r)
 {
 	struct json_object *a;
@@ -241,26 +258,9 @@ static int read_scenario(struct json_object *o, struct scenario_result *r)
 		ls->late_ns = get_i64(l, "late_ns", 0);
 		ls->took_ns = get_i64(l, "took_ns", 0);
 	}
-	a = get(o, "retried");
-	if (a && json_object_array_length(a)) {
-		r->ntries = json_object_array_length(a);
-		r->tries = calloc(r->ntries, sizeof(*r->tries));
-		if (!r->tries)
-			return -ENOMEM;
-		for (size_t k = 0; k < r->ntries; k++)
-			if ((err = read_run_part(json_object_array_get_idx(a, k), &r->tries[k])))
-				return err;
-	}
-	a = get(o, "runs");
-	if (a && json_object_array_length(a)) {
-		r->nruns = json_object_array_length(a);
-		r->runs = calloc(r->nruns, sizeof(*r->runs));
-		if (!r->runs)
-			return -ENOMEM;
-		for (size_t k = 0; k < r->nruns; k++)
-			if ((err = read_run_part(json_object_array_get_idx(a, k), &r->runs[k])))
-				return err;
-	}
+	if ((err = read_run_parts(get(o, "retried"), &r->tries, &r->ntries)) ||
+	    (err = read_run_parts(get(o, "runs"), &r->runs, &r->nruns)))
+		return err;
 	a = get(o, "expectations");
 	for (size_t i = 0; a && i < json_object_array_length(a); i++)
 		if ((err = read_expect(json_object_array_get_idx(a, i), r)))

@@ -56,11 +56,16 @@ void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_n
 	struct span ref = evidence_ref_span(r),
 		    m = span_since(span_upto(t_ns, lag_ns), ref);
 
-	/* noticed after the reference took effect: whatever the two doubts,
-	 * not before it — the lag says how long the host waited to run, not
-	 * that what it saw came before what caused it */
-	if (t_ns >= ref.hi && m.lo < 0)
+	/* noticed once the reference was set about (its call had begun, a
+	 * killed process had its signal): whatever the two doubts, not before
+	 * it took effect — the lag says how long the host waited to run, not
+	 * that what it saw came before what caused it, and a crash's effect
+	 * (the process dying) is seen by the other host before by the runner */
+	if (t_ns >= r->ref_t_ns - (r->ref_took_ns > 0 ? r->ref_took_ns : 0) && m.lo < 0) {
 		m.lo = 0;
+		if (r->measured < 0)
+			r->measured = 0;
+	}
 	r->measured = t_ns - r->ref_t_ns;
 	if (span_wide(ref))
 		r->doubts |= DOUBT_REFERENCE;

@@ -386,14 +386,14 @@ static void on_writable(struct peer_state *s, struct conn *c, int64_t t)
 
 /* The zero-byte send() of CLAIMS C3.3: whatever it returns is evidence;
  * when it fails, that is how this application learns. */
-static void probe(struct peer_state *s, struct conn *c, int64_t t)
+static void probe(struct peer_state *s, struct conn *c, int64_t t, int64_t late)
 {
 	ssize_t n = send(c->fd, s->buf, 0, MSG_DONTWAIT | MSG_NOSIGNAL);
 	int err = n < 0 ? errno : 0;
 
 	emit(s, c, EV_PROBE, t, "send(0)", err, (long)n);
 	if (n < 0 && err != EAGAIN && err != EINTR)
-		detect(s, c, EV_ERROR, t, "send(0)", err, 0);
+		detect(s, c, EV_ERROR, t, "send(0)", err, late);
 }
 
 /* Fire every timer of @c that is due at @now. */
@@ -412,9 +412,13 @@ static void run_timers(struct peer_state *s, struct conn *c, int64_t now, int64_
 			c->next_traffic += cfg->traffic.every_ns;
 	}
 	if (c->next_probe <= now) {
+		/* a timer's wake-up can come late without the peer waiting to
+		 * run (the kernel's own timer late): how late, it knows */
+		int64_t late = now - c->next_probe;
+
 		while (c->next_probe <= now)
 			c->next_probe += cfg->zero_probe_ns;
-		probe(s, c, t);
+		probe(s, c, t, late);
 		if (!c->watching)
 			return;
 	}

@@ -267,18 +267,24 @@ static int signal_endpoint(void *arg, int host, int sig, struct diag *d)
 {
 	struct run *r = arg;
 
-	/* a signal acts as it is sent — a killed endpoint's kernel closes its
-	 * connections before its death is awaited, a thawed one reads at
-	 * once — so that is when the fault took effect */
+	int err;
+
+	/* a stop or a continue acts as it is sent (a thawed peer reads at
+	 * once): that is when the fault took effect */
 	r->faults.effective_ns = clock_wall_ns();
-	if (sig == SIGKILL) {
-		if (!endpoint_running(r, host)) {
-			diag_add(d, "%s has no endpoint process running", r->sc->hosts[host].name);
-			return -ESRCH;
-		}
-		return endpoint_kill(r, host);
+	if (sig != SIGKILL)
+		return endpoint_signal(r, host, sig, d);
+	if (!endpoint_running(r, host)) {
+		diag_add(d, "%s has no endpoint process running", r->sc->hosts[host].name);
+		return -ESRCH;
 	}
-	return endpoint_signal(r, host, sig, d);
+	/* a kill takes effect when the process dies, its files closed — which
+	 * on a busy machine comes tens of ms after the signal (the process
+	 * must run to die). It is reaped here: the step took effect somewhere
+	 * between the signal and now */
+	err = endpoint_kill(r, host);
+	r->faults.effective_ns = clock_wall_ns();
+	return err;
 }
 
 /* Power a host off: its port goes down, its capture ends (what it saw so
