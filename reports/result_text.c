@@ -453,7 +453,7 @@ const char *result_short_str(const struct expect_result *e, char *buf, size_t le
 const char *result_runs_str(const struct expect_result *e, char *buf, size_t len)
 {
 	struct run_stats st = result_run_stats(e);
-	size_t used, failed = 0;
+	size_t used, failed = 0, unsure = 0;
 	char a[32], b[32], c[32], d[32];
 
 	if (e->rated) {
@@ -467,9 +467,13 @@ const char *result_runs_str(const struct expect_result *e, char *buf, size_t len
 		used = (size_t)snprintf(buf, len, "%zu runs", e->nruns);
 	}
 	for (size_t k = 0; !e->rated && k < e->nruns && used < len; k++)
-		if (e->runs[k].verdict != VERDICT_PASS)
+		if (e->runs[k].verdict != VERDICT_PASS && e->runs[k].verdict != VERDICT_UNSURE)
 			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
 						 failed++ ? ", " : ", failed in run ", k + 1);
+	for (size_t k = 0; !e->rated && k < e->nruns && used < len; k++)
+		if (e->runs[k].verdict == VERDICT_UNSURE)
+			used += (size_t)snprintf(buf + used, len - used, "%s%zu",
+						 unsure++ ? ", " : ", unsure in run ", k + 1);
 	if (st.n && used < len && e->unit == UNIT_NS)
 		snprintf(buf + used, len - used, "; min %s, median %s, p99 %s, max %s",
 			 duration_str(st.min, a, sizeof(a)), duration_str(st.median, b, sizeof(b)),

@@ -214,7 +214,9 @@ static int judge_with_tries(const char *dir, const struct replay_opts *o,
 		char path[4096];
 
 		snprintf(path, sizeof(path), k ? "%s/try-%zu" : "%s", dir, k + 1);
-		if (!(tries[k].run_dir = strdup(path)) || !(tries[k].id = r->id ? strdup(r->id) : NULL)) {
+		tries[k].run_dir = strdup(path);
+		tries[k].id = r->id ? strdup(r->id) : NULL;
+		if (!tries[k].run_dir || (r->id && !tries[k].id)) {
 			for (size_t i = 0; i <= k; i++)
 				result_scenario_free(&tries[i]);
 			free(tries);

@@ -357,14 +357,15 @@ static int fold(const struct scenario *sc, struct scenario_result *res)
 	return 0;
 }
 
-/* Whether a step that took effect at @t_ns, late or slow past
- * RESULT_LATE_NS, could have shifted what @r failed on: the kernel did
- * what it did, at other times than the scenario says. A time measured
- * from a reference carries that step's doubt in its span already; a step
- * taken while it ran (after the reference, before what decided it) could
- * have moved it by more than its own lateness (a keepalive probe that
- * found a host not yet powered on waits a whole interval). A count, a
- * sequence, the result of a call: any such step. */
+/* Whether a step (@step; -2: a connect the steps-from-start scenario
+ * makes) that took effect at @t_ns, late or slow past RESULT_LATE_NS,
+ * could have shifted what @r failed on: the kernel did what it did, at
+ * other times than the scenario says. A time measured from a reference
+ * carries that step's doubt in its span already; a step taken while it
+ * ran (after the reference, before what decided it) could have moved it
+ * by more than its own lateness (a keepalive probe that found a host not
+ * yet powered on waits a whole interval). A count, a sequence, the result
+ * of a call: any such step. */
 static bool shiftable(const struct expect_result *r, int step, int64_t t_ns, int64_t t_end)
 {
 	bool timed = r->outcome == OUTCOME_DETECTED || r->outcome == OUTCOME_NOTHING_DETECTED ||
@@ -378,30 +379,29 @@ static bool shiftable(const struct expect_result *r, int step, int64_t t_ns, int
 		return false;
 	if (!timed)
 		return true;
-	return step != r->ref_step && t_ns > r->ref_t_ns && t_ns <= (r->t_ns ? r->t_ns : t_end);
+	return step != r->ref_step && t_ns >= r->ref_t_ns && t_ns <= (r->t_ns ? r->t_ns : t_end);
 }
 
 /* A step late or slow past RESULT_LATE_NS makes each failure it could
  * have shifted unsure, naming the worst such step. */
-static void doubt_late_step(struct scenario_result *res, const struct event *e, const char *name,
-			    int64_t took, int64_t t_end)
+static void doubt_late_step(struct scenario_result *res, int step, int64_t t_ns, const char *name,
+			    int64_t late, int64_t took, int64_t t_end)
 {
 	for (size_t i = 0; i < res->nexpects; i++) {
 		struct expect_result *r = &res->expects[i];
 
-		if (!shiftable(r, e->step, e->t_ns, t_end))
+		if (!shiftable(r, step, t_ns, t_end))
 			continue;
 		r->verdict = VERDICT_UNSURE;
-		if (e->step == r->ref_step) {
+		if (step == r->ref_step) {
 			r->doubts |= DOUBT_REFERENCE;
 			continue;
 		}
-		if ((r->doubts & DOUBT_LATE_STEP) &&
-		    e->late_ns + took <= r->across.late_ns + r->across.took_ns)
+		if ((r->doubts & DOUBT_LATE_STEP) && late + took <= r->across.late_ns + r->across.took_ns)
 			continue;
 		r->doubts |= DOUBT_LATE_STEP;
 		snprintf(r->across.name, sizeof(r->across.name), "%s", name);
-		r->across.late_ns = e->late_ns;
+		r->across.late_ns = late;
 		r->across.took_ns = took;
 	}
 }
@@ -410,6 +410,7 @@ static void doubt_late_step(struct scenario_result *res, const struct event *e, 
 static int judge_all(struct evidence *ev, struct scenario_result *res)
 {
 	const struct scenario *sc = ev->sc;
+	unsigned connecting[SCENARIO_MAX_HOSTS] = { 0 };
 	int err = 0;
 
 	for (size_t i = 0; i < sc->nexpects && !err; i++)
@@ -418,12 +419,19 @@ static int judge_all(struct evidence *ev, struct scenario_result *res)
 		const struct event *e = &ev->ev.v[i];
 		int64_t took = e->requested_ns ? e->t_ns - e->requested_ns : 0;
 
+		/* steps-from: start: a host's first connect is due once the
+		 * steps at 0 s are in place; one made late starts the
+		 * kernel's connect timers late */
+		if (e->type == EV_CONNECTING && ev->t_start && e->host != HOST_NONE &&
+		    !connecting[e->host]++ && result_step_is_late(e->t_ns - ev->t_start, 0))
+			doubt_late_step(res, -2, e->t_ns, "connect", e->t_ns - ev->t_start, 0, ev->t_end);
 		if (e->type != EV_STEP)
 			continue;
 		result_note_late_step(res, e->step, step_what(&sc->steps[e->step]), e->t_ns,
 				      e->late_ns, took);
 		if (result_step_is_late(e->late_ns, took) && e->t_ns <= ev->t_end)
-			doubt_late_step(res, e, step_what(&sc->steps[e->step]), took, ev->t_end);
+			doubt_late_step(res, e->step, e->t_ns, step_what(&sc->steps[e->step]), e->late_ns,
+					took, ev->t_end);
 	}
 	if (!err)
 		err = fold(sc, res);

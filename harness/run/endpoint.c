@@ -263,6 +263,7 @@ int endpoint_start(struct run *r, int host)
 
 	ep->listening = ep->connected = ep->accepted = ep->failed = ep->ready = false;
 	ep->up_ns = ep->up_lag_ns = 0;
+	r->acting[host] = false;	/* a new process owes no earlier action */
 	return host_of(r, host)->program ? start_program(r, host) : start_peer(r, host);
 }
 
@@ -387,6 +388,7 @@ int endpoint_kill(struct run *r, int host)
 {
 	struct endpoint *ep = &r->ep[host];
 
+	r->acting[host] = false;	/* a dead one never begins it */
 	if (!host_of(r, host)->program) {
 		collect_peer(r, host);	/* what it said before it died is evidence */
 		peer_stop(&ep->peer);

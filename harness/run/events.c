@@ -41,6 +41,7 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_SOCKET_GONE] = "socket-gone",
 	[EV_CAPTURE] = "capture",
 	[EV_RUN_END] = "run-end",
+	[EV_CONNECTING] = "connecting",
 	[EV_ACTING] = "acting",
 };
 

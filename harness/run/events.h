@@ -46,6 +46,7 @@ enum event_type {
 	EV_CAPTURE,		/* the runner: a host's capture ended: what it
 				 * received and dropped (pcap_stats) */
 	EV_RUN_END,
+	EV_CONNECTING,		/* a peer: it is about to call connect() */
 	EV_ACTING,		/* a peer: it is about to make an action's call
 				 * (the runner's own, never written: a later
 				 * step waits for it) */

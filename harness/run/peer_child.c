@@ -278,6 +278,9 @@ static void start_connect(struct peer_state *s)
 		emit(s, NULL, fail, 0, "connect", EMFILE, 0);
 		goto out;
 	}
+	/* when the kernel's connect timers start: a peer slow to get here
+	 * (forked under load) starts them late */
+	emit(s, c, EV_CONNECTING, 0, "connect", 0, 0);
 	if (connect(fd, sa, s->spec->remote_len) && errno != EINPROGRESS) {
 		emit(s, c, fail, 0, "connect", errno, 0);
 		conn_close(s, c);

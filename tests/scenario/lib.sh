@@ -44,6 +44,27 @@ held_netns() {
 	done | sort -u
 }
 
+# held_by_run NETNS_FILE PID...: the processes holding one of the network
+# namespaces listed in NETNS_FILE that are the run's — one of PID..., or
+# any unplug process started inside the test's own run directory (its
+# children's command lines name it) — as "pid net:[inode]". A namespace's
+# inode number is reused once it is freed: on a busy machine another
+# run's new namespace may soon have it, and that is no leftover of ours.
+held_by_run() {
+	list=$1
+	shift
+	for p in /proc/[0-9]*; do
+		pid=${p#/proc/}
+		case " $* " in
+		*" $pid "*) ;;
+		*) grep -qs "$TMP" "$p/cmdline" || continue ;;
+		esac
+		{ readlink "$p/ns/net" 2>/dev/null || true
+		  ls -l "$p/fd" 2>/dev/null | grep -o 'net:\[[0-9]*\]' || true
+		} | grep -xFf "$list" | sed "s/^/$pid /" || true
+	done
+}
+
 # unsure_only STATUS: whether a run's exit status says that nothing failed
 # but a scenario stayed unsure after its retries (4): on a busy machine
 # unplug's own lateness can leave a measurement across a bound, which is

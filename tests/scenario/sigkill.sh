@@ -40,8 +40,8 @@ wait "$pid" 2>/dev/null || true
 # the last of them has gone): wait for that, at most 10 s, never a fixed
 # sleep — a busy machine takes longer, and that is no failure
 still() {
-	held_netns >"$TMP/after.netns"
-	grep -xFf "$TMP/run.netns" "$TMP/after.netns" || true
+	# shellcheck disable=SC2086
+	held_by_run "$TMP/run.netns" $procs
 	for p in $procs; do
 		if kill -0 "$p" 2>/dev/null && grep -q unplug "/proc/$p/cmdline" 2>/dev/null; then
 			echo "process $p of the run: $(tr '\0' ' ' <"/proc/$p/cmdline")"

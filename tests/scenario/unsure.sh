@@ -48,6 +48,18 @@ a, b = (json.load(open(p))["scenarios"][0] for p in sys.argv[1:])
 assert a["tries"] == b["tries"] and a["verdict"] == b["verdict"], (a["tries"], b["tries"])
 assert a["expectations"][0]["measured_lo_ns"] == b["expectations"][0]["measured_lo_ns"]
 PY
+# a repeated scenario's runs are retried each in its own run-K, and
+# replay folds each run's tries before the runs
+sed 's/^name: .*/name: held back, twice/' "$SRCDIR/tests/scenario/held-back.yaml" >"$TMP/twice.yaml"
+echo "repeat: 2" >>"$TMP/twice.yaml"
+status=0
+"$UNPLUG" run "$TMP/twice.yaml" --retries 1 --out "$TMP/rep" -q >"$TMP/rep.out" 2>&1 || status=$?
+[ "$status" -eq 4 ] || { cat "$TMP/rep.out"; fail "repeated: exit $status, not 4"; }
+[ -f "$TMP/rep/twice/run-2/try-2/events.jsonl" ] || fail "the second run's retry has no directory of its own"
+grep -q '2 runs, unsure in run 1, 2' "$TMP/rep.out" || { cat "$TMP/rep.out"; fail "the runs' line does not say which were unsure"; }
+status=0
+"$UNPLUG" replay "$TMP/rep" -q >"$TMP/rep.replay" 2>&1 || status=$?
+[ "$status" -eq 4 ] || { cat "$TMP/rep.replay"; fail "replay of repeated runs with retries: exit $status, not 4"; }
 # --retries 0: judged once
 status=0
 "$UNPLUG" run "$SRCDIR/tests/scenario/held-back.yaml" --out "$TMP/once" --retries 0 >"$TMP/stdout0" 2>&1 || status=$?
