@@ -146,7 +146,7 @@ static void put_runs(struct json_object *o, const struct expect_result *e)
 
 /* enum doubt's names, as JSON has them */
 const char *const result_json_doubts[RESULT_JSON_NDOUBTS] = {
-	"reference", "lag", "sample", "late-step",
+	"reference", "lag", "sample", "late-step", "crossed",
 };
 
 static struct json_object *doubts_json(const struct expect_result *e)

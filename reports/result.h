@@ -99,6 +99,9 @@ enum doubt {
 					 * samples, sample_gap_ns apart */
 	DOUBT_LATE_STEP = 1 << 3,	/* a step it is measured across ran
 					 * late (scenario_result.late) */
+	DOUBT_CROSSED = 1 << 4,		/* a segment crossed between when the
+					 * step measured from was due and when
+					 * it took effect (the last of packets) */
 };
 
 #define RESULT_MAX_PACKETS 32

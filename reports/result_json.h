@@ -32,8 +32,9 @@ struct json_field {
 const char *result_json_key(const struct expect_result *e, const char *base, char *buf,
 			    size_t len);
 
-/* enum doubt's bits, by name: "reference", "lag", "sample", "late-step" */
-#define RESULT_JSON_NDOUBTS 4
+/* enum doubt's bits, by name: "reference", "lag", "sample", "late-step",
+ * "crossed" */
+#define RESULT_JSON_NDOUBTS 5
 extern const char *const result_json_doubts[RESULT_JSON_NDOUBTS];
 
 extern const struct json_field result_json_fields[];

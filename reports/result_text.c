@@ -312,6 +312,9 @@ const char *result_doubt_str(const struct expect_result *e, char *buf, size_t le
 			SAY(" took effect at a moment known to %s",
 			    duration_str(e->ref_late_ns + e->ref_took_ns, a, sizeof(a)));
 	}
+	if ((e->doubts & DOUBT_CROSSED) && e->npackets)
+		SAY(" while %s's frame %ld crossed", e->packets[e->npackets - 1].host,
+		    e->packets[e->npackets - 1].frame);
 	if (e->doubts & DOUBT_LAG)
 		SAY("%s%s's peer saw it up to %s late", used ? "; " : "", e->host,
 		    duration_str(e->lag_ns, a, sizeof(a)));

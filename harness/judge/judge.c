@@ -406,6 +406,47 @@ static void doubt_late_step(struct scenario_result *res, int step, int64_t t_ns,
 	}
 }
 
+/* The first TCP segment any host's capture has strictly between @lo and
+ * @hi; NULL when none. */
+static const struct packet *crossing(const struct evidence *ev, int64_t lo, int64_t hi, int *host)
+{
+	for (size_t h = 0; h < ev->sc->nhosts; h++)
+		for (size_t i = 0; i < ev->pk[h].n; i++) {
+			const struct packet *p = &ev->pk[h].v[i];
+
+			if (p->t_ns > lo && p->t_ns < hi && p->proto == PACKET_TCP) {
+				*host = (int)h;
+				return p;
+			}
+		}
+	return NULL;
+}
+
+/* A time that failed, measured from a step that took effect after it was
+ * due: when the captures show a segment crossing between the two, the
+ * step's lateness changed what the hosts saw — a heartbeat got through
+ * that should not have — and that can move a detection by a whole timer
+ * period, not only by the lateness: unsure. With nothing on the wire in
+ * between, the span said all the lateness could do. */
+static void doubt_crossed(const struct evidence *ev, struct scenario_result *res)
+{
+	for (size_t i = 0; i < res->nexpects; i++) {
+		struct expect_result *r = &res->expects[i];
+		struct span ref = evidence_ref_span(r);
+		const struct packet *p;
+		int host;
+
+		if (r->verdict != VERDICT_FAIL || r->rated || r->ref_step < 0 || !span_wide(ref) ||
+		    (r->outcome != OUTCOME_DETECTED && r->outcome != OUTCOME_NOTHING_DETECTED &&
+		     r->outcome != OUTCOME_NOT_QUIET) ||
+		    !(p = crossing(ev, ref.lo, ref.hi, &host)))
+			continue;
+		r->verdict = VERDICT_UNSURE;
+		r->doubts |= DOUBT_REFERENCE | DOUBT_CROSSED;
+		result_add_packet(r, ev->sc->hosts[host].name, p->frame);
+	}
+}
+
 /* Judge every expectation of the evidence, and fold. */
 static int judge_all(struct evidence *ev, struct scenario_result *res)
 {
@@ -433,8 +474,10 @@ static int judge_all(struct evidence *ev, struct scenario_result *res)
 			doubt_late_step(res, e->step, e->t_ns, step_what(&sc->steps[e->step]), e->late_ns,
 					took, ev->t_end);
 	}
-	if (!err)
+	if (!err) {
+		doubt_crossed(ev, res);
 		err = fold(sc, res);
+	}
 	return err;
 }
 

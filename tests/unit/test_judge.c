@@ -301,6 +301,15 @@ static void test_unsure(void **state)
 	assert_int_equal(e.verdict, VERDICT_PASS);
 	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 1s..2s }\n", LATE_PULL, &e);
 	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* so late that the handshake's segments crossed between when the
+	 * pull was due and when it took effect: what the hosts saw changed,
+	 * and a failure by any margin is unsure (the segment is cited) */
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 1s..2s }\n",
+		   "{\"t_ns\":1795347282271830624,\"event\":\"step\",\"step\":0,\"what\":\"cable-pull\","
+		   "\"requested_ns\":1795347282261830624,\"late_ns\":900000000}\n", &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_true(e.doubts & DOUBT_CROSSED);
+	assert_true(e.npackets >= 1);
 	/* the wrong errno is wrong whenever it came */
 	judge_with("  - detect: { host: server, error: ECONNRESET, within: 4.5s..4.8s }\n", LATE_PULL, &e);
 	assert_int_equal(e.verdict, VERDICT_FAIL);
