@@ -93,7 +93,9 @@ run_in_host() {	# OUT SIGNAL DELAY ARGS...
 # applies (a percentage drop): left out, for CI's time
 run_in_host all none 0 -j 8 -k '!*-sweep' "$SRCDIR/scenarios"
 grep -qE '^  [0-9]+ passed, 0 failed' "$TMP/all.log" || { cat "$TMP/all.log"; fail "the catalogue did not pass inside the test's namespace"; }
-[ "$(wc -l <"$TMP/run.netns")" -ge 30 ] || fail "saw only $(wc -l <"$TMP/run.netns") of the run's namespaces: the check would prove nothing"
+# (sampled every 0.1 s while it runs: on a busy machine each look takes
+# longer and sees fewer of the catalogue's short-lived namespaces)
+[ "$(wc -l <"$TMP/run.netns")" -ge 10 ] || fail "saw only $(wc -l <"$TMP/run.netns") of the run's namespaces: the check would prove nothing"
 check "the catalogue"
 
 # stopped at random moments, by each signal
