@@ -12,7 +12,9 @@ for _ in 1 2; do
 	burners="$burners $!"
 done
 status=0
-"$UNPLUG" run "$SRCDIR/scenarios" --out "$TMP/out" --junit "$TMP/junit.xml" \
+# one retry of an unsure scenario (the default is two): the test's time is
+# CI's, and an unsure verdict is no failure here
+"$UNPLUG" run "$SRCDIR/scenarios" --retries 1 --out "$TMP/out" --junit "$TMP/junit.xml" \
 	>"$TMP/stdout" 2>"$TMP/stderr" || status=$?
 # shellcheck disable=SC2086
 kill $burners 2>/dev/null || true
@@ -68,12 +70,12 @@ diff -u "$TMP/live.lines" "$TMP/replay.lines" || fail "replayed values differ fr
 echo "ok: $(echo "$replayed" | wc -l) scenarios replayed with the same verdicts and values"
 
 # every shipped scenario's captures (a sweep's 120 of one kind of fault
-# left out): explain classifies each segment as tshark does, but for the
+# left out, and the runs of an unsure scenario run again: more of the same): explain classifies each segment as tshark does, but for the
 # documented differences (tests/explain/)
 if command -v tshark >/dev/null; then
 	# shellcheck disable=SC2046
 	python3 "$SRCDIR/tests/explain/compare_tshark.py" --unplug "$UNPLUG" -q \
-		$(find "$TMP/out" -path '*/captures/*.pcap' ! -path '*-sweep\[*' | sort) >"$TMP/tshark.out" 2>&1 ||
+		$(find "$TMP/out" -path '*/captures/*.pcap' ! -path '*-sweep\[*' ! -path '*/try-*' | sort) >"$TMP/tshark.out" 2>&1 ||
 		{ cat "$TMP/tshark.out"; fail "explain disagrees with tshark on the catalogue's captures"; }
 	echo "ok: explain agrees with tshark on the catalogue's captures ($(grep '^summary:' "$TMP/tshark.out"))"
 else
