@@ -74,11 +74,3 @@ void rt_leave(void)
 
 	sched_setscheduler(0, SCHED_OTHER, &p);
 }
-
-bool rt_active(void)
-{
-	int policy = sched_getscheduler(0);
-
-	return policy >= 0 && ((policy & ~SCHED_RESET_ON_FORK) == SCHED_FIFO ||
-			       (policy & ~SCHED_RESET_ON_FORK) == SCHED_RR);
-}

@@ -38,7 +38,4 @@ bool rt_enter(void);
 /* Put the calling thread back on the ordinary scheduler. */
 void rt_leave(void);
 
-/* Whether the calling thread runs at a real-time priority. */
-bool rt_active(void);
-
 #endif
