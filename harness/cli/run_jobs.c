@@ -113,32 +113,43 @@ static size_t runs_of(const struct run_plan *o, const struct scenario *sc)
 	return (size_t)sc->repeat;
 }
 
+/* What a run that could not run said, as one line: its diagnostics, the
+ * continuation lines ("  (it printed nothing)") after the first, joined.
+ * @fallback when it said nothing. */
+static char *why_line(const char *why, const char *fallback)
+{
+	char *line = strdup(why && *why ? why : fallback), *end;
+
+	if (!line)
+		return NULL;
+	while ((end = strrchr(line, '\n')) && !end[1])
+		*end = '\0';	/* the last line's newline */
+	for (char *p = line; (p = strchr(p, '\n')); ) {
+		size_t skip = strspn(p + 1, " \t");
+
+		*p = ' ';
+		memmove(p + 1, p + 1 + skip, strlen(p + 1 + skip) + 1);
+	}
+	return line;
+}
+
 /* Judge the finished job @j into @r. */
 static void judge_job(struct invocation *in, size_t i, struct batch_job *j,
 		      struct scenario_result *r)
 {
 	struct diag d;
-	const char *last = NULL;
 
 	diag_init(&d, in->cat->v[i].path);
 	if (!j->err && judge_run_dir(r->run_dir, r, &d))
 		r->verdict = VERDICT_ERROR;
 	name_outputs(in->scs[i], r);
-	for (char *line = j->why, *end; line && *line; line = end + 1) {
-		end = strchr(line, '\n');
-		if (!end)
-			break;
-		*end = '\0';
-		if (j->err != -EINTR)
-			fprintf(stderr, "%s\n", line);
-		last = line;
-	}
 	if (j->err == -EINTR || (j->err && runner_stop)) {
 		r->verdict = VERDICT_INTERRUPTED;
 		r->reason = strdup("interrupted");
 	} else if (j->err) {
 		r->verdict = VERDICT_ERROR;
-		r->reason = strdup(last ? last : strerror(-j->err));
+		/* said once, on the ERROR line and in the reports */
+		r->reason = why_line(j->why, strerror(-j->err));
 	} else if (r->verdict == VERDICT_ERROR && !r->reason && d.count) {
 		r->reason = strdup(diag_last(&d));
 	}

@@ -70,8 +70,11 @@ run_in_host() {	# OUT SIGNAL DELAY ARGS...
 	pid=$!
 	procs=""
 	: >"$TMP/run.netns"
-	t=0
+	# the delay counts on the clock: each sampling round below takes
+	# longer than its 0.1 s sleep on a busy machine
+	start=$(date +%s%N)
 	while kill -0 "$pid" 2>/dev/null; do
+		t=$((($(date +%s%N) - start) / 1000000))
 		procs="$procs $(tree "$pid")"
 		# shellcheck disable=SC2086
 		netns_of $(tree "$pid") | grep -vxF -e "$nsino" -e "$mine" >>"$TMP/run.netns" || true
@@ -82,9 +85,9 @@ run_in_host() {	# OUT SIGNAL DELAY ARGS...
 			sig=none
 		fi
 		sleep 0.1
-		t=$((t + 100))
 	done
 	wait "$pid" || true
+	[ "$sig" = none ] || { cat "$TMP/$out.log"; fail "the run ended before SIG$sig was due at $delay ms: the check would prove nothing"; }
 	sort -u -o "$TMP/run.netns" "$TMP/run.netns"
 	procs=$(echo "$procs" | tr ' ' '\n' | sort -u)
 }
