@@ -223,10 +223,13 @@ static struct json_object *expect_json(const struct scenario_result *r,
 		put(c, "call", json_object_new_string(e->calls[i].call));
 		put(c, "ret", json_object_new_int64(e->calls[i].ret));
 		put(c, "errno", e->calls[i].err ? str_or_null(errname_str(e->calls[i].err)) : NULL);
+		put(c, "times", json_object_new_int64(e->calls[i].times));
 		put(c, "event_line", json_object_new_int64(e->calls[i].event_line));
 		json_object_array_add(a, c);
 	}
 	put(o, "calls", a);
+	if (e->calls_cut)
+		put(o, "calls_cut", json_object_new_boolean(1));
 	put_runs(o, e);
 	if (e->rated) {
 		struct json_object *rate = json_object_new_object();

@@ -133,7 +133,8 @@ struct call_result {
 	char call[8];		/* "send", "recv" */
 	long ret;		/* bytes; 0 from recv: EOF */
 	int err;		/* errno; 0: none */
-	long event_line;	/* in events.jsonl */
+	long times;		/* how many calls in a row returned this */
+	long event_line;	/* in events.jsonl: the first of them */
 };
 
 struct expect_result {
@@ -191,6 +192,7 @@ struct expect_result {
 	char packet[160];	/* sequence: the packet seen instead */
 	struct call_result calls[RESULT_MAX_CALLS];	/* calls: what they returned */
 	size_t ncalls;
+	bool calls_cut;		/* more runs of results than calls[] holds */
 	int ref_step;		/* index of the step measured from; -1: none */
 	char ref[32];		/* its name ("cable-pull", a step's name), or
 				 * "establishment" / "the first packet" */

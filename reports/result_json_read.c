@@ -165,8 +165,10 @@ static int read_expect(struct json_object *o, struct scenario_result *r)
 		copy_str(cr->call, sizeof(cr->call), get_str(c, "call"));
 		cr->ret = (long)get_i64(c, "ret", 0);
 		cr->err = get_str(c, "errno") ? errname_parse(get_str(c, "errno")) : 0;
+		cr->times = (long)get_i64(c, "times", 1);
 		cr->event_line = (long)get_i64(c, "event_line", 0);
 	}
+	e->calls_cut = get(o, "calls_cut") && json_object_get_boolean(get(o, "calls_cut"));
 	if ((a = get(o, "rate"))) {
 		e->rated = true;
 		e->rate_lo = (int)get_i64(a, "lo_pct", 0);

@@ -49,6 +49,8 @@ static const char *noticed_str(const struct expect_result *e, char *buf, size_t 
 		snprintf(buf, len, "exited (status %d)", e->exit_status);
 	} else if (!strcmp(e->by, "log")) {
 		snprintf(buf, len, "logged \"%.150s\"", e->log);
+	} else if (e->via[0]) {
+		snprintf(buf, len, "%s (its %s failed)", cause_str(e->cause), e->via);
 	} else {
 		snprintf(buf, len, "%s", cause_str(e->cause));
 	}
@@ -64,6 +66,8 @@ static const char *quiet_str(const struct expect_result *e)
 		return "kept running";
 	if (!strcmp(e->by, "log"))
 		return "logged no match";
+	if (!strcmp(e->by, "call"))
+		return "had no send or recv fail";
 	return "detected nothing";
 }
 
@@ -90,7 +94,7 @@ static bool cause_accepted(const struct expect_result *e)
 {
 	if (!strcmp(e->by, "exit"))
 		return e->want_status < 0 || e->want_status == e->exit_status;
-	if (e->by[0] || !e->ncauses)
+	if ((e->by[0] && strcmp(e->by, "call")) || !e->ncauses)
 		return true;
 	for (size_t i = 0; i < e->ncauses; i++)
 		if (e->causes[i] == e->cause)
@@ -248,7 +252,11 @@ static void calls(const struct expect_result *e, char *buf, size_t len)
 		else
 			used += (size_t)snprintf(buf + used, len - used, "%s %s ok (%ld)", i ? "," : "",
 						 c->call, c->ret);
+		if (c->times > 1 && used < len)
+			used += (size_t)snprintf(buf + used, len - used, " ×%ld", c->times);
 	}
+	if (e->calls_cut && used < len)
+		snprintf(buf + used, len - used, ", …");
 }
 
 /* A count's bounds: "3", ">= 1", "<= 2", "1..4". */

@@ -18,7 +18,9 @@
 
 static const char *const keys[] = { "host", "after", "results", NULL };
 
-#define CALLS_MAX 16
+/* How many results a list may name: enough for a send every 10 ms for
+ * ten seconds. The report keeps the calls as runs of equal results. */
+#define CALLS_MAX 1024
 
 static int load_result(struct ynode n, int *out, struct diag *d)
 {
@@ -120,15 +122,24 @@ static int judge(const struct expect *x, const struct evidence *ev,
 			continue;
 		same &= n < x->nresults && x->results[n] == result_of(e);
 		n++;
-		if (r->ncalls == RESULT_MAX_CALLS)
+		if (!r->t_ns)
+			r->t_ns = e->t_ns;
+		c = r->ncalls ? &r->calls[r->ncalls - 1] : NULL;
+		if (c && !strncmp(c->call, e->call, sizeof(c->call) - 1) && c->ret == e->bytes &&
+		    c->err == e->err) {
+			c->times++;	/* the same again: one run */
 			continue;
+		}
+		if (r->ncalls == RESULT_MAX_CALLS) {
+			r->calls_cut = true;
+			continue;
+		}
 		c = &r->calls[r->ncalls++];
 		snprintf(c->call, sizeof(c->call), "%.7s", e->call);
 		c->ret = e->bytes;
 		c->err = e->err;
+		c->times = 1;
 		c->event_line = evidence_line(ev, e);
-		if (!r->t_ns)
-			r->t_ns = e->t_ns;
 	}
 	r->measured = (int64_t)n;
 	if (same && n == x->nresults)

@@ -70,7 +70,7 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		bad |= expect_load_by(n, sc, x, d) != 0;
 	else
 		bad = true;
-	if ((v = ynode_get(n, "error")).node && !bad && x->by != BY_EVENT) {
+	if ((v = ynode_get(n, "error")).node && !bad && x->by != BY_EVENT && x->by != BY_CALL) {
 		diag_at(d, ynode_pos(v), "error is what the built-in peer's socket calls return; %s says how %s noticed",
 			sc->hosts[x->host].program ? "its program has no such calls: by:" : "by:",
 			sc->hosts[x->host].name);

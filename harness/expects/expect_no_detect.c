@@ -102,6 +102,7 @@ static const char *describe(const struct expect *x, const struct scenario *sc,
 	static const char *const what[] = {
 		[BY_EVENT] = "detects nothing", [BY_CLOSE] = "keeps its connection open",
 		[BY_EXIT] = "keeps running", [BY_LOG] = "logs no match",
+		[BY_CALL] = "has no send or recv fail",
 	};
 	char f[32];
 

@@ -13,10 +13,12 @@
 static bool by_event(const struct expect *x, const struct evidence *ev,
 		     struct expect_result *r)
 {
-	const struct event *e = evidence_first_detection(ev, x->host);
+	const struct event *e = evidence_first_detection(ev, x->host, x->by == BY_CALL);
 
 	if (!e)
 		return false;
+	if (e->type == EV_ACTION)	/* which call learnt it */
+		snprintf(r->via, sizeof(r->via), "%s", e->call);
 	r->cause = evidence_cause(e);
 	r->t_ns = e->t_ns;
 	r->lag_ns = e->lag_ns;
@@ -167,6 +169,7 @@ bool noticed_first(const struct expect *x, const struct evidence *ev,
 	case BY_LOG:
 		return by_log(x, ev, r);
 	case BY_EVENT:
+	case BY_CALL:
 		break;
 	}
 	return by_event(x, ev, r);
@@ -176,7 +179,7 @@ bool noticed_accepted(const struct expect *x, const struct expect_result *r)
 {
 	if (x->by == BY_EXIT)
 		return x->exit_status < 0 || r->exit_status == x->exit_status;
-	if (x->by != BY_EVENT || !x->nerrors)
+	if ((x->by != BY_EVENT && x->by != BY_CALL) || !x->nerrors)
 		return true;
 	for (size_t i = 0; i < x->nerrors; i++)
 		if (x->errors[i] == r->cause)
@@ -188,6 +191,7 @@ void noticed_describe(const struct expect *x, struct expect_result *r)
 {
 	static const char *const bys[] = {
 		[BY_EVENT] = "", [BY_CLOSE] = "close", [BY_EXIT] = "exit", [BY_LOG] = "log",
+		[BY_CALL] = "call",
 	};
 
 	snprintf(r->by, sizeof(r->by), "%s", bys[x->by]);

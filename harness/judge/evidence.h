@@ -71,10 +71,11 @@ struct span evidence_ref_span(const struct expect_result *r);
 void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_ns);
 
 /* The first time @host's application noticed its connection died (EOF,
- * an error, a heartbeat timeout) since establishment; NULL if it never
- * did. */
-const struct event *evidence_first_detection(const struct evidence *ev,
-					     int host);
+ * an error, a heartbeat timeout, a send or recv that failed:
+ * event_detects()) since establishment, or, @calls_only, by a failed
+ * send or recv alone; NULL if it never did. */
+const struct event *evidence_first_detection(const struct evidence *ev, int host,
+					     bool calls_only);
 
 /* What detection @e says: an errno, ERRNAME_EOF or ERRNAME_HEARTBEAT. */
 int evidence_cause(const struct event *e);

@@ -76,22 +76,27 @@ void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_n
 	result_judge_span(r, m.lo, m.hi);
 }
 
-const struct event *evidence_first_detection(const struct evidence *ev, int host)
+const struct event *evidence_first_detection(const struct evidence *ev, int host,
+					     bool calls_only)
 {
+	const struct event *first = NULL;
+
+	/* the earliest stamp, not the first line: a peer's events and the
+	 * runner's are written as they are taken in */
 	for (size_t i = 0; i < ev->ev.n; i++) {
 		const struct event *e = &ev->ev.v[i];
 
 		if (e->t_ns >= ev->t_watch && e->t_ns <= ev->t_end && e->host == host &&
-		    (e->type == EV_EOF || e->type == EV_ERROR ||
-		     e->type == EV_HEARTBEAT_TIMEOUT))
-			return e;
+		    (calls_only ? event_failed_call(e) : event_detects(e)) &&
+		    (!first || e->t_ns < first->t_ns))
+			first = e;
 	}
-	return NULL;
+	return first;
 }
 
 int evidence_cause(const struct event *e)
 {
-	if (e->type == EV_EOF)
+	if (e->type == EV_EOF || (e->type == EV_ACTION && !e->err))
 		return ERRNAME_EOF;
 	return e->type == EV_HEARTBEAT_TIMEOUT ? ERRNAME_HEARTBEAT : e->err;
 }

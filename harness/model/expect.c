@@ -329,7 +329,9 @@ static int load_log(struct ynode n, struct expect *x, struct diag *d)
 int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x,
 		   struct diag *d)
 {
-	static const struct name_value bys[] = { { "close", BY_CLOSE }, { "exit", BY_EXIT } };
+	static const struct name_value bys[] = {
+		{ "close", BY_CLOSE }, { "exit", BY_EXIT }, { "call", BY_CALL },
+	};
 	const struct host *h = &sc->hosts[x->host];
 	struct ynode by = ynode_get(map, "by"), status = ynode_get(map, "status");
 	int v, ret = 0;
@@ -355,6 +357,11 @@ int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x
 	}
 	if (!h->program && (x->by == BY_EXIT || x->by == BY_LOG)) {
 		diag_at(d, ynode_pos(by), "%s runs the built-in peer, which neither exits nor logs: by: close, or the peer's own detection (error:)",
+			h->name);
+		ret = err_merge(ret, -EINVAL);
+	}
+	if (h->program && x->by == BY_CALL) {
+		diag_at(d, ynode_pos(by), "by: call is the built-in peer's failed send or recv; %s runs a program: by: close, exit or { log: }",
 			h->name);
 		ret = err_merge(ret, -EINVAL);
 	}

@@ -59,6 +59,7 @@ enum detect_by {
 				 * the socket table, or its FIN/RST on the wire */
 	BY_EXIT,		/* its program exited */
 	BY_LOG,			/* its program printed a line matching a regex */
+	BY_CALL,		/* the built-in peer's send or recv failed */
 };
 
 /* When a `sockets` count must hold. */

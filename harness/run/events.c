@@ -45,6 +45,34 @@ static const char *const type_names[EV_NTYPES] = {
 	[EV_ACTING] = "acting",
 };
 
+bool event_failed_call(const struct event *e)
+{
+	if (e->type != EV_ACTION || (strcmp(e->call, "send") && strcmp(e->call, "recv")))
+		return false;
+	switch (e->err) {
+	case 0:
+		return !strcmp(e->call, "recv") && !e->bytes;	/* EOF */
+	case EPIPE:
+	case ECONNRESET:
+	case ECONNABORTED:
+	case ECONNREFUSED:
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+	case EHOSTDOWN:
+	case ENETDOWN:
+		return true;
+	default:
+		return false;	/* EAGAIN, EBADF (closed by the peer itself)... */
+	}
+}
+
+bool event_detects(const struct event *e)
+{
+	return e->type == EV_EOF || e->type == EV_ERROR || e->type == EV_HEARTBEAT_TIMEOUT ||
+	       event_failed_call(e);
+}
+
 const char *event_type_name(enum event_type type)
 {
 	return type < EV_NTYPES ? type_names[type] : "?";

@@ -4,6 +4,7 @@
 #ifndef HARNESS_EVENTS_H
 #define HARNESS_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -111,6 +112,15 @@ struct event_list {
 };
 
 /* The name written for @type ("error"), and its inverse (-1 if unknown). */
+/* Whether @e shows its host's peer learning its connection is gone: EOF,
+ * an error, a heartbeat timeout, or an action's send or recv that
+ * returned EOF or an error that ends a connection (EPIPE, ECONNRESET,
+ * ETIMEDOUT...): an application learns it that way too. */
+bool event_detects(const struct event *e);
+
+/* Whether @e is such a failed action (by: call). */
+bool event_failed_call(const struct event *e);
+
 const char *event_type_name(enum event_type type);
 int event_type_parse(const char *name);
 

@@ -55,8 +55,11 @@ void watch_event(struct watch *w, const struct event *e)
 	case EV_EOF:
 	case EV_ERROR:
 	case EV_HEARTBEAT_TIMEOUT:
-		if (h >= 0)
+	case EV_ACTION:
+		if (h >= 0 && event_detects(e))
 			w->by_event[h] = e->t_ns;
+		if (h >= 0 && event_failed_call(e))
+			w->by_call[h] = e->t_ns;
 		return;
 	case EV_EXITED:
 		if (h >= 0)
@@ -101,6 +104,9 @@ bool watch_done(const struct watch *w)
 			break;
 		case BY_LOG:
 			seen = w->by_log[i];
+			break;
+		case BY_CALL:
+			seen = w->by_call[x->host];
 			break;
 		default:
 			seen = w->by_event[x->host];

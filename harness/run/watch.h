@@ -21,6 +21,7 @@ struct watch {
 	int64_t last_break;	/* when the last breaking step took effect */
 	/* per host, the last time it was seen to notice, by each way */
 	int64_t by_event[SCENARIO_MAX_HOSTS];
+	int64_t by_call[SCENARIO_MAX_HOSTS];	/* a send or recv failed */
 	int64_t by_close[SCENARIO_MAX_HOSTS];
 	int64_t by_exit[SCENARIO_MAX_HOSTS];
 	int64_t *by_log;	/* per expectation: a matching line */

@@ -767,6 +767,60 @@ static void test_calls(void **state)
 	assert_int_equal(e.outcome, OUTCOME_NO_REFERENCE);
 }
 
+/* An application learns of a dead connection from a send that fails: the
+ * peer's failed action is its detection (by: call, or any way), EAGAIN is
+ * not, and calls: counts past 16 results, keeping them as runs. */
+static void test_failed_call_detects(void **state)
+{
+	const char *events = ACTION(T_1S, "send", ",\"errno\":\"EAGAIN\",\"errno_value\":11")
+			     ACTION(T_2S, "send", ",\"errno\":\"EPIPE\",\"errno_value\":32");
+	struct expect_result e;
+	char text[256];
+
+	(void)state;
+	judge_with("  - detect: { host: server, by: call, within: 5s }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.cause, EPIPE);
+	assert_string_equal(e.via, "send");
+	assert_int_equal(e.t_ns - e.ref_t_ns, 2 * NS_PER_S);
+	assert_non_null(strstr(result_measured_str(&e, text, sizeof(text)), "EPIPE (its send failed)"));
+	/* the peer's own detection comes later: the failed send was first */
+	judge_with("  - detect: { host: server, error: EPIPE, within: 5s }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.t_ns - e.ref_t_ns, 2 * NS_PER_S);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 5s }\n", events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	/* no failed call: by: call sees nothing, though the peer noticed */
+	judge_with("  - detect: { host: server, by: call, within: 10s }\n",
+		   ACTION(T_1S, "send", ",\"errno\":\"EAGAIN\",\"errno_value\":11"), &e);
+	assert_int_equal(e.outcome, OUTCOME_NOTHING_DETECTED);
+}
+
+static void test_many_calls(void **state)
+{
+	char events[8192] = "", list[4096] = "  - calls: { host: server, after: pull, results: [";
+	struct expect_result e;
+	char text[512];
+
+	(void)state;
+	for (int i = 0; i < 30; i++) {
+		strcat(events, i < 27 ? ACTION(T_1S, "send", ",\"bytes\":8")
+				     : ACTION(T_2S, "send", ",\"errno\":\"EPIPE\",\"errno_value\":32"));
+		strcat(list, i < 27 ? "ok, " : i < 29 ? "EPIPE, " : "EPIPE] }\n");
+	}
+	judge_with(list, events, &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.measured, 30);
+	assert_int_equal(e.ncalls, 2);
+	assert_int_equal(e.calls[0].times, 27);
+	assert_int_equal(e.calls[1].times, 3);
+	assert_non_null(strstr(result_measured_str(&e, text, sizeof(text)), "send ok (8) ×27, send EPIPE ×3"));
+	/* one short: the 30th call is one too many */
+	strcpy(strstr(list, "EPIPE, EPIPE]"), "EPIPE] }\n");
+	judge_with(list, events, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+}
+
 /* blocks: the host's first action of the kind, by how long its call took */
 static void test_blocks(void **state)
 {
@@ -982,6 +1036,8 @@ int main(void)
 		cmocka_unit_test(test_sockets),
 		cmocka_unit_test(test_sockets_between_samples),
 		cmocka_unit_test(test_calls),
+		cmocka_unit_test(test_failed_call_detects),
+		cmocka_unit_test(test_many_calls),
 		cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_delivered),
 		cmocka_unit_test(test_heartbeat_timeout),

@@ -186,7 +186,7 @@ static void test_exec_errors(void **state)
 	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: close, status: 1, within: 5s } }"),
 			"1, within", "status goes with by: exit");
 	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: crash, within: 5s } }"),
-			"crash", "unknown by: \"crash\" (accepted: close or exit)");
+			"crash", "unknown by: \"crash\" (accepted: close, exit or call)");
 	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: { log: \"[\" }, within: 5s } }"),
 			"\"[\"", "bad by log: \"[\"");
 }
