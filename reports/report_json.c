@@ -30,6 +30,7 @@ const struct json_field result_json_fields[] = {
 	FIELD("log", JF_STR, log),
 	FIELD("log_file", JF_STR, log_file),
 	FIELD("log_line", JF_LONG, log_line),
+	FIELD("printed_nothing", JF_INT, printed_nothing),
 	FIELD("offset", JF_I64, offset),
 	FIELD("what", JF_STR, what),
 	FIELD("when_ns", JF_I64, when_ns),

@@ -156,7 +156,9 @@ struct expect_result {
 	int exit_signal;	/* by exit: the signal that killed it; 0: none */
 	int want_status;	/* by exit: the status wanted; -1: any */
 	char log[200];		/* by log: the line that matched */
-	char log_file[32];	/* by log: "server.stdout" */
+	char log_file[320];	/* by log: "server.stdout" */
+	int printed_nothing;	/* by log: nothing at all was written where
+				 * it looked (1): the program may buffer */
 	long log_line;		/* by log: its line in that file */
 	enum result_unit unit;
 	int64_t measured;	/* in @unit */

@@ -85,6 +85,8 @@ static void nothing(const struct expect_result *e, char *buf, size_t len)
 	for (size_t i = 0; i < sizeof(how) / sizeof(how[0]); i++)
 		if (!strcmp(e->by, how[i].by))
 			instead = how[i].instead;
+	if (!strcmp(e->by, "log") && e->printed_nothing)
+		instead = "it printed nothing — if it buffers its output, try tty: true; ";
 	snprintf(buf, len, "%s: nothing detected in the %s after %s (%sbudget %s s)", e->host,
 		 duration_str(e->measured, t, sizeof(t)), e->ref, instead,
 		 duration_secs(e->hi, hi, sizeof(hi)));

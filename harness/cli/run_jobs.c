@@ -73,15 +73,17 @@ static void name_outputs(const struct scenario *sc, struct scenario_result *r)
 	static const char *const streams[] = { "stdout", "stderr" };
 
 	for (size_t i = 0; i < sc->nhosts; i++)
-		for (size_t k = 0; sc->hosts[i].program && k < 2; k++) {
-			char *path;
+		for (const struct program *p = sc->hosts[i].program; p; p = p->next)
+			for (size_t k = 0; k < 2; k++) {
+				char *path;
 
-			if (asprintf(&path, "%s/%s.%s", r->run_dir, sc->hosts[i].name, streams[k]) < 0)
-				return;
-			if (!access(path, F_OK))
-				result_add_output(r, path);
-			free(path);
-		}
+				if (asprintf(&path, "%s/%s%s%s.%s", r->run_dir, sc->hosts[i].name,
+					     p->name ? "." : "", p->name ? p->name : "", streams[k]) < 0)
+					return;
+				if (!access(path, F_OK))
+					result_add_output(r, path);
+				free(path);
+			}
 }
 
 /* Everything one invocation of `unplug run` runs and reports. Scenario i

@@ -13,7 +13,7 @@
 #include "reports/result.h"
 
 static const char *const keys[] = {
-	"host", "by", "status", "error", "within", "observe", "since", NULL
+	"host", "by", "program", "status", "error", "within", "observe", "since", NULL
 };
 
 /* Past its budget a detect is watched for as long again, at least 1 s

@@ -11,7 +11,7 @@
 #include "harness/model/host_load.h"
 #include "reports/result.h"
 
-static const char *const keys[] = { "host", "by", "status", "for", "since", NULL };
+static const char *const keys[] = { "host", "by", "program", "status", "for", "since", NULL };
 
 static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		struct diag *d)

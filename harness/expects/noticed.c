@@ -115,7 +115,7 @@ static bool by_exit(const struct expect *x, const struct evidence *ev,
 		const struct event *e = &ev->ev.v[i];
 
 		if (e->type != EV_EXITED || e->host != x->host || e->t_ns < ev->t_watch ||
-		    e->t_ns > ev->t_end)
+		    e->t_ns > ev->t_end || (x->program && strcmp(x->program, e->program)))
 			continue;
 		r->t_ns = e->t_ns;
 		r->event_line = evidence_line(ev, e);
@@ -135,9 +135,16 @@ static bool by_log(const struct expect *x, const struct evidence *ev,
 
 	if (regcomp(&re, x->log, REG_EXTENDED | REG_NOSUB))
 		return false;	/* checked at load */
-	for (size_t k = 0; k < 2; k++) {
-		const struct log_file *lf = &ev->logs[x->host][k];
+	r->printed_nothing = 1;
+	for (size_t k = 0; k < ev->nlogs; k++) {
+		const struct log_file *lf = &ev->logs[k];
 
+		/* its file, or its program's stdout and stderr */
+		if (lf->host != x->host ||
+		    (x->log_file ? !lf->file || strcmp(lf->file, x->log_file) : lf->file != NULL) ||
+		    (x->program && (!lf->program || strcmp(lf->program, x->program))))
+			continue;
+		r->printed_nothing &= lf->n == 0;
 		for (size_t i = 0; i < lf->n; i++) {
 			const struct log_line *l = &lf->v[i];
 

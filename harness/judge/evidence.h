@@ -21,7 +21,13 @@ struct log_line {
 };
 
 struct log_file {
-	char name[32];		/* "server.stdout" */
+	char name[320];		/* "server.stdout", "server.sshd.stderr",
+				 * "server.file.postgresql.log" */
+	int host;
+	const char *program;	/* which of the host's programs (the
+				 * scenario's); NULL: its one, or a file */
+	const char *file;	/* a log file, as the scenario writes it;
+				 * NULL: stdout or stderr */
 	struct log_line *v;
 	size_t n, cap;
 };
@@ -34,7 +40,9 @@ struct evidence {
 	int family[SCENARIO_MAX_HOSTS];
 	uint8_t alias[SCENARIO_MAX_HOSTS][16];	/* seen as, behind a NAT */
 	int alias_family[SCENARIO_MAX_HOSTS];	/* 0: none */
-	struct log_file logs[SCENARIO_MAX_HOSTS][2];	/* stdout, stderr */
+	struct log_file *logs;	/* the programs' stdout and stderr, and the
+				 * log files expectations watch */
+	size_t nlogs, caplogs;
 	unsigned dropped[SCENARIO_MAX_HOSTS];	/* packets its capture lost */
 	int64_t t_established;	/* 0: never */
 	int64_t t_start;	/* steps-from: start: when the steps' clock

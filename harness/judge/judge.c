@@ -14,6 +14,7 @@
 #include "common/kversion.h"
 #include "common/vec.h"
 #include "harness/judge/evidence.h"
+#include "harness/model/program.h"
 #include "harness/run/rundir.h"
 #include "reports/result.h"
 
@@ -140,8 +141,7 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 }
 
 /* A program's output file, if the host ran one: "T text" per line. */
-static int read_log(struct log_file *lf, const char *dir, const char *host,
-		    const char *stream, struct diag *d)
+static int read_log(struct log_file *lf, const char *dir, struct diag *d)
 {
 	char *path = NULL, *line = NULL;
 	size_t cap = 0;
@@ -149,7 +149,6 @@ static int read_log(struct log_file *lf, const char *dir, const char *host,
 	int ret = 0;
 	FILE *f;
 
-	snprintf(lf->name, sizeof(lf->name), "%s.%s", host, stream);
 	if (asprintf(&path, "%s/%s", dir, lf->name) < 0)
 		return -ENOMEM;
 	f = fopen(path, "r");
@@ -181,12 +180,58 @@ static int read_log(struct log_file *lf, const char *dir, const char *host,
 
 static void free_logs(struct evidence *ev)
 {
-	for (size_t h = 0; h < SCENARIO_MAX_HOSTS; h++)
-		for (size_t k = 0; k < 2; k++) {
-			for (size_t i = 0; i < ev->logs[h][k].n; i++)
-				free(ev->logs[h][k].v[i].text);
-			free(ev->logs[h][k].v);
-		}
+	for (size_t k = 0; k < ev->nlogs; k++) {
+		for (size_t i = 0; i < ev->logs[k].n; i++)
+			free(ev->logs[k].v[i].text);
+		free(ev->logs[k].v);
+	}
+	free(ev->logs);
+	ev->logs = NULL;
+	ev->nlogs = ev->caplogs = 0;
+}
+
+/* Read the log @name of @host into a new entry of ev->logs. */
+static int add_log(struct evidence *ev, const char *dir, int host, const char *program,
+		   const char *file, const char *name, struct diag *d)
+{
+	struct log_file lf = { .host = host, .program = program, .file = file };
+
+	for (size_t k = 0; k < ev->nlogs; k++)
+		if (!strcmp(ev->logs[k].name, name))
+			return 0;	/* two expectations watch one file */
+	snprintf(lf.name, sizeof(lf.name), "%s", name);
+	if (vec_push(&ev->logs, &ev->nlogs, &ev->caplogs, sizeof(lf), &lf))
+		return -ENOMEM;
+	return read_log(&ev->logs[ev->nlogs - 1], dir, d);
+}
+
+/* Every program's stdout and stderr (HOST.stdout, or HOST.NAME.stdout of
+ * one of several), and every log file an expectation watches. */
+static int read_logs(struct evidence *ev, const char *dir, struct diag *d)
+{
+	static const char *const streams[] = { "stdout", "stderr" };
+	const struct scenario *sc = ev->sc;
+	char name[320];
+	int err;
+
+	for (size_t h = 0; h < sc->nhosts; h++)
+		for (const struct program *p = sc->hosts[h].program; p; p = p->next)
+			for (size_t k = 0; k < 2; k++) {
+				snprintf(name, sizeof(name), "%s%s%s.%s", sc->hosts[h].name,
+					 p->name ? "." : "", p->name ? p->name : "", streams[k]);
+				if ((err = add_log(ev, dir, (int)h, p->name, NULL, name, d)))
+					return err;
+			}
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const struct expect *x = &sc->expects[i];
+
+		if (!x->log_file)
+			continue;
+		program_file_copy_name(sc->hosts[x->host].name, x->log_file, name, sizeof(name));
+		if ((err = add_log(ev, dir, x->host, NULL, x->log_file, name, d)))
+			return err;
+	}
+	return 0;
 }
 
 /* Find the reference points on the run's clock, and each host's address
@@ -233,13 +278,10 @@ static int read_timeline(struct evidence *ev, const char *dir, struct diag *d)
 				return err;
 		}
 	}
-	for (size_t h = 0; h < sc->nhosts; h++) {
-		int err;
+	{
+		int err = read_logs(ev, dir, d);
 
-		if (!sc->hosts[h].program)
-			continue;
-		if ((err = read_log(&ev->logs[h][0], dir, sc->hosts[h].name, "stdout", d)) ||
-		    (err = read_log(&ev->logs[h][1], dir, sc->hosts[h].name, "stderr", d)))
+		if (err)
 			return err;
 	}
 	if (!ev->t_established && !ev->t_start) {

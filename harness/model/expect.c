@@ -15,6 +15,7 @@
 #include "common/suggest.h"
 #include "common/names.h"
 #include "harness/model/matrix.h"
+#include "harness/model/program.h"
 #include "harness/model/scenario.h"
 
 #define PACKETS_MAX_COUNT 1000000L
@@ -265,6 +266,8 @@ int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d)
 void expect_clear(struct expect *x)
 {
 	free(x->log);
+	free(x->log_file);
+	free(x->program);
 	x->log = NULL;
 	free(x->results);
 	x->results = NULL;
@@ -304,17 +307,35 @@ int expect_load_since(struct ynode map, const struct scenario *sc,
 	return -EINVAL;
 }
 
-static int load_log(struct ynode n, struct expect *x, struct diag *d)
+static int load_log(struct ynode n, const struct scenario *sc, struct expect *x,
+		    struct diag *d)
 {
-	struct ynode re;
+	struct ynode re, file;
 	regex_t compiled;
 	char why[128];
 	int rc;
 
-	if (ynode_need_map(n, "by", d) || ynode_check_keys(n, "by", (const char *const[]){ "log", NULL }, d) ||
+	if (ynode_need_map(n, "by", d) ||
+	    ynode_check_keys(n, "by", (const char *const[]){ "log", "file", NULL }, d) ||
 	    ynode_need_key(n, "log", "by", "by: { log: \"closing connection\" }", &re, d) ||
 	    ynode_strdup(re, "by log", &x->log, d))
 		return -EINVAL;
+	if ((file = ynode_get(n, "file")).node) {
+		char *check = NULL;
+
+		x->log_file_at = ynode_pos(file);
+		if (ynode_strdup(file, "by log file", &x->log_file, d))
+			return -EINVAL;
+		if (!*x->log_file || strlen(x->log_file) > 1024 ||
+		    x->log_file[strlen(x->log_file) - 1] == '/') {
+			diag_at(d, x->log_file_at, "bad log file: \"%.64s\" (a path, relative to the scenario's folder, e.g. \"{server.dir}/server.log\")",
+				x->log_file);
+			return -EINVAL;
+		}
+		if (program_expand(x->log_file, x->log_file_at, sc, NULL, &check, d))
+			return -EINVAL;
+		free(check);
+	}
 	rc = regcomp(&compiled, x->log, REG_EXTENDED | REG_NOSUB);
 	if (!rc) {
 		regfree(&compiled);
@@ -326,6 +347,35 @@ static int load_log(struct ynode n, struct expect *x, struct diag *d)
 	return -EINVAL;
 }
 
+/* program: one of the host's programs, for by: exit or log */
+static int load_program_ref(struct ynode n, const struct host *h, struct expect *x,
+			    struct diag *d)
+{
+	char names[256] = "";
+	size_t used = 0;
+
+	if (ynode_need_scalar(n, "program", d))
+		return -EINVAL;
+	if (x->by != BY_EXIT && x->by != BY_LOG) {
+		diag_at(d, ynode_pos(n), "program goes with by: exit or by: { log: } (which of %s's programs)",
+			h->name);
+		return -EINVAL;
+	}
+	if (program_find(h->program, ynode_str(n)))
+		return ynode_strdup(n, "program", &x->program, d);
+	for (const struct program *p = h->program; p && used < sizeof(names); p = p->next)
+		if (p->name)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 used ? ", " : "", p->name);
+	if (used)
+		diag_at(d, ynode_pos(n), "unknown program: \"%s\" (%s's programs: %s)", ynode_str(n),
+			h->name, names);
+	else
+		diag_at(d, ynode_pos(n), "unknown program: \"%s\" (%s runs one program, unnamed: leave program out)",
+			ynode_str(n), h->name);
+	return -EINVAL;
+}
+
 int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x,
 		   struct diag *d)
 {
@@ -333,7 +383,7 @@ int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x
 		{ "close", BY_CLOSE }, { "exit", BY_EXIT }, { "call", BY_CALL },
 	};
 	const struct host *h = &sc->hosts[x->host];
-	struct ynode by = ynode_get(map, "by"), status = ynode_get(map, "status");
+	struct ynode by = ynode_get(map, "by"), status = ynode_get(map, "status"), prog;
 	int v, ret = 0;
 	long st;
 
@@ -341,7 +391,7 @@ int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x
 	x->by = h->program ? BY_CLOSE : BY_EVENT;
 	if (by.node && ynode_is_map(by)) {
 		x->by = BY_LOG;
-		ret = load_log(by, x, d);
+		ret = load_log(by, sc, x, d);
 	} else if (by.node && ynode_name(by, "by", bys, NAMES_LEN(bys), &v, d)) {
 		return -EINVAL;
 	} else if (by.node) {
@@ -360,6 +410,8 @@ int expect_load_by(struct ynode map, const struct scenario *sc, struct expect *x
 			h->name);
 		ret = err_merge(ret, -EINVAL);
 	}
+	if ((prog = ynode_get(map, "program")).node)
+		ret = err_merge(ret, load_program_ref(prog, h, x, d));
 	if (h->program && x->by == BY_CALL) {
 		diag_at(d, ynode_pos(by), "by: call is the built-in peer's failed send or recv; %s runs a program: by: close, exit or { log: }",
 			h->name);

@@ -99,6 +99,12 @@ struct expect {
 	enum detect_by by;	/* detect, no-detect */
 	int exit_status;	/* by: exit: the status wanted; -1: any */
 	char *log;		/* by: log: an extended regex (owned) */
+	char *log_file;		/* by: log: the file it is looked for in, as
+				 * written (placeholders unexpanded); NULL:
+				 * the program's stdout and stderr */
+	struct pos log_file_at;
+	char *program;		/* by: exit, log: which of the host's programs
+				 * (programs:); NULL: any */
 	int state;		/* sockets: TCP_ESTABLISHED... */
 	int port;		/* sockets: local or remote port; 0: any */
 	enum sockets_when when;	/* sockets */

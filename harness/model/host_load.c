@@ -18,8 +18,10 @@ static const char *const peer_keys[] = {
 	"traffic", "zero-byte-probe", "reads", "on-detect", NULL
 };
 /* A host that runs the user's program: the program sets its own socket
- * options, so none of the built-in peer's settings apply. */
-static const char *const program_keys[] = { "exec", "env", "listen", "ready", NULL };
+ * options, so none of the built-in peer's settings apply (program.h has
+ * its keys). Several programs: a list under programs:, nothing else. */
+static const char *const programs_keys[] = { "programs", NULL };
+static const char *const exec_keys[] = { "exec", "env", "listen", "ready", "user", "tty", NULL };
 static const char *const keepalive_keys[] = { "idle", "interval", "count", NULL };
 static const char *const heartbeat_keys[] = {
 	"send-every", "bytes", "timeout", "poll", NULL
@@ -256,24 +258,63 @@ int host_load_peer_ref(struct ynode n, const char *what, const char *why,
 	return ret;
 }
 
+/* The host serves what its first program that listens serves. */
+static void program_role(struct host *h)
+{
+	h->peer.role = PEER_CONNECT;
+	h->peer.target = HOST_NONE;
+	for (const struct program *p = h->program; p; p = p->next)
+		if (p->listen) {
+			h->peer.role = PEER_LISTEN;
+			h->peer.port = p->listen;
+			return;
+		}
+}
+
 /* `exec:` — the host runs the user's program; `listen:` is the port it
  * serves, if it does. */
 static int load_program(struct ynode n, struct host *h, struct diag *d)
 {
-	struct ynode listen = ynode_get(n, "listen");
-	long port;
-	int ret = 0;
+	int ret = ynode_check_keys(n, h->name, exec_keys, d);
 
-	ret = err_merge(ret, ynode_check_keys(n, h->name, program_keys, d));
-	h->peer.role = listen.node ? PEER_LISTEN : PEER_CONNECT;
-	h->peer.target = HOST_NONE;
-	if (listen.node) {
-		if (ynode_int(listen, "listen port", 1, 65535, &port, d))
-			ret = err_merge(ret, -EINVAL);
-		else
-			h->peer.port = (uint16_t)port;
+	ret = err_merge(ret, program_load(n, false, &h->program, d));
+	program_role(h);
+	return ret;
+}
+
+/* `programs:` — several, started in order, each ready before the next. */
+static int load_programs(struct ynode n, struct host *h, struct diag *d)
+{
+	struct ynode list = ynode_get(n, "programs");
+	struct program **tail = &h->program;
+	int ret = ynode_check_keys(n, h->name, programs_keys, d);
+
+	if (ynode_need_seq(list, "programs", d))
+		return -EINVAL;
+	if (ynode_len(list) == 0 || ynode_len(list) > PROGRAM_MAX_PER_HOST) {
+		diag_at(d, ynode_pos(list), "programs lists 1 to %d programs, not %zu", PROGRAM_MAX_PER_HOST,
+			ynode_len(list));
+		return -EINVAL;
 	}
-	return err_merge(ret, program_load(n, listen.node != NULL, &h->program, d));
+	for (size_t i = 0; i < ynode_len(list); i++) {
+		struct ynode item = ynode_item(list, i);
+
+		if (ynode_need_map(item, "a program", d) ||
+		    ynode_check_keys(item, "a program", program_keys, d)) {
+			ret = -EINVAL;
+			continue;
+		}
+		ret = err_merge(ret, program_load(item, true, tail, d));
+		if (*tail && (*tail)->name && program_find(h->program, (*tail)->name) != *tail) {
+			diag_at(d, ynode_pos(ynode_get(item, "name")), "%s has two programs named \"%s\"",
+				h->name, (*tail)->name);
+			ret = err_merge(ret, -EINVAL);
+		}
+		if (*tail)
+			tail = &(*tail)->next;
+	}
+	program_role(h);
+	return ret;
 }
 
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
@@ -289,6 +330,8 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		return -EINVAL;
 	if (ynode_get(n, "exec").node)
 		return load_program(n, h, d);
+	if (ynode_get(n, "programs").node)
+		return load_programs(n, h, d);
 	ret = err_merge(ret, ynode_check_keys(n, h->name, peer_keys, d));
 	ret = err_merge(ret, load_role(n, sc, h, d));
 	if ((v = ynode_get(n, "keepalive")).node)

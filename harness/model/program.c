@@ -1,5 +1,6 @@
 #include "harness/model/program.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
@@ -13,6 +14,43 @@
 #define READY_MAX_NS (600 * NS_PER_S)
 
 static const char *const ready_keys[] = { "timeout", "log", "delay", NULL };
+
+const char *const program_keys[] = {
+	"name", "exec", "env", "listen", "ready", "user", "tty", NULL
+};
+
+/* user: a name or a number, looked up when the program starts (the
+ * scenario may be checked on another machine than it runs on) */
+static int load_user(struct ynode n, struct program *p, struct diag *d)
+{
+	const char *s;
+
+	p->user_at = ynode_pos(n);
+	if (ynode_need_scalar(n, "user", d))
+		return -EINVAL;
+	s = ynode_str(n);
+	if (!*s || strlen(s) > 64 || strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-$") != strlen(s) ||
+	    s[0] == '-') {
+		diag_at(d, ynode_pos(n), "bad user: \"%s\" (a user name, e.g. postgres, or a uid, e.g. 1000)", s);
+		return -EINVAL;
+	}
+	return ynode_strdup(n, "user", &p->user, d);
+}
+
+static int load_name(struct ynode n, struct program *p, struct diag *d)
+{
+	const char *s;
+
+	if (ynode_need_scalar(n, "name", d))
+		return -EINVAL;
+	s = ynode_str(n);
+	/* it names files (HOST.NAME.stdout) and events */
+	if (!*s || strlen(s) > 31 || strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(s)) {
+		diag_at(d, ynode_pos(n), "bad program name: \"%s\" (1 to 31 of a-z, 0-9, - and _, e.g. sshd)", s);
+		return -EINVAL;
+	}
+	return ynode_strdup(n, "name", &p->name, d);
+}
 
 static int load_argv(struct ynode n, struct program *p, struct diag *d)
 {
@@ -135,25 +173,42 @@ static int load_ready(struct ynode n, struct program *p, struct diag *d)
 	return ret;
 }
 
-int program_load(struct ynode n, int listens, struct program **out, struct diag *d)
+int program_load(struct ynode n, bool named, struct program **out, struct diag *d)
 {
 	struct program *p = calloc(1, sizeof(*p));
 	struct ynode v;
+	long port;
 	int ret = 0;
 
 	*out = p;
 	if (!p)
 		return -ENOMEM;
-	v = ynode_get(n, "exec");
+	if ((v = ynode_get(n, "listen")).node) {
+		if (ynode_int(v, "listen port", 1, 65535, &port, d))
+			ret = err_merge(ret, -EINVAL);
+		else
+			p->listen = (uint16_t)port;
+	}
+	if (named && !ynode_need_key(n, "name", "a program", "name: sshd", &v, d))
+		ret = err_merge(ret, load_name(v, p, d));
+	else if (named)
+		ret = err_merge(ret, -EINVAL);
+	if ((v = ynode_get(n, "user")).node)
+		ret = err_merge(ret, load_user(v, p, d));
+	if ((v = ynode_get(n, "tty")).node)
+		ret = err_merge(ret, ynode_bool(v, "tty", &p->tty, d));
+	if (ynode_need_key(n, "exec", named ? "a program" : "a host running your program",
+			   "exec: [./my_server, \"{server.port}\"]", &v, d))
+		return err_merge(ret, -EINVAL);
 	p->at = ynode_pos(v);
-	p->ready = listens ? READY_LISTEN : READY_NONE;
+	p->ready = p->listen ? READY_LISTEN : READY_NONE;
 	p->ready_timeout_ns = PROGRAM_READY_TIMEOUT_NS;
 	ret = err_merge(ret, load_argv(v, p, d));
 	if ((v = ynode_get(n, "env")).node)
 		ret = err_merge(ret, load_env(v, p, d));
 	if ((v = ynode_get(n, "ready")).node)
 		ret = err_merge(ret, load_ready(v, p, d));
-	if (p->ready == READY_LISTEN && !listens) {
+	if (p->ready == READY_LISTEN && !p->listen) {
 		diag_at(d, ynode_pos(v), "ready by a listener needs listen: the port the program serves");
 		ret = err_merge(ret, -EINVAL);
 	}
@@ -162,14 +217,16 @@ int program_load(struct ynode n, int listens, struct program **out, struct diag 
 
 /* The placeholder at @s ("{server.addr}..."): its host and field, and its
  * length. Returns 0 or -EINVAL with what is wrong in @why. */
-static int placeholder(const char *s, const struct scenario *sc, int *host, bool *port,
+enum field { FIELD_ADDR, FIELD_PORT, FIELD_DIR };
+
+static int placeholder(const char *s, const struct scenario *sc, int *host, enum field *field,
 		       size_t *len, char *why, size_t wlen)
 {
 	const char *end = strchr(s, '}'), *dot;
 	char name[64];
 
 	if (!end) {
-		snprintf(why, wlen, "an unclosed placeholder: \"%s\" (write {HOST.addr} or {HOST.port}, or {{ for a brace)", s);
+		snprintf(why, wlen, "an unclosed placeholder: \"%s\" (write {HOST.addr}, {HOST.port}, {HOST.dir} or {scenario.dir}, or {{ for a brace)", s);
 		return -EINVAL;
 	}
 	*len = (size_t)(end - s) + 1;
@@ -179,15 +236,22 @@ static int placeholder(const char *s, const struct scenario *sc, int *host, bool
 	memcpy(name, s + 1, (size_t)(dot - s - 1));
 	name[dot - s - 1] = '\0';
 	*host = scenario_host_index(sc, name);
+	if (!strcmp(name, "scenario") && end - dot - 1 == 3 && !strncmp(dot + 1, "dir", 3)) {
+		*host = HOST_NONE;
+		*field = FIELD_DIR;
+		return 0;
+	}
 	if (*host == HOST_NONE)
 		goto bad;
 	if (end - dot - 1 == 4 && !strncmp(dot + 1, "addr", 4))
-		*port = false;
+		*field = FIELD_ADDR;
 	else if (end - dot - 1 == 4 && !strncmp(dot + 1, "port", 4))
-		*port = true;
+		*field = FIELD_PORT;
+	else if (end - dot - 1 == 3 && !strncmp(dot + 1, "dir", 3))
+		*field = FIELD_DIR;
 	else
 		goto bad;
-	if (*port && sc->hosts[*host].peer.role != PEER_LISTEN) {
+	if (*field == FIELD_PORT && sc->hosts[*host].peer.role != PEER_LISTEN) {
 		snprintf(why, wlen, "%.*s: %s listens on no port", (int)*len, s, name);
 		return -EINVAL;
 	}
@@ -196,14 +260,14 @@ bad:
 	{
 		char names[128];
 
-		snprintf(why, wlen, "unknown placeholder: \"%.*s\" ({HOST.addr} or {HOST.port}, HOST one of %s)",
+		snprintf(why, wlen, "unknown placeholder: \"%.*s\" ({HOST.addr}, {HOST.port}, {HOST.dir} or {scenario.dir}, HOST one of %s)",
 			 (int)(end - s) + 1, s, scenario_host_names(sc, names, sizeof(names)));
 	}
 	return -EINVAL;
 }
 
 int program_expand(const char *text, struct pos at, const struct scenario *sc,
-		   const char *const *addrs, char **out, struct diag *d)
+		   const struct program_vals *vals, char **out, struct diag *d)
 {
 	char *buf = NULL, why[256];
 	size_t size = 0;
@@ -215,7 +279,7 @@ int program_expand(const char *text, struct pos at, const struct scenario *sc,
 		return -ENOMEM;
 	for (const char *s = text; *s && !ret;) {
 		int host;
-		bool port;
+		enum field field;
 		size_t len;
 
 		if ((s[0] == '{' && s[1] == '{') || (s[0] == '}' && s[1] == '}')) {
@@ -223,14 +287,18 @@ int program_expand(const char *text, struct pos at, const struct scenario *sc,
 			s += 2;
 		} else if (*s != '{') {
 			fputc(*s++, f);
-		} else if (placeholder(s, sc, &host, &port, &len, why, sizeof(why))) {
+		} else if (placeholder(s, sc, &host, &field, &len, why, sizeof(why))) {
 			diag_at(d, at, "%s", why);
 			ret = -EINVAL;
 		} else {
-			if (port)
+			if (field == FIELD_PORT)
 				fprintf(f, "%u", sc->hosts[host].peer.port);
-			else
-				fputs(addrs ? addrs[host] : "", f);
+			else if (field == FIELD_ADDR && vals)
+				fputs(vals->addrs[host], f);
+			else if (field == FIELD_DIR && vals && host == HOST_NONE)
+				fputs(vals->scenario_dir, f);
+			else if (field == FIELD_DIR && vals)
+				fputs(vals->dirs[host], f);
 			s += len;
 		}
 	}
@@ -243,11 +311,32 @@ int program_expand(const char *text, struct pos at, const struct scenario *sc,
 	return ret;
 }
 
+void program_file_copy_name(const char *host, const char *written, char *buf, size_t len)
+{
+	const char *base = strrchr(written, '/') ? strrchr(written, '/') + 1 : written;
+	size_t used = (size_t)snprintf(buf, len, "%s.file.", host);
+
+	for (; *base && used + 1 < len; base++)
+		buf[used++] = isalnum((unsigned char)*base) || strchr(".-_", *base) ? *base : '_';
+	if (used < len)
+		buf[used] = '\0';
+}
+
+const struct program *program_find(const struct program *first, const char *name)
+{
+	for (const struct program *p = first; p; p = p->next)
+		if (p->name && !strcmp(p->name, name))
+			return p;
+	return NULL;
+}
+
 int program_check(const struct program *p, const struct scenario *sc, struct diag *d)
 {
 	int ret = 0;
 	char *s;
 
+	if (p->next)
+		ret = program_check(p->next, sc, d);
 	for (size_t i = 0; i < p->argc; i++) {
 		int err = program_expand(p->argv[i], p->argv_at[i], sc, NULL, &s, d);
 
@@ -267,6 +356,9 @@ void program_free(struct program *p)
 {
 	if (!p)
 		return;
+	program_free(p->next);
+	free(p->name);
+	free(p->user);
 	for (size_t i = 0; i < p->argc; i++)
 		free(p->argv[i]);
 	free(p->argv);

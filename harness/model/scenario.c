@@ -162,6 +162,12 @@ int64_t scenario_horizon_at(const struct scenario *sc, struct pos *at)
 			*at = st->at_pos;
 		}
 	}
+	/* observe: counts from the end of the last step (from the
+	 * establishment, with none) */
+	if (sc->observe_ns) {
+		end += sc->observe_ns;
+		*at = sc->observe_at;
+	}
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const struct expect *e = &sc->expects[i];
 		int64_t until = from;

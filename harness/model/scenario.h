@@ -166,6 +166,10 @@ struct scenario {
 	size_t nhosts;
 	int64_t sample_every_ns;	/* how often the socket tables are read */
 	bool capture_payload;	/* captures keep whole frames, not headers */
+	struct pos observe_at;
+	int64_t observe_ns;	/* observe: the run lasts this long after its
+				 * last step at least; 0: as its expectations
+				 * need */
 	bool from_start;	/* steps-from: start — steps count from when the
 				 * listeners are up; the connection is tried
 				 * after the steps at 0 s and may never be made */

@@ -19,7 +19,7 @@
 
 static const char *const top_keys[] = {
 	"name", "claims", "about", "family", "topology", "hosts", "client", "server",
-	"sample-every", "capture-payload", "steps-from", "steps", "expect", "matrix", "repeat", NULL
+	"sample-every", "capture-payload", "steps-from", "observe", "steps", "expect", "matrix", "repeat", NULL
 };
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
@@ -122,6 +122,18 @@ static int load_sample_every(struct ynode n, struct scenario *sc, struct diag *d
 
 /* steps-from: establishment (the default: every connection is up first)
  * or start (the connection is tried while the steps run). */
+static int load_observe(struct ynode n, struct scenario *sc, struct diag *d)
+{
+	sc->observe_at = ynode_pos(n);
+	if (ynode_duration(n, "observe", &sc->observe_ns, d))
+		return -EINVAL;
+	if (sc->observe_ns <= SCENARIO_MAX_NS)
+		return 0;
+	diag_at(d, ynode_pos(n), "bad observe: \"%s\" (at most 1 h: how long the run goes on after its last step)",
+		ynode_str(n));
+	return -EINVAL;
+}
+
 static int load_steps_from(struct ynode n, struct scenario *sc, struct diag *d)
 {
 	if (ynode_need_scalar(n, "steps-from", d))
@@ -170,6 +182,12 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	n = ynode_get(root, "steps-from");
 	if (n.node)
 		ret = err_merge(ret, load_steps_from(n, sc, d));
+
+	/* what a program does next (reconnects, resubscribes) is evidence
+	 * too: the run lasts this long after its last step at least */
+	n = ynode_get(root, "observe");
+	if (n.node)
+		ret = err_merge(ret, load_observe(n, sc, d));
 
 	sc->net.kind = NET_SWITCHED;
 	sc->net.family = AF_INET;

@@ -168,6 +168,8 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e)
 	}
 	if (e->type == EV_READY)
 		put_str(o, "what", e->what);
+	if (e->program[0])
+		put_str(o, "program", e->program);
 	if (e->type == EV_EXITED) {
 		if (e->signal)
 			put_str(o, "signal", sigabbrev_np(e->signal) ? sigabbrev_np(e->signal) : "?");
@@ -281,6 +283,8 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 		snprintf(e->kernel, sizeof(e->kernel), "%s", s);
 	if ((s = get_str(o, "what")))
 		snprintf(e->what, sizeof(e->what), "%s", s);
+	if ((s = get_str(o, "program")))
+		snprintf(e->program, sizeof(e->program), "%s", s);
 	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
 		parse_sock(o, &e->sock);
 	if (e->type == EV_CAPTURE) {

@@ -78,6 +78,8 @@ struct event {
 	int step;		/* EV_STEP: index into the sorted steps */
 	int line;		/* EV_STEP: the step's line in the scenario */
 	char what[32];		/* EV_STEP: "cable-pull", "send" */
+	char program[32];	/* EV_STARTED, EV_READY, EV_EXITED: which of the
+				 * host's programs (programs:); "" for exec: */
 	int occurrence;		/* EV_STEP: 1, 2... of a repeated step; 0: once */
 	int64_t requested_ns;	/* EV_STEP: when the runner set about it (t_ns is
 				 * when it took effect: a fault applied, a peer's

@@ -4,6 +4,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pty.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +22,10 @@
 #include "common/clock.h"
 #include "common/fds.h"
 #include "common/duration.h"
+
+/* What the program's child reports when it cannot reach its scratch
+ * folder: no errno. */
+#define EXEC_NO_SCRATCH (-1)
 
 /* The init relays these: freeze, thaw, terminate. */
 #define SIG_FREEZE SIGUSR1
@@ -97,12 +104,24 @@ static void program_main(const struct exec_spec *spec, int out, int err, int fai
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
-	setpgid(0, 0);
+	/* at a terminal: a session of its own, the terminal its controlling
+	 * one, as a login shell would have it */
+	if (spec->tty ? setsid() < 0 || ioctl(out, TIOCSCTTY, 0) : setpgid(0, 0))
+		goto fail;
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 ||
 	    chdir(spec->dir))
 		goto fail;
-	if (spec->drop && (setgroups(0, NULL) || setgid(spec->gid) || setuid(spec->uid)))
+	if (spec->drop && (setgroups((size_t)spec->ngroups, spec->groups) || setgid(spec->gid) ||
+			   setuid(spec->uid)))
 		goto fail;
+	/* its scratch folder, reached as the program's user: a run
+	 * directory under /root is not (said as EXEC_NO_SCRATCH) */
+	if (spec->scratch && access(spec->scratch, R_OK | W_OK | X_OK)) {
+		e = EXEC_NO_SCRATCH;
+		if (write(failed, &e, sizeof(e)) < 0)
+			_exit(126);
+		_exit(127);
+	}
 	/* after the credentials change, which clears it */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	execve(spec->argv[0], spec->argv, spec->envp);
@@ -182,6 +201,30 @@ static void init_main(const struct exec_spec *spec, int status, int out, int err
 	}
 }
 
+/* A pseudo-terminal for the program's stdout, as a pipe's two ends: [0]
+ * unplug reads (the master), [1] the program writes (the terminal).
+ * Raw: no echo, "\n" not made "\r\n". Returns 0 or -1 with errno. */
+static int open_tty(int fds[2])
+{
+	struct termios t;
+	int e;
+
+	if (openpty(&fds[0], &fds[1], NULL, NULL, NULL))
+		return -1;
+	if (tcgetattr(fds[1], &t) == 0) {
+		cfmakeraw(&t);
+		tcsetattr(fds[1], TCSANOW, &t);
+	}
+	if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) || fcntl(fds[1], F_SETFD, FD_CLOEXEC)) {
+		e = errno;
+		close(fds[0]);
+		close(fds[1]);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 static void close_fds(int *fds, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -202,10 +245,11 @@ int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag 
 	*out = (struct exec_proc){ .init = -1, .status = -1, .out = -1, .err = -1,
 				   .lifeline = -1 };
 	for (size_t i = 0; i < 5; i++)
-		if (pipe2(fds + 2 * i, O_CLOEXEC)) {
+		if (i == 1 && spec->tty ? open_tty(fds + 2) : pipe2(fds + 2 * i, O_CLOEXEC)) {
 			e = errno;
 			close_fds(fds, 10);
-			diag_add(d, "%s: pipe for its program: %s", spec->host, strerror(e));
+			diag_add(d, "%s: %s for its program: %s", spec->host,
+				 i == 1 && spec->tty ? "a pseudo-terminal" : "pipe", strerror(e));
 			return -e;
 		}
 	/* fork, but into a new PID namespace: the child is its pid 1 */
@@ -234,8 +278,18 @@ int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag 
 		n = read(fds[6], &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
 	close(fds[6]);
+	if (n == (ssize_t)sizeof(e) && e == EXEC_NO_SCRATCH) {
+		diag_add(d, "%s: %s: its user (uid %u) cannot reach its scratch folder %s: give --out a folder every user can reach (e.g. under /tmp)",
+			 spec->host, spec->argv[0], (unsigned)spec->uid, spec->scratch);
+		exec_stop(out, 0, true);
+		return -EACCES;
+	}
 	if (n == (ssize_t)sizeof(e)) {
-		diag_add(d, "%s: cannot start %s: %s", spec->host, spec->argv[0], strerror(e));
+		if (spec->drop)
+			diag_add(d, "%s: cannot start %s as uid %u: %s", spec->host, spec->argv[0],
+				 (unsigned)spec->uid, strerror(e));
+		else
+			diag_add(d, "%s: cannot start %s: %s", spec->host, spec->argv[0], strerror(e));
 		exec_stop(out, 0, true);
 		return -e;
 	}

@@ -22,6 +22,10 @@ struct exec_spec {
 	bool drop;		/* run as @uid/@gid rather than as root */
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups;	/* its supplementary groups, if drop */
+	int ngroups;
+	bool tty;		/* stdout a pseudo-terminal, not a pipe */
+	const char *scratch;	/* a folder it must reach, or NULL */
 	int ns;			/* the host's network namespace */
 };
 

@@ -6,7 +6,10 @@
 
 int output_open(struct output *o, int fd, const char *path, struct diag *d)
 {
+	bool follow = o->follow;
+
 	memset(o, 0, sizeof(*o));
+	o->follow = follow;
 	o->fd = fd;
 	o->file = fopen(path, "a");
 	if (!o->file) {
@@ -66,7 +69,10 @@ int output_read(struct output *o, int64_t t_ns,
 				o->partial[o->len++] = buf[i];
 		}
 	}
-	if (n == 0) {
+	/* a terminal whose program is gone says EIO where a pipe says 0 */
+	if (n == 0 && o->follow)
+		return 0;
+	if (n == 0 || (n < 0 && errno == EIO)) {
 		o->eof = true;	/* nothing more will come: stop polling it */
 		if (o->len && emit(o, t_ns, line, arg))
 			goto bad;

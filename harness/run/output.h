@@ -22,6 +22,7 @@
 struct output {
 	int fd;			/* borrowed: the read end of the pipe */
 	bool eof;		/* the writers are all gone */
+	bool follow;		/* a file that grows: its end is not EOF */
 	FILE *file;		/* owned: HOST.stdout or HOST.stderr */
 	char partial[OUTPUT_LINE_MAX];	/* a line not ended yet */
 	size_t len;

@@ -11,6 +11,7 @@
 
 #include "common/diag.h"
 #include "harness/model/fault.h"
+#include "harness/model/program.h"
 #include "harness/model/scenario.h"
 #include "harness/run/events.h"
 #include "harness/run/exec.h"
@@ -29,18 +30,38 @@ struct topo;
 /* Extra socket samples a run keeps due at once, at most. */
 #define RUN_MAX_INSTANTS 32
 
+/* One of a host's programs (program_run.c). */
+struct prog_run {
+	const struct program *p;
+	struct exec_proc proc;	/* init -1 when not running */
+	struct output out, err;	/* its stdout and stderr */
+	bool ready;
+	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
+	bool has_re;
+	int64_t started_ns;	/* monotonic */
+};
+
+/* A log file a program writes that an expectation watches (by: { log,
+ * file }), copied line by line into the run directory. */
+struct tail {
+	const char *written;	/* the path as the scenario writes it */
+	char *path;		/* filled in, absolute */
+	struct output out;	/* out.fd: the file, once it is there */
+};
+
+#define ENDPOINT_MAX_TAILS 8
+
 /* What runs on a host. */
 struct endpoint {
 	struct peer peer;	/* the built-in peer; pid -1 when not running */
-	struct exec_proc proc;	/* the user's program; init -1 when not running */
-	struct output out, err;	/* its stdout and stderr */
+	struct prog_run prog[PROGRAM_MAX_PER_HOST];	/* the user's programs */
+	size_t nprog;		/* how many have been started */
+	struct tail tails[ENDPOINT_MAX_TAILS];
+	size_t ntails;
+	char *dir;		/* the host's scratch folder, once made */
 	bool listening, connected, accepted, failed;	/* what the peer said */
 	int64_t up_ns;		/* wall ns its first connection came up, as it said */
 	int64_t up_lag_ns;	/* how much earlier the kernel may have had it up */
-	bool ready;		/* the program is ready */
-	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
-	bool has_re;
-	int64_t started;	/* monotonic ns it was started at */
 };
 
 struct run {
@@ -107,9 +128,9 @@ void endpoint_stop(struct run *r, int host);
 bool endpoint_running(const struct run *r, int host);
 /* SIGSTOP / SIGCONT to everything of the host's endpoint. */
 int endpoint_signal(struct run *r, int host, int sig, struct diag *d);
-/* Its descriptors to wait on, at most ENDPOINT_MAX_FDS (a program's
+/* Its descriptors to wait on, at most ENDPOINT_MAX_FDS (each program's
  * stdout, stderr and status); returns how many were put in @p. */
-#define ENDPOINT_MAX_FDS 3
+#define ENDPOINT_MAX_FDS (3 * PROGRAM_MAX_PER_HOST)
 size_t endpoint_fds(const struct run *r, int host, struct pollfd *p);
 /* Take in what the endpoint said: peer events, program output and exit. */
 int endpoint_collect(struct run *r, int host);
@@ -122,5 +143,26 @@ int endpoint_listen(struct run *r);
 int endpoint_connect(struct run *r);
 /* Whether every host's connection is up, as far as it can tell. */
 bool endpoint_all_up(const struct run *r);
+
+/* program_run.c: a host's own programs */
+void prog_init(struct prog_run *pr);
+/* Start the first (the rest follow as each is ready: programs_advance()). */
+int programs_start(struct run *r, int host);
+/* Whether the last one started is ready; if so start the next. *all:
+ * every one started and ready. Returns 0 or -errno. */
+int programs_advance(struct run *r, int host, bool *all);
+/* When the one waited for must be ready by (monotonic ns). */
+int64_t programs_ready_deadline(const struct run *r, int host);
+/* The program being waited for (or the first). */
+const struct program *programs_waiting(const struct run *r, int host);
+int programs_collect(struct run *r, int host);
+size_t programs_fds(const struct run *r, int host, struct pollfd *p);
+bool programs_running(const struct run *r, int host);
+/* One exited: say so, with its last output and hints, in r->d. */
+bool programs_failed(struct run *r, int host, const char *before);
+int programs_timed_out(struct run *r, int host, const char *what);
+void programs_kill(struct run *r, int host);
+void programs_stop(struct run *r, int host);
+int programs_signal(struct run *r, int host, int sig);
 
 #endif

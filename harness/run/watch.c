@@ -11,9 +11,10 @@ int watch_init(struct watch *w, const struct scenario *sc)
 	w->sc = sc;
 	w->step_t = calloc(sc->nsteps + 1, sizeof(*w->step_t));
 	w->by_log = calloc(sc->nexpects + 1, sizeof(*w->by_log));
+	w->by_exit = calloc(sc->nexpects + 1, sizeof(*w->by_exit));
 	w->re = calloc(sc->nexpects + 1, sizeof(*w->re));
 	w->has_re = calloc(sc->nexpects + 1, sizeof(*w->has_re));
-	if (!w->step_t || !w->by_log || !w->re || !w->has_re) {
+	if (!w->step_t || !w->by_log || !w->by_exit || !w->re || !w->has_re) {
 		watch_free(w);
 		return -ENOMEM;
 	}
@@ -35,6 +36,7 @@ void watch_free(struct watch *w)
 			regfree(&w->re[i]);
 	free(w->step_t);
 	free(w->by_log);
+	free(w->by_exit);
 	free(w->re);
 	free(w->has_re);
 	memset(w, 0, sizeof(*w));
@@ -62,8 +64,12 @@ void watch_event(struct watch *w, const struct event *e)
 			w->by_call[h] = e->t_ns;
 		return;
 	case EV_EXITED:
-		if (h >= 0)
-			w->by_exit[h] = e->t_ns;
+		for (size_t i = 0; h >= 0 && i < w->sc->nexpects; i++) {
+			const struct expect *x = &w->sc->expects[i];
+
+			if (x->host == h && (!x->program || !strcmp(x->program, e->program)))
+				w->by_exit[i] = e->t_ns;
+		}
 		return;
 	case EV_SOCKET:
 	case EV_SOCKET_GONE:
@@ -79,12 +85,19 @@ void watch_event(struct watch *w, const struct event *e)
 	}
 }
 
-void watch_line(struct watch *w, int host, const char *text, int64_t t_ns)
+void watch_line(struct watch *w, int host, const char *program, const char *file,
+		const char *text, int64_t t_ns)
 {
-	for (size_t i = 0; i < w->sc->nexpects; i++)
-		if (w->has_re[i] && w->sc->expects[i].host == host &&
-		    !regexec(&w->re[i], text, 0, NULL, 0))
+	for (size_t i = 0; i < w->sc->nexpects; i++) {
+		const struct expect *x = &w->sc->expects[i];
+
+		if (!w->has_re[i] || x->host != host ||
+		    (x->log_file ? !file || strcmp(file, x->log_file) : file != NULL) ||
+		    (x->program && (!program || strcmp(program, x->program))))
+			continue;
+		if (!regexec(&w->re[i], text, 0, NULL, 0))
 			w->by_log[i] = t_ns;
+	}
 }
 
 bool watch_done(const struct watch *w)
@@ -100,7 +113,7 @@ bool watch_done(const struct watch *w)
 			seen = w->by_close[x->host];
 			break;
 		case BY_EXIT:
-			seen = w->by_exit[x->host];
+			seen = w->by_exit[i];
 			break;
 		case BY_LOG:
 			seen = w->by_log[i];

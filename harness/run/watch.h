@@ -23,7 +23,7 @@ struct watch {
 	int64_t by_event[SCENARIO_MAX_HOSTS];
 	int64_t by_call[SCENARIO_MAX_HOSTS];	/* a send or recv failed */
 	int64_t by_close[SCENARIO_MAX_HOSTS];
-	int64_t by_exit[SCENARIO_MAX_HOSTS];
+	int64_t *by_exit;	/* per expectation: its program exited */
 	int64_t *by_log;	/* per expectation: a matching line */
 	regex_t *re;		/* per expectation with by: log */
 	bool *has_re;
@@ -35,8 +35,11 @@ void watch_free(struct watch *w);
 /* Take in a recorded event (steps, detections, exits, socket changes). */
 void watch_event(struct watch *w, const struct event *e);
 
-/* Take in a line host @host's program printed at @t_ns. */
-void watch_line(struct watch *w, int host, const char *text, int64_t t_ns);
+/* Take in a line host @host's program @program (NULL: its one) printed,
+ * or (@file, as the scenario writes it) wrote to a log file, read at
+ * @t_ns. */
+void watch_line(struct watch *w, int host, const char *program, const char *file,
+		const char *text, int64_t t_ns);
 
 /* Whether every detect has seen its host notice since its reference. */
 bool watch_done(const struct watch *w);

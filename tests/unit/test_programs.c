@@ -53,7 +53,9 @@ static void test_exec_host(void **state)
 {
 	struct scenario *sc;
 	const struct program *p;
-	const char *addrs[] = { "198.18.0.1", "198.18.0.2" };
+	const char *addrv[] = { "198.18.0.1", "198.18.0.2" }, *dirs[] = { "", "/run/x/scratch/server" };
+	const struct program_vals vals = { .addrs = addrv, .dirs = dirs, .scenario_dir = "/home/u/sc" },
+				  *addrs = &vals;
 	struct diag d;
 	char *s;
 
@@ -88,6 +90,9 @@ static void test_exec_host(void **state)
 	free(s);
 	assert_int_equal(program_expand("{{literal}} {server.port}}}", p->at, sc, addrs, &s, &d), 0);
 	assert_string_equal(s, "{literal} 7000}");
+	free(s);
+	assert_int_equal(program_expand("-D{server.dir}/data {scenario.dir}/x.conf", p->at, sc, addrs, &s, &d), 0);
+	assert_string_equal(s, "-D/run/x/scratch/server/data /home/u/sc/x.conf");
 	free(s);
 	assert_int_equal(program_expand("{server.mac}", (struct pos){ 9, 4 }, sc, addrs, &s, &d),
 			 -EINVAL);
@@ -147,7 +152,7 @@ static void test_exec_errors(void **state)
 	expect_error_on("name: t\nserver:\n  exec: [srv, \"{router.addr}\"]\n  listen: 7000\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "\"{router",
-			"unknown placeholder: \"{router.addr}\" ({HOST.addr} or {HOST.port}, HOST one of client, server)");
+			"unknown placeholder: \"{router.addr}\" ({HOST.addr}, {HOST.port}, {HOST.dir} or {scenario.dir}, HOST one of client, server)");
 	expect_error_on("name: t\nserver:\n  exec: [srv, \"{client.port}\"]\n  listen: 7000\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "\"{client",
@@ -155,7 +160,7 @@ static void test_exec_errors(void **state)
 	expect_error_on("name: t\nserver:\n  exec: [srv]\n  listen: 7000\n  keepalive: { idle: 1s, interval: 1s, count: 1 }\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "keepalive",
-			"unknown key in server: \"keepalive\" (accepted: exec, env, listen, ready)");
+			"unknown key in server: \"keepalive\" (accepted: exec, env, listen, ready, user, tty)");
 	expect_error_on("name: t\nserver:\n  exec: [srv]\n  listen: 7000\n  ready: { log: \"(\" }\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "\"(\"",

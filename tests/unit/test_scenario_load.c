@@ -187,9 +187,9 @@ static void test_unknown_key(void **state)
 {
 	(void)state;
 	expect_error(VALID_HEAD "expect: [ { no-detect: { host: server, for: 1s } } ]\nsteps_: []\n",
-		     7, 1, "unknown key in a scenario: \"steps_\" (did you mean \"steps\"? accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps-from, steps, expect, matrix, repeat)");
+		     7, 1, "unknown key in a scenario: \"steps_\" (did you mean \"steps\"? accepted: name, claims, about, family, topology, hosts, client, server, sample-every, capture-payload, steps-from, observe, steps, expect, matrix, repeat)");
 	expect_error(VALID_HEAD "expect:\n  - no-detect: { host: server, for: 1s, fro: 2s }\n",
-		     7, 41, "unknown key in no-detect: \"fro\" (did you mean \"for\"? accepted: host, by, status, for, since, kernel, when, rate)");
+		     7, 41, "unknown key in no-detect: \"fro\" (did you mean \"for\"? accepted: host, by, program, status, for, since, kernel, when, rate)");
 }
 
 static void test_bad_duration(void **state)
