@@ -460,6 +460,7 @@ static int collect_tail(struct run *r, int host, struct tail *t)
 int programs_collect(struct run *r, int host)
 {
 	struct endpoint *ep = &r->ep[host];
+	bool all;
 	int err;
 
 	for (size_t k = 0; k < ep->nprog; k++)
@@ -468,6 +469,9 @@ int programs_collect(struct run *r, int host)
 	for (size_t k = 0; k < ep->ntails; k++)
 		if ((err = collect_tail(r, host, &ep->tails[k])))
 			return err;
+	/* after a restart, the rest start as each is ready, as at first */
+	if (ep->nprog && ep->prog[ep->nprog - 1].proc.init > 0 && !ep->prog[ep->nprog - 1].proc.exited)
+		return programs_advance(r, host, &all);
 	return 0;
 }
 
