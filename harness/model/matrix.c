@@ -51,12 +51,8 @@ static int read_values(struct ynode list, struct matrix_param *p, struct diag *d
 			ret = err_merge(ret, -EINVAL);
 			continue;
 		}
-		if (!*s || strpbrk(s, ",=$\n\r")) {
-			diag_at(d, ynode_pos(v), "bad matrix value: \"%s\" (a non-empty value without \",\", \"=\", \"$\" or a line break)",
-				s);
-			ret = err_merge(ret, -EINVAL);
-			continue;
-		}
+		/* any text: a label escapes what it must (matrix_pick_label()),
+		 * and substitution is done once, on the parsed document */
 		for (size_t j = 0; j < p->nvalues; j++)
 			if (!strcmp(p->values[j], s)) {
 				diag_at(d, ynode_pos(v), "matrix parameter %s lists \"%s\" twice", p->name, s);
@@ -289,8 +285,16 @@ char *matrix_pick_label(const struct matrix_pick *p)
 
 	if (!f)
 		return NULL;
-	for (size_t i = 0; i < p->n; i++)
-		fprintf(f, "%s%s=%s", i ? "," : "", p->names[i], p->values[i]);
+	for (size_t i = 0; i < p->n; i++) {
+		fprintf(f, "%s%s=", i ? "," : "", p->names[i]);
+		for (const unsigned char *c = (const unsigned char *)p->values[i]; *c; c++)
+			if (*c == ',' || *c == '=' || *c == '\\')
+				fprintf(f, "\\%c", *c);
+			else if (*c == '/' || *c < 0x20 || *c == 0x7f)
+				fprintf(f, "\\x%02x", *c);	/* a label names a folder */
+			else
+				fputc(*c, f);
+	}
 	if (fclose(f)) {
 		free(buf);
 		return NULL;
@@ -298,35 +302,66 @@ char *matrix_pick_label(const struct matrix_pick *p)
 	return buf;
 }
 
+/* One value of a label, from @s up to an unescaped "," or the end, into
+ * @out (as long as @s at least); *end: where it stopped. -EINVAL for an
+ * unescaped "=" or a bad escape. */
+static int parse_value(const char *s, char *out, const char **end)
+{
+	size_t n = 0;
+
+	for (; *s && *s != ','; s++) {
+		unsigned v;
+
+		if (*s == '=')
+			return -EINVAL;
+		if (*s != '\\') {
+			out[n++] = *s;
+			continue;
+		}
+		s++;
+		if (*s == ',' || *s == '=' || *s == '\\') {
+			out[n++] = *s;
+		} else if (*s == 'x' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
+			   sscanf(s + 1, "%2x", &v) == 1 && v) {
+			out[n++] = (char)v;
+			s += 2;
+		} else {
+			return -EINVAL;
+		}
+	}
+	out[n] = '\0';
+	*end = s;
+	return 0;
+}
+
 int matrix_pick_parse(const char *label, struct matrix_pick *p)
 {
-	char *copy = strdup(label), *save = NULL;
+	char *value = malloc(strlen(label) + 1);
+	const char *s = label;
 	int ret = 0;
 
 	memset(p, 0, sizeof(*p));
-	if (!copy)
+	if (!value)
 		return -ENOMEM;
-	for (char *item = strtok_r(copy, ",", &save); item && !ret; item = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(item, '=');
+	while (!ret) {
+		const char *name = s, *eq = strchr(s, '=');
+		size_t n = eq ? (size_t)(eq - s) : 0;
 
-		if (!eq || p->n == MATRIX_MAX_PARAMS || !eq[1] || strchr(eq + 1, '=')) {
+		if (!eq || p->n == MATRIX_MAX_PARAMS || n == 0 || name_len(name) != n ||
+		    parse_value(eq + 1, value, &s)) {
 			ret = -EINVAL;
 			break;
 		}
-		*eq = '\0';
-		if (!is_name(item)) {
-			ret = -EINVAL;
-			break;
-		}
-		p->names[p->n] = strdup(item);
-		p->values[p->n] = strdup(eq + 1);
+		p->names[p->n] = strndup(name, n);
+		p->values[p->n] = strdup(value);
 		p->n++;
 		if (!p->names[p->n - 1] || !p->values[p->n - 1])
 			ret = -ENOMEM;
+		if (!*s)
+			break;
+		s++;	/* past "," */
 	}
-	if (!ret && !p->n)
-		ret = -EINVAL;
-	free(copy);
+	free(value);
 	if (ret)
 		matrix_pick_clear(p);
 	return ret;

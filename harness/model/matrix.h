@@ -18,7 +18,7 @@
 
 struct matrix_param {
 	char *name;		/* [a-z][a-z0-9_]* */
-	char **values;		/* no ",", "=", "$" or line break in them */
+	char **values;		/* any text */
 	size_t nvalues;
 };
 
@@ -60,7 +60,9 @@ bool matrix_pick_fits(const struct matrix *m, const struct matrix_pick *p, struc
 int matrix_substitute(yaml_document_t *doc, const struct matrix *m,
 		      const struct matrix_pick *p, struct diag *d);
 
-/* "loss=20%,every=1s" (caller frees), or NULL when out of memory. */
+/* "loss=20%,every=1s" (caller frees), or NULL when out of memory. In a
+ * value "," "=" and "\\" are escaped with a "\\", and "/" and control
+ * characters written "\\xHH": a label names a folder. */
 char *matrix_pick_label(const struct matrix_pick *p);
 
 /* The reverse: @label as matrix_pick_label() writes it into @p. Returns 0,
