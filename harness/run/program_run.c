@@ -201,17 +201,22 @@ static int run_as(const struct run *r, int host, const struct program *p, struct
 static int make_scratch(struct run *r, int host, const struct exec_spec *spec)
 {
 	struct endpoint *ep = &r->ep[host];
-	char *base = NULL;
+	char *base = NULL, *run = NULL;
 	int err = 0;
 
 	if (ep->dir)
 		return 0;
-	if (asprintf(&base, "%s/scratch", r->dir) < 0 ||
+	/* absolute: the program runs in the scenario's folder */
+	if (!(run = realpath(r->dir, NULL)))
+		return -errno;
+	if (asprintf(&base, "%s/scratch", run) < 0 ||
 	    asprintf(&ep->dir, "%s/%s", base, host_of(r, host)->name) < 0) {
 		free(base);
+		free(run);
 		ep->dir = NULL;
 		return -ENOMEM;
 	}
+	free(run);
 	if ((mkdir(base, 0755) && errno != EEXIST) || mkdir(ep->dir, 0755) ||
 	    (spec->drop && chown(ep->dir, spec->uid, spec->gid)))
 		err = -errno;

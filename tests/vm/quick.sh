@@ -1,0 +1,48 @@
+#!/bin/sh
+# unplug run --kernel, the part CI runs at every stop: Debian 12's kernel
+# (6.1) booted in a virtual machine made by tools/kernel, on the scenarios
+# that differ from this machine's kernel — every netem scenario must pass
+# there (this machine has no sch_netem), the netdev-family reject
+# scenarios must be skipped with the reason, and the SYN backoff is judged
+# by its 6.5 condition. Every result carries the guest's release and its
+# run directories replay on the host. The whole catalogue under both
+# kernels is the vm suite (kernels.sh), run before resolving an issue.
+set -eu
+: "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${UNPLUG:=$SRCDIR/build/unplug}"
+command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: no qemu-system-x86_64 (Debian's qemu-system-x86)"; exit 77; }
+kdir=${UNPLUG_KERNEL:-$(ls -d "$SRCDIR"/build/kernels/6.1.*/ 2>/dev/null | head -n 1)}
+[ -n "$kdir" ] && [ -f "$kdir/vmlinux" ] || { echo "SKIP: no kernel made (tools/kernel debian-12)"; exit 77; }
+TMP=$(mktemp -d /tmp/unplug-vm.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+release=$(cat "$kdir/release")
+sc="$SRCDIR/scenarios"
+
+status=0
+"$UNPLUG" run -j 4 --kernel "$kdir" --out "$TMP/out" --json "$TMP/r.json" "$sc/netem/" \
+	"$sc/middleboxes/reset.yaml" "$sc/middleboxes/unreachable-ipv6.yaml" "$sc/connect/syn-retries.yaml" \
+	>"$TMP/stdout" 2>&1 || status=$?
+cat "$TMP/stdout"
+[ "$status" -eq 0 ] || fail "run --kernel $release exited $status"
+python3 - "$TMP/r.json" "$release" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+guest = sys.argv[2]
+by = {s["id"]: s for s in d["scenarios"]}
+assert all(s.get("kernel") == guest for s in by.values()), "a result without the guest's kernel"
+netem = sorted(i for i in by if i.split("/")[-1].startswith("netem-"))
+assert len(netem) >= 8, netem
+for i in netem:
+    assert by[i]["verdict"] == "pass", (i, by[i]["verdict"], by[i].get("reason"))
+for i in ("middleboxes/reset", "middleboxes/unreachable-ipv6"):
+    s = by[i]
+    assert s["verdict"] == "skip" and "netdev-family reject" in s["reason"], (i, s)
+ex = by["connect/syn-retries"]["expectations"]
+assert all(e["verdict"] == "pass" for e in ex if e.get("kernel_condition") == "< 6.5"), ex
+assert all(e["verdict"] == "skip" for e in ex if e.get("kernel_condition") == ">= 6.5"), ex
+print(f"under {guest}: {len(netem)} netem scenarios passed, reject skipped, the SYN backoff judged as 6.1's")
+PY
+[ -s "$TMP/out/netem/netem-delay/captures/server.pcap" ] || fail "no run directory on the host"
+"$UNPLUG" replay -q "$TMP/out" >/dev/null || fail "the machine's run directories do not replay here"
+echo "ok: netem passes under $release, reject is skipped with the reason, the runs replay here"
