@@ -159,6 +159,7 @@ static bool by_log(const struct expect *x, const struct evidence *ev,
 	if (!best)
 		return false;
 	r->t_ns = best->t_ns;
+	r->lag_ns = best->lag_ns;	/* unplug read it that late at most */
 	snprintf(r->log, sizeof(r->log), "%s", best->text);
 	snprintf(r->log_file, sizeof(r->log_file), "%s", from->name);
 	r->log_line = best->line;

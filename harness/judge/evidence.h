@@ -16,6 +16,7 @@
 /* A line a host's program printed (HOST.stdout, HOST.stderr). */
 struct log_line {
 	int64_t t_ns;		/* when unplug read it */
+	int64_t lag_ns;		/* how much earlier it may have come */
 	long line;		/* in its file, from 1 */
 	char *text;		/* owned */
 };

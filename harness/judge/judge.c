@@ -160,8 +160,15 @@ static int read_log(struct log_file *lf, const char *dir, struct diag *d)
 		char *text;
 
 		l.t_ns = strtoll(line, &text, 10);
+		if (text != line && *text == '+') {
+			char *lag = text + 1;
+
+			l.lag_ns = strtoll(lag, &text, 10);
+			if (text == lag || l.lag_ns < 0)
+				text = line;	/* malformed */
+		}
 		if (text == line || *text != ' ') {
-			diag_add(d, "%s/%s:%ld: not a timestamped line (\"T text\")", dir, lf->name,
+			diag_add(d, "%s/%s:%ld: not a timestamped line (\"T text\" or \"T+LAG text\")", dir, lf->name,
 				 lineno);
 			ret = -EINVAL;
 			break;

@@ -142,6 +142,12 @@ static int check_tokens(const char *bytes, size_t len, struct diag *d)
 			break;
 		case YAML_SCALAR_TOKEN:
 			content = true;
+			/* "\0" in a quoted scalar: C strings would cut the
+			 * value short, silently */
+			if (memchr(tok.data.scalar.value, '\0', tok.data.scalar.length)) {
+				diag_at(d, at, "a NUL character (\\0) in a value: not accepted");
+				ret = -EINVAL;
+			}
 			break;
 		case YAML_TAG_TOKEN:
 		case YAML_TAG_DIRECTIVE_TOKEN:

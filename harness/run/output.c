@@ -30,14 +30,18 @@ static void remember(struct output *o, const char *text)
 	snprintf(o->tail[o->ntail++], sizeof(o->tail[0]), "%.199s", text);
 }
 
-static int emit(struct output *o, int64_t t_ns, void (*line)(void *, const char *),
-		void *arg)
+static int emit(struct output *o, int64_t t_ns, int64_t lag_ns,
+		void (*line)(void *, const char *), void *arg)
 {
+	char lag[24] = "";
+
 	o->partial[o->len] = '\0';
 	if (o->len && o->partial[o->len - 1] == '\r')
 		o->partial[o->len - 1] = '\0';
 	o->len = 0;
-	if (fprintf(o->file, "%lld %s\n", (long long)t_ns, o->partial) < 0 || fflush(o->file))
+	if (lag_ns > 0)
+		snprintf(lag, sizeof(lag), "+%lld", (long long)lag_ns);
+	if (fprintf(o->file, "%lld%s %s\n", (long long)t_ns, lag, o->partial) < 0 || fflush(o->file))
 		return -EIO;
 	remember(o, o->partial);
 	if (line)
@@ -45,7 +49,7 @@ static int emit(struct output *o, int64_t t_ns, void (*line)(void *, const char 
 	return 0;
 }
 
-int output_read(struct output *o, int64_t t_ns,
+int output_read(struct output *o, int64_t t_ns, int64_t lag_ns,
 		void (*line)(void *arg, const char *text), void *arg, struct diag *d)
 {
 	char buf[4096];
@@ -63,7 +67,7 @@ int output_read(struct output *o, int64_t t_ns,
 				o->partial[o->len++] = buf[i];
 				continue;
 			}
-			if (emit(o, t_ns, line, arg))
+			if (emit(o, t_ns, lag_ns, line, arg))
 				goto bad;
 			if (buf[i] != '\n')
 				o->partial[o->len++] = buf[i];
@@ -74,7 +78,7 @@ int output_read(struct output *o, int64_t t_ns,
 		return 0;
 	if (n == 0 || (n < 0 && errno == EIO)) {
 		o->eof = true;	/* nothing more will come: stop polling it */
-		if (o->len && emit(o, t_ns, line, arg))
+		if (o->len && emit(o, t_ns, lag_ns, line, arg))
 			goto bad;
 	}
 	return 0;

@@ -1,8 +1,10 @@
 /* A program's stdout or stderr, kept in the run directory line by line,
  * each line stamped with the time it was read (wall clock ns, the clock of
- * events.jsonl):
+ * events.jsonl), and, after a "+", how much earlier it may have come when
+ * unplug waited to run before reading it (ns; left out when nothing):
  *
  *   1795347282271830624 listening on 7000
+ *   1795347282271830624+3200000 client gone
  *
  * The last lines are kept in memory too, for error messages. */
 #ifndef HARNESS_RUN_OUTPUT_H
@@ -37,7 +39,7 @@ int output_open(struct output *o, int fd, const char *path, struct diag *d);
  * after writing it. At EOF (@fd closed by the program) a last unended line
  * is written too, and o->eof set. Returns 0, or -EIO when the file cannot
  * be written. */
-int output_read(struct output *o, int64_t t_ns,
+int output_read(struct output *o, int64_t t_ns, int64_t lag_ns,
 		void (*line)(void *arg, const char *text), void *arg, struct diag *d);
 
 /* The last lines, "a | b | c", into @buf ("" when it said nothing). */

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/schedstat.h"
 #include "common/fds.h"
 #include "common/duration.h"
 #include "common/rt.h"
@@ -65,18 +66,10 @@ struct peer_state {
 	unsigned char buf[IO_CHUNK];
 };
 
-/* How long this thread has waited on a run queue, in all (the kernel's
- * sched_info run_delay, ns); 0 when the kernel does not say. */
+/* How long this thread has waited on a run queue, in all (ns). */
 static int64_t run_delay(const struct peer_state *s)
 {
-	char buf[96];
-	long long ran, waited;
-	ssize_t n = s->schedstat >= 0 ? pread(s->schedstat, buf, sizeof(buf) - 1, 0) : -1;
-
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return sscanf(buf, "%lld %lld", &ran, &waited) == 2 ? waited : 0;
+	return schedstat_run_delay(s->schedstat);
 }
 
 static struct event event_of(struct peer_state *s, const struct conn *c,
@@ -665,7 +658,7 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 	}
 	close_inherited(ev, cmd);
 	rt_enter();
-	s.schedstat = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	s.schedstat = schedstat_open();
 	if (spec->config.role == PEER_LISTEN)
 		setup_listen(&s);
 	else

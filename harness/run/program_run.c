@@ -442,8 +442,8 @@ static int collect_one(struct run *r, int host, struct prog_run *pr)
 	bool was = pr->proc.exited;
 	int err;
 
-	if ((err = output_read(&pr->out, t, on_line, &c, r->d)) ||
-	    (err = output_read(&pr->err, t, on_line, &c, r->d)))
+	if ((err = output_read(&pr->out, t, r->read_lag_ns, on_line, &c, r->d)) ||
+	    (err = output_read(&pr->err, t, r->read_lag_ns, on_line, &c, r->d)))
 		return err;
 	if (pr->proc.init > 0 && exec_poll_exit(&pr->proc) && !was)
 		return record_exit(r, host, pr);
@@ -459,7 +459,7 @@ static int collect_tail(struct run *r, int host, struct tail *t)
 		t->out.fd = open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (t->out.fd < 0)
 		return 0;
-	return output_read(&t->out, clock_wall_ns(), on_line, &c, r->d);
+	return output_read(&t->out, clock_wall_ns(), r->read_lag_ns, on_line, &c, r->d);
 }
 
 int programs_collect(struct run *r, int host)

@@ -99,6 +99,11 @@ struct run {
 		int64_t requested_ns;	/* wall clock */
 		int64_t late_ns;
 	} *asked;
+	int schedstat;		/* the runner thread's schedstat; -1: none */
+	int64_t read_lag_ns;	/* while taking in what a wait brought: how
+				 * long the runner waited to run after it
+				 * came, at most (lines are stamped late by
+				 * as much) */
 	int64_t slip_ns;	/* the most any step took effect after its
 				 * time: the run's end moves back by as much,
 				 * since what is measured from a step counts

@@ -18,6 +18,7 @@
 #include "common/duration.h"
 #include "common/kversion.h"
 #include "common/rt.h"
+#include "common/schedstat.h"
 #include "harness/run/rundir.h"
 #include "harness/run/run_internal.h"
 #include "harness/run/schedule.h"
@@ -230,8 +231,9 @@ int run_wait(struct run *r, int64_t until)
 	if (r->ninstants && r->instants[0] < wake)
 		wake = r->instants[0];
 	struct timespec ts = { 0, 0 };
+	int64_t delay;
 	nfds_t n = 0;
-	int err;
+	int err = 0;
 
 	if (wake > now) {
 		ts.tv_sec = (wake - now) / NS_PER_S;
@@ -239,14 +241,20 @@ int run_wait(struct run *r, int64_t until)
 	}
 	for (size_t i = 0; i < r->sc->nhosts; i++)
 		n += endpoint_fds(r, (int)i, p + n);
+	delay = schedstat_run_delay(r->schedstat);
 	if (ppoll(p, n, &ts, NULL) < 0 && errno != EINTR) {
 		err = errno;
 		diag_add(r->d, "poll: %s", strerror(err));
 		return -err;
 	}
-	for (size_t i = 0; i < r->sc->nhosts; i++)
-		if ((err = endpoint_collect(r, (int)i)))
-			return err;
+	/* woken, it may have waited to run: what it reads now may have come
+	 * that much earlier */
+	r->read_lag_ns = schedstat_run_delay(r->schedstat) - delay;
+	for (size_t i = 0; i < r->sc->nhosts && !err; i++)
+		err = endpoint_collect(r, (int)i);
+	r->read_lag_ns = 0;
+	if (err)
+		return err;
 	now = clock_mono_ns();
 	if (r->ninstants && now >= r->instants[0]) {
 		size_t k = 0;
@@ -661,7 +669,7 @@ static char *scenario_folder(const char *path)
 
 int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 {
-	struct run r = { .sc = sc, .dir = dir, .d = d };
+	struct run r = { .sc = sc, .dir = dir, .d = d, .schedstat = schedstat_open() };
 	int err, down;
 
 	r.scenario_dir = scenario_folder(sc->path);
@@ -701,5 +709,7 @@ int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 		rt_leave();
 	}
 	down = teardown(&r);
+	if (r.schedstat >= 0)
+		close(r.schedstat);
 	return err ? err : down;
 }

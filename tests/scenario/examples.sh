@@ -6,10 +6,49 @@
 #    from its own folder, and through a link to the file;
 #  - a 5 s budget on the naive server FAILS, saying "nothing detected"
 #    and naming the budget;
-#  - redis must keep a dead client with tcp-keepalive 0 and drop it with 2.
+#  - the real servers (redis, mosquitto, postgresql, openssh) pass their
+#    scenarios; PostgreSQL runs as postgres with its cluster in its scratch
+#    folder, and the ssh tunnel runs two programs on each host.
 . "$(dirname "$0")/lib.sh"
 need_root
 : "${BUILDDIR:=$(dirname "$UNPLUG")}"
+
+# the real servers' examples, in one run: each skipped, with the reason,
+# where its Debian package is not installed (.ci/run installs them)
+dirs= skipped=
+if command -v redis-server >/dev/null 2>&1; then
+	dirs="$dirs $SRCDIR/examples/redis/"
+else
+	skipped="$skipped; redis: apt-get install redis-server"
+fi
+if [ -x /usr/sbin/mosquitto ] && [ -x /usr/bin/mosquitto_sub ]; then
+	dirs="$dirs $SRCDIR/examples/mosquitto/"
+else
+	skipped="$skipped; mosquitto: apt-get install mosquitto mosquitto-clients"
+fi
+if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 && [ -x /usr/bin/psql ] && id postgres >/dev/null 2>&1; then
+	dirs="$dirs $SRCDIR/examples/postgresql/"
+	pg=1
+else
+	skipped="$skipped; postgresql: apt-get install postgresql"
+fi
+if [ -x /usr/sbin/sshd ] && command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; then
+	dirs="$dirs $SRCDIR/examples/openssh/"
+	ssh=1
+else
+	skipped="$skipped; openssh: apt-get install openssh-server openssh-client"
+fi
+# (they run meanwhile: most of their time is waiting for timeouts)
+if [ -n "$dirs" ]; then
+	# postgres must reach its scratch folder in the run directory
+	chmod 755 "$TMP"
+	# shellcheck disable=SC2086
+	"$UNPLUG" run $dirs --out "$TMP/servers" >"$TMP/servers.out" 2>"$TMP/servers.err" &
+	servers=$!
+	# a failure below stops it (SIGTERM: it tears its runs down) before
+	# the temporary folder goes
+	trap 'kill "$servers" 2>/dev/null && wait "$servers"; rm -rf "$TMP"' EXIT
+fi
 
 # the README's own command, from the checkout root, from / and from the
 # examples' own folder: a relative exec: path is the scenario file's
@@ -47,12 +86,30 @@ grep -q '^  FAIL  naive-gate .*nothing detected in the .* after cable-pull (its 
 grep -q 'naive-gate.yaml:[0-9]*:[0-9]*: expected server closes its connection within 0..5 s of cable-pull' "$TMP/gate.out" ||
 	fail "the failure does not cite the budget"
 
-if ! command -v redis-server >/dev/null 2>&1; then
-	echo "ok: echo examples; SKIP redis: redis-server is not installed (apt-get install redis-server)"
+if [ -z "$dirs" ]; then
+	echo "ok: echo examples; SKIP${skipped#;}"
 	exit 0
 fi
-"$UNPLUG" run "$SRCDIR/examples/redis/" --out "$TMP/redis" >"$TMP/redis.out" 2>"$TMP/redis.err" ||
-	unsure_only $? || { cat "$TMP/redis.out" "$TMP/redis.err" >&2; fail "redis examples failed"; }
-cat "$TMP/redis.out"
-grep -qE '^  ([0-9]) passed, 0 failed, 0 skipped' "$TMP/redis.out" || fail "redis totals"
-echo "ok: echo and redis examples behave as documented"
+wait "$servers" || unsure_only $? || { cat "$TMP/servers.out" "$TMP/servers.err" >&2; fail "the real servers' examples failed"; }
+cat "$TMP/servers.out"
+grep -qE '^  [0-9]+ passed, 0 failed, 0 skipped' "$TMP/servers.out" || fail "the real servers' totals"
+if [ -n "${pg:-}" ]; then
+	# PostgreSQL ran as postgres, its cluster in the host's scratch folder
+	# (ids are the files' names under each folder given)
+	n=0
+	for d in "$TMP/servers"/idle-keepalive* "$TMP/servers"/query-check-interval*; do
+		[ "$(stat -c %U "$d/scratch/server/data/PG_VERSION")" = postgres ] || fail "$d: no cluster of postgres's"
+		[ -s "$d/server.file.pg.log" ] || fail "$d: no copy of pg.log"
+		n=$((n + 1))
+	done
+	[ "$n" -eq 4 ] || fail "PostgreSQL: $n runs, expected 4"
+fi
+if [ -n "${ssh:-}" ]; then
+	# two programs per host: sshd and a service, ssh and an application
+	t="$TMP/servers/tunnel"
+	for f in server.sshd.stderr server.service.stdout client.tunnel.stderr client.app.stdout; do
+		[ -s "$t/$f" ] || fail "tunnel: no $f"
+	done
+	grep -q 'got ping 1$' "$t/client.app.stdout" || fail "tunnel: the application's first echo"
+fi
+echo "ok: echo examples, and${dirs}${skipped:+; SKIP${skipped#;}}"

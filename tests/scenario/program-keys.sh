@@ -24,12 +24,12 @@ run="$TMP/out/as-run"
 grep -q '^  PASS  as-run ' "$TMP/stdout" || fail "as-run did not pass"
 
 # as whom, at what, in which order
-grep -qE '^[0-9]+ serving tty=True uid=[0-9]+$' "$run/server.app.stdout" || fail "app: not at a terminal"
+grep -qE '^[0-9+]+ serving tty=True uid=[0-9]+$' "$run/server.app.stdout" || fail "app: not at a terminal"
 grep -q " uid=$(id -u nobody)\$" "$run/server.app.stdout" || fail "app did not run as nobody"
-grep -qE "^[0-9]+ helper uid=0 dir=$run/scratch/server\$" "$run/server.helper.stdout" || fail "helper: identity or UNPLUG_SERVER_DIR"
+grep -qE "^[0-9+]+ helper uid=0 dir=$run/scratch/server\$" "$run/server.helper.stdout" || fail "helper: identity or UNPLUG_SERVER_DIR"
 [ "$(stat -c %U "$run/scratch/server")" = nobody ] || fail "the scratch folder is not nobody's"
 [ "$(stat -c %U "$run/scratch/server/app.log")" = nobody ] || fail "app.log is not nobody's"
-grep -qE '^[0-9]+ client gone$' "$run/server.file.app.log" || fail "the log file's copy"
+grep -qE '^[0-9+]+ client gone$' "$run/server.file.app.log" || fail "the log file's copy"
 python3 - "$run/events.jsonl" <<'PY' || fail "events: order, programs, observe"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
