@@ -156,7 +156,7 @@ static void help(void)
 	       "      --shard K/N   run only the K-th of N deterministic slices (CI matrices;\n"
 	       "                    combine their --json with `unplug merge`)\n"
 	       "      --fail-on-skip  exit 1 when a scenario was skipped\n"
-	       "      --no-exec     refuse scenarios that run programs (exec:): running a\n"
+	       "      --no-exec     refuse scenarios that run programs (exec:, programs:): running a\n"
 	       "                    scenario runs the programs it names\n"
 	       "      --long        allow timelines up to 24 h (default: at most 1 h)\n"
 	       "      --kernel DIR  run inside a virtual machine booting the kernel in DIR\n"
