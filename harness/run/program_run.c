@@ -677,14 +677,19 @@ void programs_kill(struct run *r, int host)
 void programs_stop(struct run *r, int host)
 {
 	struct endpoint *ep = &r->ep[host];
+	int64_t until = clock_mono_ns() + ENDPOINT_GRACE_NS;
 
+	/* one grace period for them all: each is told at once */
+	programs_signal(r, host, SIGCONT);
+	programs_signal(r, host, SIGTERM);
 	for (size_t k = ep->nprog; k-- > 0;) {
 		struct prog_run *pr = &ep->prog[k];
+		int64_t left = until - clock_mono_ns();
 
 		if (pr->proc.init <= 0)
 			continue;
 		collect_one(r, host, pr);
-		exec_stop(&pr->proc, ENDPOINT_GRACE_NS, false);
+		exec_stop(&pr->proc, left > 0 ? left : 1, false);
 		finish(r, host, pr);
 	}
 	close_tails(r, host);

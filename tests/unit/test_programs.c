@@ -196,6 +196,96 @@ static void test_exec_errors(void **state)
 			"\"[\"", "bad by log: \"[\"");
 }
 
+#define TWO_PROGRAMS \
+	"name: t\n" \
+	"observe: 4s\n" \
+	"server:\n" \
+	"  programs:\n" \
+	"    - name: sshd\n" \
+	"      exec: [/usr/sbin/sshd, -D, -f, \"{server.dir}/sshd_config\"]\n" \
+	"      user: root\n" \
+	"      listen: 22\n" \
+	"    - name: login-watch\n" \
+	"      exec: [sh, -c, \"exec tail -F {scenario.dir}/x\"]\n" \
+	"      user: \"1000\"\n" \
+	"      tty: true\n" \
+	"      ready: { log: started }\n" \
+	"client:\n" \
+	"  connect: server:22\n"
+
+/* programs: several on a host, in order, each with its name, user and
+ * terminal; the host listens on the first listen; by: exit and log take
+ * program:, by: log a file; observe: lengthens the run. */
+static void test_programs_list(void **state)
+{
+	struct scenario *sc;
+	const struct program *p;
+	char name[64];
+
+	(void)state;
+	sc = load_ok(TWO_PROGRAMS "expect:\n"
+		     "  - detect: { host: server, by: exit, program: login-watch, within: 5s }\n"
+		     "  - detect: { host: server, by: { log: gone, file: \"{server.dir}/auth.log\" }, within: 5s }\n");
+	p = sc->hosts[1].program;
+	assert_string_equal(p->name, "sshd");
+	assert_string_equal(p->user, "root");
+	assert_false(p->tty);
+	assert_int_equal(p->listen, 22);
+	assert_int_equal(p->ready, READY_LISTEN);
+	assert_non_null(p->next);
+	assert_string_equal(p->next->name, "login-watch");
+	assert_string_equal(p->next->user, "1000");
+	assert_true(p->next->tty);
+	assert_int_equal(p->next->ready, READY_LOG);
+	assert_null(p->next->next);
+	assert_ptr_equal(program_find(p, "login-watch"), p->next);
+	assert_null(program_find(p, "nope"));
+	assert_int_equal(sc->hosts[1].peer.role, PEER_LISTEN);
+	assert_int_equal(sc->hosts[1].peer.port, 22);
+	assert_string_equal(sc->expects[0].program, "login-watch");
+	assert_string_equal(sc->expects[1].log_file, "{server.dir}/auth.log");
+	program_file_copy_name("server", sc->expects[1].log_file, name, sizeof(name));
+	assert_string_equal(name, "server.file.auth.log");
+	program_file_copy_name("server", "{server.dir}/a b:c", name, sizeof(name));
+	assert_string_equal(name, "server.file.a_b_c");
+	/* observe: 4 s after the last step (here, none: establishment) */
+	assert_int_equal(sc->observe_ns, 4 * NS_PER_S);
+	assert_true(scenario_horizon_ns(sc) >= 4 * NS_PER_S);
+	scenario_free(sc);
+
+	expect_error_on(TWO_PROGRAMS "expect: [ { detect: { host: server, by: exit, program: sshdd, within: 5s } } ]\n",
+			"sshdd", "unknown program: \"sshdd\" (server's programs: sshd, login-watch)");
+	expect_error_on(TWO_PROGRAMS "expect: [ { detect: { host: server, by: close, program: sshd, within: 5s } } ]\n",
+			"sshd, within", "program goes with by: exit or by: { log: }");
+	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: exit, program: a, within: 5s } }"),
+			"a, within", "server runs one program, unnamed: leave program out");
+	expect_error_on("name: t\nserver:\n  programs:\n    - { name: a, exec: [x], listen: 7000 }\n"
+			"    - { name: a, exec: [y] }\nclient:\n  connect: server:7000\n"
+			"expect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"a, exec: [y]", "server has two programs named \"a\"");
+	expect_error_on("name: t\nserver:\n  programs:\n    - { name: Bad!, exec: [x], listen: 7000 }\n"
+			"client:\n  connect: server:7000\nexpect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"Bad!", "bad program name: \"Bad!\"");
+	expect_error_on("name: t\nserver:\n  programs:\n    - { exec: [x], listen: 7000 }\n"
+			"client:\n  connect: server:7000\nexpect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"{ exec", "a program needs name (e.g. name: sshd)");
+	expect_error_on("name: t\nserver:\n  programs: []\n"
+			"client:\n  connect: server:7000\nexpect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"[]", "programs lists 1 to 8 programs, not 0");
+	expect_error_on("name: t\nserver:\n  exec: [x]\n  listen: 7000\n  user: \"-rf\"\n"
+			"client:\n  connect: server:7000\nexpect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"\"-rf\"", "bad user: \"-rf\"");
+	expect_error_on("name: t\nserver:\n  exec: [x]\n  listen: 7000\n  tty: maybe\n"
+			"client:\n  connect: server:7000\nexpect: [ { no-detect: { host: client, for: 1s } } ]\n",
+			"maybe", "tty");
+	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: { log: x, file: \"{nobody.dir}/x\" }, within: 5s } }"),
+			"\"{nobody.dir}", "unknown placeholder: \"{nobody.dir}\"");
+	expect_error_on(EXPECT_ON_SERVER("{ detect: { host: server, by: call, within: 5s } }"),
+			"call", "by: call is the built-in peer's failed send or recv; server runs a program");
+	expect_error_on("name: t\nobserve: 2h\nserver: { listen: 7000 }\nclient: { connect: server:7000 }\n"
+			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "2h", "bad observe: \"2h\" (at most 1 h");
+}
+
 static void test_sockets_and_calls(void **state)
 {
 	struct scenario *sc;
@@ -328,6 +418,7 @@ int main(void)
 		cmocka_unit_test(test_exec_host),
 		cmocka_unit_test(test_exec_client_and_ready),
 		cmocka_unit_test(test_exec_errors),
+		cmocka_unit_test(test_programs_list),
 		cmocka_unit_test(test_sockets_and_calls),
 		cmocka_unit_test(test_power_on_new_mac_and_sampling),
 		cmocka_unit_test(test_resolve),
