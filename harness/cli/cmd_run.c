@@ -482,8 +482,12 @@ static int load_all(struct catalogue *cat, const struct run_opts *o, struct scen
 		for (size_t k = 0; k < nv && bad >= 0; k++) {
 			char *label = matrix_pick_label(&v[k]->pick), *id = NULL;
 
-			if (!label || (v[k]->pick.n ? asprintf(&id, "%s[%s]", cat->v[i].id, label) :
-						      asprintf(&id, "%s", cat->v[i].id)) < 0)
+			/* a combination too long to name a folder goes by its
+			 * number (its run directory's matrix file has it all) */
+			if (!label || (!v[k]->pick.n ? asprintf(&id, "%s", cat->v[i].id) :
+				       strlen(label) + strlen(cat->v[i].id) + 2 > RUNDIR_NAME_MAX ?
+				       asprintf(&id, "%s[#%zu]", cat->v[i].id, k + 1) :
+				       asprintf(&id, "%s[%s]", cat->v[i].id, label)) < 0)
 				id = NULL;
 			if (!id || catalogue_push(&all, cat->v[i].path, id,
 						  v[k]->pick.n ? cat->v[i].id : NULL) ||

@@ -74,6 +74,38 @@ out:
 	return ret;
 }
 
+/* @rel made a safe id (rundir_id()) into a new string. */
+static char *safe_id(const char *rel)
+{
+	size_t len = strlen(rel);
+	char *id = malloc(2 * len + 2), *out = id;
+
+	if (!id)
+		return NULL;
+	while (*rel) {
+		size_t n = strcspn(rel, "/");
+
+		if (n == 0 || (n == 1 && rel[0] == '.')) {
+			rel += n + (rel[n] == '/');
+			continue;
+		}
+		if (out != id)
+			*out++ = '/';
+		if (n == 2 && rel[0] == '.' && rel[1] == '.') {
+			*out++ = '_';
+			*out++ = '_';
+		} else {
+			for (size_t i = 0; i < n && i < RUNDIR_NAME_MAX; i++)
+				*out++ = (unsigned char)rel[i] < 0x20 || rel[i] == 0x7f ? '_' : rel[i];
+		}
+		rel += n + (rel[n] == '/');
+	}
+	if (out == id)
+		*out++ = '_';	/* nothing left: still a name */
+	*out = '\0';
+	return id;
+}
+
 char *rundir_id(const char *path, const char *base)
 {
 	size_t blen = base ? strlen(base) : 0;
@@ -90,7 +122,31 @@ char *rundir_id(const char *path, const char *base)
 	id = strdup(rel);
 	if (id && (dot = strrchr(id, '.')) && (!strcmp(dot, ".yaml") || !strcmp(dot, ".yml")))
 		*dot = '\0';
+	if (id) {
+		char *safe = safe_id(id);
+
+		free(id);
+		id = safe;
+	}
 	return id;
+}
+
+bool rundir_id_safe(const char *id)
+{
+	if (!*id || *id == '/')
+		return false;
+	while (*id) {
+		size_t n = strcspn(id, "/");
+
+		if (n == 0 || n > RUNDIR_NAME_MAX || (n == 1 && id[0] == '.') ||
+		    (n == 2 && id[0] == '.' && id[1] == '.'))
+			return false;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)id[i] < 0x20 || id[i] == 0x7f)
+				return false;
+		id += n + (id[n] == '/');
+	}
+	return true;
 }
 
 /* Write @len bytes to a new file @path, which must not exist. */
@@ -125,6 +181,13 @@ int rundir_make(const char *root, const char *id, const char *source, size_t len
 	int ret = -ENOMEM;
 
 	*dir = NULL;
+	/* every run directory lies under the root, whatever a scenario's
+	 * path or matrix made of its id */
+	if (!rundir_id_safe(id)) {
+		diag_add(d, "run id \"%.80s\" is not a folder name under %s (relative, no \"..\", no control character, each part at most %d bytes): refused",
+			 id, root, RUNDIR_NAME_MAX);
+		return -EINVAL;
+	}
 	if (asprintf(dir, "%s/%s", root, id) < 0 || !(parent = strdup(*dir)) ||
 	    asprintf(&caps, "%s/%s", *dir, RUNDIR_CAPTURES) < 0 ||
 	    asprintf(&copy, "%s/%s", *dir, RUNDIR_SCENARIO) < 0 ||

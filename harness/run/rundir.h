@@ -29,8 +29,19 @@ int rundir_make_root(const char *out, char **root, struct diag *d);
 
 /* The id of a scenario in reports: its path relative to @base (the
  * directory it was found under, or NULL) without ".yaml":
- * "keepalive/pulled-cable". Caller frees. */
+ * "keepalive/pulled-cable". It names a folder under the run root, so it
+ * never leaves it: a leading "/" and "." or empty components are dropped,
+ * ".." is written "__", control characters "_", and each component is
+ * cut at RUNDIR_NAME_MAX bytes. Caller frees. */
 char *rundir_id(const char *path, const char *base);
+
+/* The most bytes of one component of a run directory's id. */
+#define RUNDIR_NAME_MAX 200
+
+/* Whether @id names a folder under the run root: relative, no "", "."
+ * or ".." component, no control character, each component at most
+ * RUNDIR_NAME_MAX bytes. */
+bool rundir_id_safe(const char *id);
 
 /* Make <root>/<id>/ — exclusively: -EEXIST, and a message saying so, when
  * it exists, so that no run's evidence is ever overwritten — with its
