@@ -517,6 +517,25 @@ static int load_all(struct catalogue *cat, const struct run_opts *o, struct scen
 	return 0;
 }
 
+/* How many runs one invocation may make (sweeps' combinations times
+ * their repeats) unless --long: each is a run directory and seconds of
+ * the machine's time. */
+#define RUN_MAX_RUNS 10000
+
+static int check_total_runs(const struct catalogue *cat, struct scenario **scs,
+			    const struct run_opts *o, struct diag *d)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < cat->n; i++)
+		total += o->repeat_given || !scs[i]->repeat ? (size_t)o->repeat : (size_t)scs[i]->repeat;
+	if (total <= RUN_MAX_RUNS || o->allow_long)
+		return 0;
+	diag_add(d, "%zu runs (the scenarios, their combinations and repeats): at most %d in one invocation (--long lifts it; -k or --shard K/N run a part)",
+		 total, RUN_MAX_RUNS);
+	return 1;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -566,6 +585,7 @@ int cmd_run(int argc, char **argv)
 		}
 	if (o.kernels.n && run_kernels_check(&o.kernels, &d))
 		bad = 1;
+	bad |= check_total_runs(&cat, scs, &o, &d);
 	if (bad)
 		goto out;
 	/* without the capabilities, rootless: before any thread exists */

@@ -72,6 +72,8 @@ static void name_outputs(const struct scenario *sc, struct scenario_result *r)
 {
 	static const char *const streams[] = { "stdout", "stderr" };
 
+	if (!r->run_dir)
+		return;	/* it never ran */
 	for (size_t i = 0; i < sc->nhosts; i++)
 		for (const struct program *p = sc->hosts[i].program; p; p = p->next)
 			for (size_t k = 0; k < 2; k++) {
@@ -169,14 +171,52 @@ static void report(struct invocation *in, const struct scenario_result *r)
 	progress_draw(&in->progress);
 }
 
+static void finish(void *arg, size_t job);
+static int make_dir(struct invocation *in, size_t job, char **dir, struct diag *d);
+
+/* @d's lines, as one string the caller frees (NULL without memory). */
+static char *diag_text(const struct diag *d)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	diag_print(d, f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The next job to start, its run directory made. One whose directory
+ * cannot be made did not run: it ends at once, an ERROR with the reason,
+ * and the next is taken. */
 static bool take(void *arg, size_t *job)
 {
 	struct invocation *in = arg;
 
-	if (in->head == in->tail)
-		return false;
-	*job = in->queue[in->head++];
-	return true;
+	while (in->head < in->tail && !runner_stop) {
+		size_t k = in->queue[in->head++];
+		struct diag d;
+		int err;
+
+		diag_init(&d, NULL);
+		err = make_dir(in, k, &in->tried[k].run_dir, &d);
+		if (!err) {
+			in->jobs[k].dir = in->tried[k].run_dir;
+			diag_clear(&d);
+			*job = k;
+			return true;
+		}
+		in->jobs[k].err = err;
+		in->jobs[k].why = diag_text(&d);
+		diag_clear(&d);
+		finish(in, k);
+	}
+	return false;
 }
 
 static void started(void *arg, size_t job)
@@ -259,11 +299,12 @@ static int queue_job(struct invocation *in, size_t job, struct diag *d)
 	struct scenario_result *r = &in->tried[job];
 	int err = name_result(in, i, r);
 
-	if (!err)
-		err = make_dir(in, job, &r->run_dir, d);
+	(void)d;
 	if (err)
 		return err;
-	in->jobs[job] = (struct batch_job){ .sc = in->scs[i], .dir = r->run_dir };
+	/* its run directory is made when it starts (take()): a sweep of many
+	 * runs costs nothing before, and a signal stops it at once */
+	in->jobs[job] = (struct batch_job){ .sc = in->scs[i] };
 	in->queue[in->tail++] = job;
 	return 0;
 }
@@ -368,14 +409,17 @@ static void not_run(struct invocation *in)
 					result_scenario_free(run);
 					name_result(in, i, run);
 					run->verdict = VERDICT_INTERRUPTED;
-					run->reason = strdup("not run: interrupted");
+					run->reason = strdup("not started");
 				}
 			}
 			fold(in, i);
 		} else {
+			/* never started: said so, never counted as passed */
+			if (!r->id)
+				name_result(in, i, r);
 			r->verdict = VERDICT_INTERRUPTED;
 			free(r->reason);
-			r->reason = strdup("not run: interrupted");
+			r->reason = strdup("not started");
 		}
 		in->left[i] = 0;
 	}
@@ -401,6 +445,7 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 		in->first[i] = in->nruns;
 		in->nrep[i] = runs_of(o, in->scs[i]);
 		in->nruns += in->nrep[i];
+		in->left[i] = in->nrep[i];	/* until it is skipped or ends */
 	}
 	in->ntries = (size_t)o->retries + 1;
 	njobs = in->nruns * in->ntries;
@@ -421,6 +466,7 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 			r->verdict = VERDICT_SKIP;
 			r->reason = strdup(why);
 			in->cannot++;
+			in->left[i] = 0;
 			report(in, r);
 			continue;
 		}
@@ -430,7 +476,6 @@ static int run_all(struct invocation *in, struct features *f, struct diag *d)
 			in->scenario_of[in->first[i] + k] = i;
 			err = queue_job(in, in->first[i] + k, d);
 		}
-		in->left[i] = repeat;
 	}
 	progress_init(&in->progress, stdout, in->tail, cli_color(stdout) && !o->style.quiet,
 		      o->style.quiet);
