@@ -3,6 +3,8 @@
 #ifndef CAPTURES_PCAP_READ_H
 #define CAPTURES_PCAP_READ_H
 
+#include <stdio.h>
+
 #include "captures/packet.h"
 #include "common/diag.h"
 
@@ -16,5 +18,9 @@
  * packets before the cut are appended and classified), -ENOMEM. The caller
  * owns @out and frees it with packet_list_clear(). */
 int pcap_read_file(const char *path, struct packet_list *out, struct diag *d);
+
+/* The same from @f, opened by the caller (taken over: closed here),
+ * @name in messages. */
+int pcap_read_fp(FILE *f, const char *name, struct packet_list *out, struct diag *d);
 
 #endif

@@ -113,6 +113,7 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 {
 	int h = e->host;
 	char *path;
+	FILE *f;
 	int err;
 
 	ev->family[h] = strchr(e->addr, ':') ? AF_INET6 : AF_INET;
@@ -135,7 +136,12 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 	}
 	if (asprintf(&path, "%s/%s", dir, e->capture) < 0)
 		return -ENOMEM;
-	err = pcap_read_file(path, &ev->pk[h], d);
+	/* a regular file inside the run directory, no link on the way */
+	err = rundir_fopen(dir, e->capture, INT64_MAX, &f, d);
+	if (err == -ENOENT)
+		diag_add(d, "%s: cannot read capture: %s", path, strerror(ENOENT));
+	if (!err)
+		err = pcap_read_fp(f, path, &ev->pk[h], d);
 	free(path);
 	return err;
 }
@@ -143,18 +149,14 @@ static int read_host(struct evidence *ev, const struct event *e, const char *dir
 /* A program's output file, if the host ran one: "T text" per line. */
 static int read_log(struct log_file *lf, const char *dir, struct diag *d)
 {
-	char *path = NULL, *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
-	int ret = 0;
+	int ret;
 	FILE *f;
 
-	if (asprintf(&path, "%s/%s", dir, lf->name) < 0)
-		return -ENOMEM;
-	f = fopen(path, "r");
-	free(path);
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	if ((ret = rundir_fopen(dir, lf->name, RUNDIR_LOG_MAX, &f, d)))
+		return ret == -ENOENT ? 0 : ret;
 	while (getline(&line, &cap, f) > 0 && !ret) {
 		struct log_line l = { .line = ++lineno };
 		char *text;
@@ -549,6 +551,7 @@ int judge_run_dir_as(const char *dir, const char *scenario_path,
 	struct scenario *sc = NULL;
 	struct evidence ev = { 0 };
 	char *path = NULL, *matrix = NULL;
+	FILE *events;
 	int err;
 
 	res->verdict = VERDICT_ERROR;
@@ -568,7 +571,12 @@ int judge_run_dir_as(const char *dir, const char *scenario_path,
 		err = -ENOMEM;
 		goto out;
 	}
-	if ((err = events_read(path, sc, &ev.ev, d)) || (err = read_timeline(&ev, dir, d)))
+	if ((err = rundir_fopen(dir, RUNDIR_EVENTS, RUNDIR_EVENTS_MAX, &events, d))) {
+		if (err == -ENOENT)
+			diag_add(d, "%s: cannot open: %s", path, strerror(ENOENT));
+		goto out;
+	}
+	if ((err = events_read_fp(events, path, sc, &ev.ev, d)) || (err = read_timeline(&ev, dir, d)))
 		goto out;
 	err = judge_all(&ev, res);
 out:

@@ -319,17 +319,24 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 int events_read(const char *path, const struct scenario *sc,
 		struct event_list *out, struct diag *d)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	int lineno = 0, ret = 0;
-	FILE *f;
+	FILE *f = fopen(path, "r");
+	int ret;
 
-	f = fopen(path, "r");
 	if (!f) {
 		ret = -errno;
 		diag_add(d, "%s: cannot open: %s", path, strerror(errno));
 		return ret;
 	}
+	return events_read_fp(f, path, sc, out, d);
+}
+
+int events_read_fp(FILE *f, const char *path, const struct scenario *sc,
+		   struct event_list *out, struct diag *d)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+
 	while (getline(&line, &cap, f) > 0) {
 		struct json_object *o;
 		struct event e;

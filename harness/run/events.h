@@ -135,6 +135,10 @@ int events_write(FILE *f, const struct scenario *sc, const struct event *e);
 int events_read(const char *path, const struct scenario *sc,
 		struct event_list *out, struct diag *d);
 
+/* The same from @f (closed here), errors citing @path. */
+int events_read_fp(FILE *f, const char *path, const struct scenario *sc,
+		   struct event_list *out, struct diag *d);
+
 int event_list_push(struct event_list *l, const struct event *e);
 void event_list_clear(struct event_list *l);
 

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int rundir_mkdirs(const char *path)
@@ -228,21 +230,79 @@ out:
 	return ret;
 }
 
+/* openat2() beneath @dfd without following a link; where the kernel has
+ * no openat2 (before 5.6), openat() without following the last one. */
+static int open_beneath(int dfd, const char *rel)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dfd, rel, &how, sizeof(how));
+
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dfd, rel, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	return fd;
+}
+
+int rundir_fopen(const char *dir, const char *rel, int64_t max, FILE **f, struct diag *d)
+{
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), fd, e;
+	struct stat st;
+
+	*f = NULL;
+	if (dfd < 0) {
+		e = errno;
+		diag_add(d, "%s: cannot open the run directory: %s", dir, strerror(e));
+		return -e;
+	}
+	fd = open_beneath(dfd, rel);
+	e = errno;
+	close(dfd);
+	if (fd < 0 && e == ENOENT)
+		return -ENOENT;
+	if (fd < 0) {
+		diag_add(d, "%s/%s: %s", dir, rel, e == ELOOP || e == EXDEV ?
+			 "a symbolic link, or outside the run directory: not read" : strerror(e));
+		return -e;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > max) {
+		e = errno;
+		if (!S_ISREG(st.st_mode))
+			diag_add(d, "%s/%s: not a regular file (a FIFO, device or folder would be read forever or not at all): not read",
+				 dir, rel);
+		else if (st.st_size > max)
+			diag_add(d, "%s/%s: %lld bytes: at most %lld", dir, rel, (long long)st.st_size,
+				 (long long)max);
+		else
+			diag_add(d, "%s/%s: %s", dir, rel, strerror(e));
+		close(fd);
+		return S_ISREG(st.st_mode) && st.st_size > max ? -EFBIG : -EINVAL;
+	}
+	fcntl(fd, F_SETFL, 0);	/* a regular file: blocking reads */
+	if (!(*f = fdopen(fd, "r"))) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return 0;
+}
+
 int rundir_read_matrix(const char *dir, char **label)
 {
-	char *path, *line = NULL;
+	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	FILE *f;
 	int ret = 0;
+	struct diag d;
 
 	*label = NULL;
-	if (asprintf(&path, "%s/%s", dir, RUNDIR_MATRIX) < 0)
-		return -ENOMEM;
-	f = fopen(path, "re");
-	free(path);
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	diag_init(&d, NULL);
+	ret = rundir_fopen(dir, RUNDIR_MATRIX, RUNDIR_MATRIX_MAX, &f, &d);
+	diag_clear(&d);
+	if (ret)
+		return ret == -ENOENT ? 0 : ret;
 	n = getline(&line, &cap, f);
 	if (n < 0)
 		ret = ferror(f) ? -EIO : -EINVAL;

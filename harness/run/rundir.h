@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "common/diag.h"
 
@@ -34,6 +36,19 @@ int rundir_make_root(const char *out, char **root, struct diag *d);
  * ".." is written "__", control characters "_", and each component is
  * cut at RUNDIR_NAME_MAX bytes. Caller frees. */
 char *rundir_id(const char *path, const char *base);
+
+/* Open @rel, a file of run directory @dir, to read: a regular file
+ * inside it — no symbolic link on the way, nothing outside it, no FIFO or
+ * device that would be read forever — of at most @max bytes. Returns 0,
+ * -ENOENT (with nothing said: the caller decides), or -errno with why in
+ * @d. */
+int rundir_fopen(const char *dir, const char *rel, int64_t max, FILE **f, struct diag *d);
+
+/* The most bytes a run directory's matrix file, program log and
+ * events.jsonl may have. */
+#define RUNDIR_MATRIX_MAX (64 * 1024)
+#define RUNDIR_LOG_MAX (256LL * 1024 * 1024)
+#define RUNDIR_EVENTS_MAX (1024LL * 1024 * 1024)
 
 /* The most bytes of one component of a run directory's id. */
 #define RUNDIR_NAME_MAX 200
