@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "common/vec.h"
 
 void diag_init(struct diag *d, const char *file)
@@ -57,8 +58,11 @@ void diag_add(struct diag *d, const char *fmt, ...)
 
 void diag_print(const struct diag *d, FILE *f)
 {
-	for (size_t i = 0; i < d->count; i++)
-		fprintf(f, "%s\n", d->msgs[i]);
+	/* a message quotes what it refuses: never a control character */
+	for (size_t i = 0; i < d->count; i++) {
+		escape_fputs(d->msgs[i], true, f);
+		fputc('\n', f);
+	}
 }
 
 const char *diag_last(const struct diag *d)

@@ -7,12 +7,46 @@
 #include <string.h>
 
 #include "common/duration.h"
+#include "common/escape.h"
 
 #define X(s) BAD_CAST(s)
 
+/* @s with every control character but the line feed escaped (XML 1.0
+ * holds none, and a CI page must not act on one); caller frees. */
+static char *clean(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	escape_fputs(s ? s : "", false, m);
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Write @s through clean() with @write. */
+static int write_clean(xmlTextWriterPtr w, const char *s,
+		       int (*write)(xmlTextWriterPtr, const xmlChar *))
+{
+	char *c = clean(s);
+	int bad = !c || write(w, X(c)) < 0;
+
+	free(c);
+	return bad;
+}
+
 static int attr(xmlTextWriterPtr w, const char *name, const char *value)
 {
-	return xmlTextWriterWriteAttribute(w, X(name), X(value ? value : "")) < 0;
+	char *c = clean(value);
+	int bad = !c || xmlTextWriterWriteAttribute(w, X(name), X(c)) < 0;
+
+	free(c);
+	return bad;
 }
 
 static int attr_n(xmlTextWriterPtr w, const char *name, size_t n)
@@ -43,7 +77,7 @@ static int outcome(xmlTextWriterPtr w, const char *tag, const char *message,
 	bad |= xmlTextWriterStartElement(w, X(tag)) < 0;
 	bad |= attr(w, "message", message);
 	if (text)
-		bad |= xmlTextWriterWriteString(w, X(text)) < 0;
+		bad |= write_clean(w, text, xmlTextWriterWriteString);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	return bad;
 }
@@ -94,7 +128,9 @@ static int write_expect(xmlTextWriterPtr w, const struct scenario_result *r, siz
 		bad |= outcome(w, "skipped", result_short_str(e, brief, sizeof(brief)), text);
 	else if (e->verdict == VERDICT_ERROR || e->verdict == VERDICT_INTERRUPTED)
 		bad |= outcome(w, "error", result_short_str(e, brief, sizeof(brief)), text);
-	bad |= xmlTextWriterWriteElement(w, X("system-out"), X(text ? text : measured)) < 0;
+	bad |= xmlTextWriterStartElement(w, X("system-out")) < 0;
+	bad |= write_clean(w, text ? text : measured, xmlTextWriterWriteString);
+	bad |= xmlTextWriterEndElement(w) < 0;
 	free(text);
 	bad |= xmlTextWriterEndElement(w) < 0;
 	return bad;

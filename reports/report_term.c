@@ -1,8 +1,10 @@
 #include "reports/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/duration.h"
+#include "common/escape.h"
 
 static const char *colour_of(enum verdict v)
 {
@@ -57,16 +59,13 @@ static void tries(FILE *f, const struct scenario_result *r)
 			r->run_dir ? r->run_dir : "");
 }
 
-void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s)
+/* The lines of @r but the verdict word, uncoloured, into @f. */
+static void scenario_lines(FILE *f, const struct scenario_result *r, const struct term_style *s,
+			   bool bad)
 {
-	const char *on = s->color ? colour_of(r->verdict) : "", *off = s->color ? "\033[0m" : "";
-	bool bad = r->verdict != VERDICT_PASS && r->verdict != VERDICT_SKIP;
 	char text[512];
 
-	if (s->quiet && !bad)
-		return;
-	fprintf(f, "  %s%-5s%s %-34s %s\n", on, verdict_name(r->verdict), off, r->id,
-		headline(r, text, sizeof(text)));
+	fprintf(f, " %-34s %s\n", r->id, headline(r, text, sizeof(text)));
 	for (size_t i = 0; i < r->nexpects; i++) {
 		const struct expect_result *e = &r->expects[i];
 
@@ -89,6 +88,28 @@ void report_term_scenario(FILE *f, const struct scenario_result *r, const struct
 	if (bad && r->verdict != VERDICT_INTERRUPTED)
 		for (size_t i = 0; i < r->noutputs; i++)
 			fprintf(f, "        output: %s\n", r->outputs[i]);
+}
+
+void report_term_scenario(FILE *f, const struct scenario_result *r, const struct term_style *s)
+{
+	const char *on = s->color ? colour_of(r->verdict) : "", *off = s->color ? "\033[0m" : "";
+	bool bad = r->verdict != VERDICT_PASS && r->verdict != VERDICT_SKIP;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (s->quiet && !bad)
+		return;
+	/* everything after the verdict came from input somewhere (an id, a
+	 * program's line, a reason quoting a value): escaped, so that no
+	 * control character in it acts on the terminal */
+	fprintf(f, "  %s%-5s%s", on, verdict_name(r->verdict), off);
+	if (!(m = open_memstream(&text, &len)))
+		return;
+	scenario_lines(m, r, s, bad);
+	if (!fclose(m))
+		escape_fputs(text, false, f);
+	free(text);
 }
 
 void report_term_load(FILE *f, const struct run_result *rr)

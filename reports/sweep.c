@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/duration.h"
+#include "common/escape.h"
 
 /* Whether @a and @b are combinations of one sweep, run by one kernel. */
 static bool same_sweep(const struct scenario_result *a, const struct scenario_result *b)
@@ -108,9 +109,12 @@ static void term_table(FILE *f, const struct run_result *rr, size_t first, size_
 	for (size_t p = 0; p < r0->nparams; p++)
 		width[p] = (int)strlen(r0->param_names[p]);
 	for (size_t i = first; i < first + n; i++)
-		for (size_t p = 0; p < rr->v[i].nparams && p < r0->nparams; p++)
-			if ((int)strlen(rr->v[i].param_values[p]) > width[p])
-				width[p] = (int)strlen(rr->v[i].param_values[p]);
+		for (size_t p = 0; p < rr->v[i].nparams && p < r0->nparams; p++) {
+			char v[128];
+
+			if ((int)strlen(escape_buf(rr->v[i].param_values[p], v, sizeof(v))) > width[p])
+				width[p] = (int)strlen(v);
+		}
 	for (size_t i = first; i < first + n; i++) {
 		const struct scenario_result *r = &rr->v[i];
 		struct sweep_row row;
@@ -120,16 +124,23 @@ static void term_table(FILE *f, const struct run_result *rr, size_t first, size_
 		if (!sweep_row(r, at, &row))
 			continue;
 		if (!header) {
-			fprintf(f, "    %s:%d:%d: expected %s\n     ", r->file, at.line, at.col,
-				row.e->expected ? row.e->expected : row.e->kind);
+			/* the file's name and the values came from input: escaped */
+			fputs("    ", f);
+			escape_fputs(r->file, true, f);
+			fprintf(f, ":%d:%d: expected ", at.line, at.col);
+			escape_fputs(row.e->expected ? row.e->expected : row.e->kind, true, f);
+			fputs("\n     ", f);
 			for (size_t p = 0; p < r0->nparams; p++)
 				fprintf(f, " %-*s", width[p], r0->param_names[p]);
 			fprintf(f, "  %-12s  %s\n", "passed", "measured: min / median / max");
 			header = true;
 		}
 		fprintf(f, "     ");
-		for (size_t p = 0; p < r->nparams && p < r0->nparams; p++)
-			fprintf(f, " %-*s", width[p], r->param_values[p]);
+		for (size_t p = 0; p < r->nparams && p < r0->nparams; p++) {
+			char v[128];
+
+			fprintf(f, " %-*s", width[p], escape_buf(r->param_values[p], v, sizeof(v)));
+		}
 		snprintf(a, sizeof(a), "%zu/%zu", row.passed, row.runs);
 		snprintf(b, sizeof(b), "%3zu%%", row.passed * 100 / row.runs);
 		fprintf(f, "  %-7s %-4s  ", a, b);

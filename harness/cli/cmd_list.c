@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/cli/select.h"
@@ -65,7 +66,7 @@ int cmd_list(int argc, char **argv)
 	for (size_t i = 0; i < cat.n; i++) {
 		struct scenario **scs = NULL, *sc;
 		struct diag sd;
-		char claims[256] = "", about[200];
+		char claims[256] = "", about[200], safe[800], id[800];
 		size_t n = 0;
 
 		if (!select_any(cat.v[i].id, patterns, npatterns))
@@ -84,8 +85,10 @@ int cmd_list(int argc, char **argv)
 						 sc->findings[k] == CLAIM_CONFIRMED ? "" : ":",
 						 sc->findings[k] == CLAIM_CONFIRMED ? "" :
 						 claim_finding_name(sc->findings[k]));
-		printf("%-40s %-16s %s", cat.v[i].id, claims[0] ? claims : "-",
-		       first_sentence(sc->about ? sc->about : sc->name, about, sizeof(about)));
+		/* all of it from the files: escaped */
+		printf("%-40s %-16s %s", escape_buf(cat.v[i].id, id, sizeof(id)), claims[0] ? claims : "-",
+		       escape_buf(first_sentence(sc->about ? sc->about : sc->name, about, sizeof(about)),
+				  safe, sizeof(safe)));
 		if (sc->pick.n)
 			printf(" (a sweep: %zu combinations)", n);
 		printf("\n");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/escape.h"
 #include "common/rt.h"
 #include "common/vec.h"
 #include "harness/cli/catalogue.h"
@@ -71,8 +72,10 @@ static void warn_root(const struct catalogue *cat, struct scenario *const *scs)
 		return;
 	for (size_t i = 0; i < cat->n; i++)
 		if (scenario_runs_programs(scs[i])) {
+			char path[512];
+
 			fprintf(stderr, "%s: note: programs run as root (no SUDO_UID to run them as): %s\n",
-				program_name, cat->v[i].path);
+				program_name, escape_buf(cat->v[i].path, path, sizeof(path)));
 			return;
 		}
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/model/scenario.h"
@@ -58,10 +59,16 @@ int cmd_validate(int argc, char **argv)
 		if (err) {
 			diag_print(&sd, stderr);
 			bad = 1;
-		} else if (scs[0]->pick.n) {
-			printf("%s: ok (%s; a sweep of %zu combinations)\n", cat.v[i].path, scs[0]->name, n);
 		} else {
-			printf("%s: ok (%s)\n", cat.v[i].path, scs[0]->name);
+			char path[512], name[512];
+
+			/* both from input: escaped */
+			escape_buf(cat.v[i].path, path, sizeof(path));
+			escape_buf(scs[0]->name, name, sizeof(name));
+			if (scs[0]->pick.n)
+				printf("%s: ok (%s; a sweep of %zu combinations)\n", path, name, n);
+			else
+				printf("%s: ok (%s)\n", path, name);
 		}
 		scenario_free_all(scs, n);
 		diag_clear(&sd);

@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "common/duration.h"
+#include "common/escape.h"
 
 void progress_init(struct progress *p, FILE *f, size_t total, bool live, bool quiet)
 {
@@ -24,10 +25,11 @@ void progress_started(struct progress *p, const char *id, int run, int runs, int
 	}
 	if (p->live || p->quiet)
 		return;
+	fputs("  RUN   ", p->f);
+	escape_fputs(id, true, p->f);	/* from a file's name */
 	if (runs > 1)
-		fprintf(p->f, "  RUN   %s (run %d of %d)\n", id, run, runs);
-	else
-		fprintf(p->f, "  RUN   %s\n", id);
+		fprintf(p->f, " (run %d of %d)", run, runs);
+	fputc('\n', p->f);
 	fflush(p->f);
 }
 
@@ -82,7 +84,8 @@ void progress_draw(struct progress *p)
 					 duration_str(p->running[i].bound_ns, b, sizeof(b)));
 	if (used > cols)
 		line[cols] = '\0';
-	fprintf(p->f, "\r\033[K%s", line);
+	fputs("\r\033[K", p->f);
+	escape_fputs(line, true, p->f);
 	fflush(p->f);
 	p->shown = true;
 }
