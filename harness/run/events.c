@@ -215,12 +215,34 @@ static const char *get_str(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : NULL;
 }
 
-static int64_t get_int(struct json_object *o, const char *key, int64_t dflt)
+/* A run directory may come from anywhere (replay): every number is an
+ * integer in its range, or the line is refused. */
+struct num_bad {
+	const char *key;	/* the first one out of range, or NULL */
+};
+
+static int64_t get_num(struct json_object *o, const char *key, int64_t dflt, int64_t lo,
+		       int64_t hi, struct num_bad *bad)
 {
 	struct json_object *v;
+	int64_t n;
 
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : dflt;
+	if (!json_object_object_get_ex(o, key, &v))
+		return dflt;
+	errno = 0;
+	n = json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_int) || errno || n < lo || n > hi) {
+		if (!bad->key)
+			bad->key = key;
+		return dflt;
+	}
+	return n;
 }
+
+/* The bounds: wall-clock ns up to the year 2096, spans up to 52 days. */
+#define T_MAX (4 * INT64_C(1000000000) * INT64_C(1000000000))
+#define SPAN_MAX (INT64_C(1) << 52)
+#define COUNT_MAX (INT64_C(1) << 30)
 
 /* "KILL" → SIGKILL; 0 when unknown. */
 static int signal_parse(const char *name)
@@ -231,7 +253,7 @@ static int signal_parse(const char *name)
 	return 0;
 }
 
-static void parse_sock(struct json_object *o, struct event_sock *k)
+static void parse_sock(struct json_object *o, struct event_sock *k, struct num_bad *bad)
 {
 	const char *s;
 	int state;
@@ -242,19 +264,20 @@ static void parse_sock(struct json_object *o, struct event_sock *k)
 		snprintf(k->local, sizeof(k->local), "%s", s);
 	if ((s = get_str(o, "remote")))
 		snprintf(k->remote, sizeof(k->remote), "%s", s);
-	k->lport = (int)get_int(o, "lport", 0);
-	k->rport = (int)get_int(o, "rport", 0);
-	k->inode = (unsigned)get_int(o, "inode", 0);
-	k->retransmits = (int)get_int(o, "retransmits", 0);
-	k->probes = (int)get_int(o, "probes", 0);
-	k->backoff = (int)get_int(o, "backoff", 0);
-	k->rto_us = (unsigned)get_int(o, "rto_us", 0);
-	k->unacked = (unsigned)get_int(o, "unacked", 0);
+	k->lport = (int)get_num(o, "lport", 0, 0, 65535, bad);
+	k->rport = (int)get_num(o, "rport", 0, 0, 65535, bad);
+	k->inode = (unsigned)get_num(o, "inode", 0, 0, UINT32_MAX, bad);
+	k->retransmits = (int)get_num(o, "retransmits", 0, 0, COUNT_MAX, bad);
+	k->probes = (int)get_num(o, "probes", 0, 0, COUNT_MAX, bad);
+	k->backoff = (int)get_num(o, "backoff", 0, 0, COUNT_MAX, bad);
+	k->rto_us = (unsigned)get_num(o, "rto_us", 0, 0, UINT32_MAX, bad);
+	k->unacked = (unsigned)get_num(o, "unacked", 0, 0, UINT32_MAX, bad);
 }
 
 static int parse_line(struct json_object *o, const struct scenario *sc,
-		      struct event *e)
+		      struct event *e, const char **why)
 {
+	struct num_bad bad = { NULL };
 	const char *s;
 	int type;
 
@@ -264,9 +287,11 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	    !(s = get_str(o, "event")) || (type = event_type_parse(s)) < 0)
 		return -EINVAL;
 	e->type = type;
-	e->t_ns = get_int(o, "t_ns", -1);
-	if (e->t_ns < 0)
+	e->t_ns = get_num(o, "t_ns", -1, 0, T_MAX, &bad);
+	if (e->t_ns < 0) {
+		*why = "t_ns";
 		return -EINVAL;
+	}
 	if ((s = get_str(o, "host")) && (e->host = scenario_host_index(sc, s)) == HOST_NONE)
 		return -EINVAL;
 	if ((s = get_str(o, "target")))
@@ -286,33 +311,39 @@ static int parse_line(struct json_object *o, const struct scenario *sc,
 	if ((s = get_str(o, "program")))
 		snprintf(e->program, sizeof(e->program), "%s", s);
 	if (e->type == EV_SOCKET || e->type == EV_SOCKET_GONE)
-		parse_sock(o, &e->sock);
+		parse_sock(o, &e->sock, &bad);
 	if (e->type == EV_CAPTURE) {
-		e->received = (unsigned)get_int(o, "received", 0);
-		e->dropped = (unsigned)get_int(o, "dropped", 0);
-		e->ifdropped = (unsigned)get_int(o, "ifdropped", 0);
+		e->received = (unsigned)get_num(o, "received", 0, 0, UINT32_MAX, &bad);
+		e->dropped = (unsigned)get_num(o, "dropped", 0, 0, UINT32_MAX, &bad);
+		e->ifdropped = (unsigned)get_num(o, "ifdropped", 0, 0, UINT32_MAX, &bad);
 	}
 	if (e->type == EV_EXITED) {
-		e->status = (int)get_int(o, "status", -1);
+		e->status = (int)get_num(o, "status", -1, -1, 255, &bad);
 		e->signal = (s = get_str(o, "signal")) ? signal_parse(s) : 0;
 	}
-	e->err = (int)get_int(o, "errno_value", 0);
+	e->err = (int)get_num(o, "errno_value", 0, 0, 4095, &bad);
 	if ((s = get_str(o, "errno")) && errname_parse(s) > 0)
 		e->err = errname_parse(s);
-	e->bytes = (long)get_int(o, "bytes", 0);
-	e->port = (int)get_int(o, "port", 0);
-	e->conn = (int)get_int(o, "conn", 0);
-	e->occurrence = (int)get_int(o, "occurrence", 0);
-	e->step = (int)get_int(o, "step", -1);
-	e->line = (int)get_int(o, "line", 0);
-	e->requested_ns = get_int(o, "requested_ns", 0);
-	e->late_ns = get_int(o, "late_ns", 0);
-	e->took_ns = get_int(o, "took_ns", -1);
-	e->lag_ns = get_int(o, "lag_ns", 0);
-	e->after_ns = get_int(o, "after_ns", 0);
-	/* a lag or an earlier sample runs back, never forward */
-	if (e->lag_ns < 0 || e->lag_ns > e->t_ns || e->after_ns < 0 || e->after_ns > e->t_ns)
+	e->bytes = (long)get_num(o, "bytes", 0, -1, INT64_C(1) << 48, &bad);
+	e->port = (int)get_num(o, "port", 0, 0, 65535, &bad);
+	e->conn = (int)get_num(o, "conn", 0, 0, COUNT_MAX, &bad);
+	e->occurrence = (int)get_num(o, "occurrence", 0, 0, COUNT_MAX, &bad);
+	e->step = (int)get_num(o, "step", -1, -1, COUNT_MAX, &bad);
+	e->line = (int)get_num(o, "line", 0, 0, COUNT_MAX, &bad);
+	e->requested_ns = get_num(o, "requested_ns", 0, 0, T_MAX, &bad);
+	e->late_ns = get_num(o, "late_ns", 0, 0, SPAN_MAX, &bad);
+	e->took_ns = get_num(o, "took_ns", -1, -1, SPAN_MAX, &bad);
+	e->lag_ns = get_num(o, "lag_ns", 0, 0, SPAN_MAX, &bad);
+	e->after_ns = get_num(o, "after_ns", 0, 0, T_MAX, &bad);
+	if (bad.key) {
+		*why = bad.key;
 		return -EINVAL;
+	}
+	/* a lag or an earlier sample runs back, never forward */
+	if (e->lag_ns > e->t_ns || e->after_ns > e->t_ns) {
+		*why = e->lag_ns > e->t_ns ? "lag_ns" : "after_ns";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -333,20 +364,36 @@ int events_read(const char *path, const struct scenario *sc,
 int events_read_fp(FILE *f, const char *path, const struct scenario *sc,
 		   struct event_list *out, struct diag *d)
 {
+	bool hosts[SCENARIO_MAX_HOSTS] = { false };
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 	int lineno = 0, ret = 0;
 
-	while (getline(&line, &cap, f) > 0) {
+	while ((n = getline(&line, &cap, f)) > 0) {
 		struct json_object *o;
+		const char *why = NULL;
 		struct event e;
 
 		lineno++;
-		o = json_tokener_parse(line);
-		ret = o ? parse_line(o, sc, &e) : -EINVAL;
+		/* what follows a NUL would be read by nobody */
+		o = strlen(line) == (size_t)n ? json_tokener_parse(line) : NULL;
+		ret = o ? parse_line(o, sc, &e, &why) : -EINVAL;
 		json_object_put(o);
+		if (!ret && e.type == EV_HOST && e.host != HOST_NONE) {
+			/* one host event each: its capture is read once */
+			if (hosts[e.host]) {
+				why = "host: a second host event for it";
+				ret = -EINVAL;
+			}
+			hosts[e.host] = true;
+		}
 		if (!ret)
 			ret = event_list_push(out, &e);
+		if (ret == -EINVAL && why) {
+			diag_add(d, "%s:%d: not an unplug event: bad %s", path, lineno, why);
+			break;
+		}
 		if (ret) {
 			diag_add(d, "%s:%d: not an unplug event (a JSON object with t_ns, event and a known host)",
 				 path, lineno);
