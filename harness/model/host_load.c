@@ -14,7 +14,7 @@
 #include "harness/model/program.h"
 
 static const char *const peer_keys[] = {
-	"exec", "listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
+	"exec", "programs", "listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
 	"traffic", "zero-byte-probe", "reads", "on-detect", NULL
 };
 /* A host that runs the user's program: the program sets its own socket

@@ -102,6 +102,14 @@ static int load_claims(struct ynode n, struct scenario *sc, struct diag *d)
 				"bad claim id: \"%s\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)", claim);
 			ret = err_merge(ret, -EINVAL);
 		}
+		/* one finding per claim: a second would contradict or repeat it */
+		for (size_t k = 0; k + 1 < sc->nclaims; k++)
+			if (!strcmp(sc->claims[k], claim)) {
+				diag_at(d, ynode_pos(ynode_is_map(item) ? ynode_key(item, 0) : item),
+					"claim %s listed twice", claim);
+				ret = err_merge(ret, -EINVAL);
+				break;
+			}
 	}
 	regfree(&re);
 	return ret;

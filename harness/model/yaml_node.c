@@ -185,6 +185,58 @@ int ynode_read_file(const char *path, char **bytes, size_t *len, struct diag *d)
 	return read_whole(path, bytes, len, d);
 }
 
+/* Keys of one mapping, sorted by name then position, for duplicates. */
+struct key_at {
+	const char *name;
+	yaml_node_t *node;
+};
+
+static int key_cmp(const void *a, const void *b)
+{
+	const struct key_at *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->node > y->node) - (x->node < y->node);
+}
+
+/* Every mapping of @doc, whatever it is (env:, when:, a host...): a key
+ * given twice is an error — the second would silently win or be lost. */
+static int check_duplicates(yaml_document_t *doc, struct diag *d)
+{
+	int ret = 0;
+
+	for (yaml_node_t *n = doc->nodes.start; n < doc->nodes.top; n++) {
+		size_t len = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start), k = 0;
+		struct key_at *keys;
+
+		if (n->type != YAML_MAPPING_NODE || len < 2)
+			continue;
+		if (!(keys = calloc(len, sizeof(*keys))))
+			return -ENOMEM;
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *key = yaml_document_get_node(doc, p->key);
+
+			if (key && key->type == YAML_SCALAR_NODE)
+				keys[k++] = (struct key_at){ (const char *)key->data.scalar.value, key };
+		}
+		qsort(keys, k, sizeof(*keys), key_cmp);
+		for (size_t i = 1; i < k; i++)
+			if (!strcmp(keys[i].name, keys[i - 1].name)) {
+				const struct key_at *first = &keys[i - 1];
+
+				while (first > keys && !strcmp((first - 1)->name, keys[i].name))
+					first--;
+				diag_at(d, (struct pos){ (int)keys[i].node->start_mark.line + 1,
+							 (int)keys[i].node->start_mark.column + 1 },
+					"duplicate key: \"%s\" (first at line %d)", keys[i].name,
+					(int)first->node->start_mark.line + 1);
+				ret = -EINVAL;
+			}
+		free(keys);
+	}
+	return ret;
+}
+
 int ynode_load_bytes(const char *bytes, size_t len, yaml_document_t *doc, struct diag *d)
 {
 	yaml_parser_t parser;
@@ -210,6 +262,10 @@ int ynode_load_bytes(const char *bytes, size_t len, yaml_document_t *doc, struct
 		yaml_document_delete(doc);
 		diag_at(d, (struct pos){ 0, 0 }, "empty file: a scenario is a YAML mapping with at least name, client, server and expect");
 		return -EINVAL;
+	}
+	if ((ret = check_duplicates(doc, d))) {
+		yaml_document_delete(doc);
+		return ret;
 	}
 	return 0;
 }
@@ -341,15 +397,6 @@ int ynode_check_keys(struct ynode map, const char *what,
 				list);
 			ret = -EINVAL;
 			continue;
-		}
-		for (size_t j = 0; j < i; j++) {
-			const char *other = ynode_str(ynode_key(map, j));
-
-			if (other && !strcmp(other, name)) {
-				diag_at(d, ynode_pos(key), "duplicate key in %s: \"%s\" (first at line %d)",
-					what, name, ynode_pos(ynode_key(map, j)).line);
-				ret = -EINVAL;
-			}
 		}
 	}
 	return ret;

@@ -279,7 +279,7 @@ static void test_bad_types_and_values(void **state)
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: -1 }\n",
 		     7, 34, "bad packet count: \"-1\"");
 	expect_error(VALID_HEAD "name: again\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     6, 1, "duplicate key in a scenario: \"name\" (first at line 1)");
+		     6, 1, "duplicate key: \"name\" (first at line 1)");
 	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
 	expect_error(VALID_HEAD "expect:\n  - smells: { host: server }\n",
 		     7, 5, "unknown expectation: \"smells\" (accepted: detect, no-detect, packets");
@@ -442,7 +442,7 @@ static void test_peer_options(void **state)
 		     VALID_HEAD_BODY "expect: []\n", 2, 30, "bad sysctl name: \"kernel.pid_max\"");
 	expect_error("name: t\nhosts:\n  client:\n    sysctl:\n      net.ipv4.tcp_retries2: 3\n"
 		     "      net.ipv4.tcp_retries2: 4\n" VALID_HEAD_BODY "expect: []\n", 6, 7,
-		     "duplicate sysctl: \"net.ipv4.tcp_retries2\" (first set at line 5)");
+		     "duplicate key: \"net.ipv4.tcp_retries2\" (first at line 5)");
 }
 
 #define ACTION(a) VALID_HEAD "steps:\n  - at: 1s\n    action: " a "\n" \
