@@ -22,6 +22,7 @@
 #include "harness/cli/select.h"
 #include "harness/model/program.h"
 #include "harness/model/scenario.h"
+#include "harness/run/exec.h"
 #include "harness/run/rundir.h"
 #include "harness/run/runner.h"
 #include "harness/run/sysctl.h"
@@ -456,7 +457,8 @@ static int refuse_programs(const struct scenario *sc, struct diag *d)
 static int check_one(const struct scenario *sc, const struct run_opts *o, struct diag *d)
 {
 	return scenario_check_length(sc, o->allow_long, d) ||
-	       (o->no_exec && refuse_programs(sc, d)) || sysctl_check(sc, d);
+	       (o->no_exec ? refuse_programs(sc, d) : exec_check_programs(sc, d)) ||
+	       sysctl_check(sc, d);
 }
 
 /* Load every scenario up front, a sweep as one scenario per combination

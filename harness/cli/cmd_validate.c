@@ -8,6 +8,7 @@
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/model/scenario.h"
+#include "harness/run/exec.h"
 #include "harness/run/sysctl.h"
 
 int cmd_validate(int argc, char **argv)
@@ -55,7 +56,8 @@ int cmd_validate(int argc, char **argv)
 		err = scenario_load_sweep(cat.v[i].path, &scs, &n, &sd);
 		for (size_t k = 0; k < n; k++)
 			err = err_merge(err, scenario_check_length(scs[k], allow_long, &sd) ||
-					     sysctl_check(scs[k], &sd) ? -EINVAL : 0);
+					     sysctl_check(scs[k], &sd) ||
+					     (k == 0 && exec_check_programs(scs[k], &sd)) ? -EINVAL : 0);
 		if (err) {
 			diag_print(&sd, stderr);
 			bad = 1;

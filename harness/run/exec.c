@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <libgen.h>
+#include <limits.h>
 #include <poll.h>
 #include <pty.h>
 #include <sys/ioctl.h>
@@ -20,6 +22,8 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "harness/model/program.h"
+#include "harness/model/scenario.h"
 #include "common/fds.h"
 #include "common/duration.h"
 
@@ -90,6 +94,52 @@ int exec_resolve(const char *argv0, const char *dir, char **path)
 		*path = NULL;
 	}
 	free(paths);
+	return ret;
+}
+
+char *exec_scenario_dir(const char *path)
+{
+	char *real = realpath(path, NULL), *dir;
+
+	if (!real) {
+		/* gone since it was loaded: the folder as named, made absolute */
+		char cwd[PATH_MAX];
+
+		if (path[0] == '/')
+			real = strdup(path);
+		else if (getcwd(cwd, sizeof(cwd)) && asprintf(&real, "%s/%s", cwd, path) < 0)
+			real = NULL;
+		if (!real)
+			return NULL;
+	}
+	dir = strdup(dirname(real));
+	free(real);
+	return dir;
+}
+
+int exec_check_programs(const struct scenario *sc, struct diag *d)
+{
+	char *dir = exec_scenario_dir(sc->path), *path;
+	int ret = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	for (size_t i = 0; i < sc->nhosts; i++)
+		for (const struct program *p = sc->hosts[i].program; p; p = p->next) {
+			int err;
+
+			if (strchr(p->argv[0], '{'))
+				continue;	/* known at run time */
+			err = exec_resolve(p->argv[0], dir, &path);
+			free(path);
+			if (!err)
+				continue;
+			diag_at(d, p->argv_at[0], "%s: program %s: \"%s\" (a path, relative to %s, or a name on PATH)",
+				sc->hosts[i].name, err == -EACCES ? "not executable" : "not found",
+				p->argv[0], dir);
+			ret = ret ? ret : err;
+		}
+	free(dir);
 	return ret;
 }
 

@@ -14,6 +14,8 @@
 
 #include "common/diag.h"
 
+struct scenario;
+
 struct exec_spec {
 	const char *host;	/* whose program: for errors */
 	char *const *argv;	/* argv[0] a path (exec_resolve()) */
@@ -45,6 +47,18 @@ struct exec_proc {
  * is looked for in @dir, then along PATH. *path is the caller's to free.
  * Returns 0, -ENOENT (nowhere), or -EACCES (found, not executable). */
 int exec_resolve(const char *argv0, const char *dir, char **path);
+
+/* The folder of the scenario file at @path, absolute and with links
+ * resolved: relative paths of its programs are taken from there, the same
+ * whatever the working directory and however the file was named (through
+ * a link to it, the folder of the file it names). NULL without memory. */
+char *exec_scenario_dir(const char *path);
+
+/* Every program of @sc whose path is written without a placeholder must
+ * be there and executable (a run would find that out only once its
+ * network was built). Returns 0 or -ENOENT/-EACCES with each one's
+ * position in @d. */
+int exec_check_programs(const struct scenario *sc, struct diag *d);
 
 /* Start the program of @spec. Returns 0 once it has been exec'd, or
  * -errno with what failed (fork, the namespace, or execve: "cannot start

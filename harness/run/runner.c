@@ -642,37 +642,12 @@ static int set_up(struct run *r)
 	return err;
 }
 
-/* The folder of the scenario file at @path, absolute and with links
- * resolved: relative paths of its programs are taken from there, the same
- * whatever the working directory and however the file was named (through
- * a link to it, the folder of the file it names). NULL without memory. */
-static char *scenario_folder(const char *path)
-{
-	char *real = realpath(path, NULL), *copy, *dir = NULL;
-
-	if (!real) {
-		/* gone since it was loaded: the folder as named, made absolute */
-		char cwd[PATH_MAX];
-
-		if (path[0] == '/')
-			real = strdup(path);
-		else if (getcwd(cwd, sizeof(cwd)) && asprintf(&real, "%s/%s", cwd, path) < 0)
-			real = NULL;
-		if (!real)
-			return NULL;
-	}
-	copy = real;
-	dir = strdup(dirname(copy));
-	free(real);
-	return dir;
-}
-
 int runner_run(const struct scenario *sc, const char *dir, struct diag *d)
 {
 	struct run r = { .sc = sc, .dir = dir, .d = d, .schedstat = schedstat_open() };
 	int err, down;
 
-	r.scenario_dir = scenario_folder(sc->path);
+	r.scenario_dir = exec_scenario_dir(sc->path);
 	r.asked = calloc(sc->nsteps + 1, sizeof(*r.asked));
 	for (size_t i = 0; i < SCENARIO_MAX_HOSTS; i++)
 		endpoint_init(&r.ep[i]);

@@ -1,7 +1,8 @@
 #!/bin/sh
-# A program that cannot be started, exits before it is ready, or is never
-# ready fails its scenario (ERROR, exit 1) with a message that names the
-# program, its exit status, and the last lines of its output.
+# A program that is not there is refused before anything runs (exit 2, by
+# validate too); one that cannot be started, exits before it is ready, or
+# is never ready fails its scenario (ERROR, exit 1) with a message that
+# names the program, its exit status, and the last lines of its output.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -36,8 +37,17 @@ expect_error() { # expect_error NAME TEXT...
 	done
 }
 
+# one that is not there is found before anything is built, by validate
+# and run alike: exit 2, its position
 scenario missing '[./no-such-server]'
-expect_error missing "program not found: \"./no-such-server\""
+[ "$(run missing)" -eq 2 ] || { cat "$TMP/missing.out" >&2; fail "missing: run: expected exit 2"; }
+grep -q 'missing.yaml:3:[0-9]*: server: program not found: "./no-such-server"' "$TMP/missing.out" ||
+	{ cat "$TMP/missing.out" >&2; fail "missing: run: no position"; }
+[ ! -e "$TMP/out" ] || fail "missing: run made its run root"
+status=0
+"$UNPLUG" validate "$TMP/missing.yaml" >"$TMP/missing.val" 2>&1 || status=$?
+[ "$status" -eq 2 ] && grep -q 'program not found: "./no-such-server"' "$TMP/missing.val" ||
+	{ cat "$TMP/missing.val" >&2; fail "missing: validate did not find it out"; }
 
 scenario early '[sh, -c, "echo starting up; echo config is broken >&2; exit 3"]'
 expect_error early "sh exited with status 3 before it was ready" "starting up" "config is broken"
