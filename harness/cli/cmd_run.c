@@ -65,11 +65,12 @@ static volatile sig_atomic_t stop_signal;
 
 /* Programs run as the user who typed sudo; with no sudo to say who, as
  * root — never silently. */
-static void warn_root(const struct catalogue *cat, struct scenario *const *scs)
+static void warn_root(const struct catalogue *cat, struct scenario *const *scs, bool rootless)
 {
 	const char *uid = getenv("SUDO_UID");
 
-	if (geteuid() || (uid && strtol(uid, NULL, 10)))
+	/* rootless, "root" is the user who ran it, mapped: not worth a word */
+	if (rootless || geteuid() || (uid && strtol(uid, NULL, 10)))
 		return;
 	for (size_t i = 0; i < cat->n; i++)
 		if (scenario_runs_programs(scs[i])) {
@@ -620,7 +621,7 @@ int cmd_run(int argc, char **argv)
 	getloadavg(&rr.load[0], 1);
 	rr.fail_on_skip = o.fail_on_skip;
 	ret = EXIT_CANNOT;
-	warn_root(&cat, scs);
+	warn_root(&cat, scs, rootless);
 	catch_signals();
 	rt_allow(o.realtime);
 	plan = (struct run_plan){ .jobs = o.jobs, .repeat = o.repeat, .retries = o.retries,
