@@ -384,11 +384,17 @@ int ending_feed(struct ending *e, struct packet *p)
 	return 0;
 }
 
+void ending_set_max(struct ending *e, size_t max)
+{
+	tcp_tracker_set_max(e->t, max);
+}
+
 void ending_finish(struct ending *e, struct ending_totals *totals)
 {
 	if (!e)
 		return;
 	e->totals.peak_live = tcp_tracker_peak(e->t);
+	e->totals.forgotten = tcp_tracker_evicted(e->t);
 	tcp_tracker_free(e->t);
 	if (totals)
 		*totals = e->totals;

@@ -153,6 +153,10 @@ struct ending;
 /* A fresh explainer handing stories to @fn. NULL when memory runs out. */
 struct ending *ending_new(ending_story_fn fn, void *arg);
 
+/* Track at most @max connections at once (0: no bound): past it, the one
+ * quiet longest is told as it stands (tcp_tracker_set_max()). */
+void ending_set_max(struct ending *e, size_t max);
+
 /* Feed the next packet of the capture (TCP and ICMP matter; others are
  * ignored). @p's PKT_CLS_* bits are set. Returns 0 or -ENOMEM. */
 int ending_feed(struct ending *e, struct packet *p);
@@ -161,6 +165,7 @@ int ending_feed(struct ending *e, struct packet *p);
 struct ending_totals {
 	long connections;
 	size_t peak_live;
+	size_t forgotten;	/* told early, to stay within ending_set_max() */
 	long by_kind[END_KEEPALIVE_TIMEOUT + 1];
 	long tcp_segments;
 	long icmp_quoting;	/* ICMP errors that quoted a live connection */

@@ -82,6 +82,8 @@ struct tcp_tracker {
 	struct slot *slot;
 	size_t cap;		/* a power of two, or 0 */
 	size_t live, peak;
+	size_t max_live;	/* 0: no bound */
+	size_t evicted;		/* forgotten to stay within it */
 	struct list open, ended;
 	long next_id;
 	tcp_conn_done_fn done;
@@ -365,6 +367,13 @@ static uint32_t lookup(struct tcp_tracker *t, const struct tcp_key *key, int64_t
 	i = find_slot(t, key, h);
 	if (t->slot[i].idx1)
 		return t->slot[i].idx1 - 1;
+	/* at the bound: the connection quiet longest goes first — one that
+	 * ended, else one still open — and the table is looked up again */
+	if (t->max_live && t->live >= t->max_live) {
+		forget(t, t->ended.head != NIL ? t->ended.head : t->open.head);
+		t->evicted++;
+		i = find_slot(t, key, h);
+	}
 	idx = new_entry(t);
 	if (idx == NIL)
 		return NIL;
@@ -530,6 +539,16 @@ struct tcp_conn *tcp_tracker_find(struct tcp_tracker *t, int family, const uint8
 size_t tcp_tracker_live(const struct tcp_tracker *t)
 {
 	return t->live;
+}
+
+void tcp_tracker_set_max(struct tcp_tracker *t, size_t max_live)
+{
+	t->max_live = max_live;
+}
+
+size_t tcp_tracker_evicted(const struct tcp_tracker *t)
+{
+	return t->evicted;
 }
 
 size_t tcp_tracker_peak(const struct tcp_tracker *t)

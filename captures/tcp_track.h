@@ -73,6 +73,14 @@ struct tcp_conn *tcp_tracker_feed(struct tcp_tracker *t, struct packet *p, int *
 struct tcp_conn *tcp_tracker_find(struct tcp_tracker *t, int family, const uint8_t *src,
 				  uint16_t sport, const uint8_t *dst, uint16_t dport, int *dir);
 
+/* Keep at most @max_live connections (0: no bound): a new one past it
+ * makes the tracker forget the one quiet longest (handed to done() as it
+ * is), so that memory stays bounded whatever the capture. */
+void tcp_tracker_set_max(struct tcp_tracker *t, size_t max_live);
+
+/* How many were forgotten so. */
+size_t tcp_tracker_evicted(const struct tcp_tracker *t);
+
 /* Live connections, and the most there were at once. */
 size_t tcp_tracker_live(const struct tcp_tracker *t);
 size_t tcp_tracker_peak(const struct tcp_tracker *t);

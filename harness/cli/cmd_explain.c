@@ -14,9 +14,14 @@
 #include "harness/cli/propose.h"
 #include "reports/explain.h"
 
+/* Connections tracked at once by default: about 4.6 KB each, 230 MB. */
+#define EXPLAIN_MAX_CONNS 50000
+#define EXPLAIN_MAX_CONNS_LIMIT 10000000
+
 struct explain_opts {
 	bool json, ladder, segments, scenario;
 	long conn;		/* --scenario: the connection to reproduce; 0: pick */
+	size_t max_conns;	/* --max-connections */
 };
 
 /* One capture's pass. */
@@ -78,9 +83,9 @@ static void print_totals(const char *path, const struct pcap_stream *s,
 			 const struct ending_totals *t, const struct explain_opts *o)
 {
 	if (o->json) {
-		printf("\n  ],\n  \"frames\": %ld, \"malformed_frames\": %ld, \"tcp_segments\": %ld, \"connection_count\": %ld, \"peak_live_connections\": %zu",
+		printf("\n  ],\n  \"frames\": %ld, \"malformed_frames\": %ld, \"tcp_segments\": %ld, \"connection_count\": %ld, \"peak_live_connections\": %zu, \"connections_told_early\": %zu",
 		       pcap_stream_frames(s), pcap_stream_malformed(s), t->tcp_segments, t->connections,
-		       t->peak_live);
+		       t->peak_live, t->forgotten);
 		return;
 	}
 	if (o->segments || o->scenario)
@@ -91,6 +96,9 @@ static void print_totals(const char *path, const struct pcap_stream *s,
 	       t->by_kind[END_OPEN], pcap_stream_frames(s));
 	if (pcap_stream_malformed(s))
 		printf(", %ld malformed (skipped)", pcap_stream_malformed(s));
+	if (t->forgotten)
+		printf("; %zu told before their end, to keep at most %zu at once (--max-connections)",
+		       t->forgotten, o->max_conns);
 	printf("\n");
 }
 
@@ -117,6 +125,7 @@ static int explain_file(const char *path, const struct explain_opts *o, bool fir
 		pcap_stream_close(s);
 		return -ENOMEM;
 	}
+	ending_set_max(e, o->max_conns);
 	if (o->json) {
 		json_object *name = json_object_new_string(path);
 
@@ -181,23 +190,27 @@ static void help(void)
 	       "                    shows (one capture), to edit and run\n"
 	       "      --conn ID     with --scenario: the connection to reproduce (default: the\n"
 	       "                    first that did not end with a FIN each way)\n"
+	       "      --max-connections N  track at most N connections at once (default\n"
+	       "                    50000, about 230 MB); past it the one quiet longest is\n"
+	       "                    told as it stands, and the totals say how many\n"
 	       "\n  Exit status: 0 explained (a capture cut short is explained up to the cut,\n"
 	       "  with a warning), 2 bad usage or a file that is not a readable capture.\n");
 }
 
 int cmd_explain(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_LADDER, OPT_SEGMENTS, OPT_SCENARIO, OPT_CONN };
+	enum { OPT_JSON = 256, OPT_LADDER, OPT_SEGMENTS, OPT_SCENARIO, OPT_CONN, OPT_MAX };
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "ladder", no_argument, NULL, OPT_LADDER },
 		{ "segments", no_argument, NULL, OPT_SEGMENTS },
 		{ "scenario", no_argument, NULL, OPT_SCENARIO },
 		{ "conn", required_argument, NULL, OPT_CONN },
+		{ "max-connections", required_argument, NULL, OPT_MAX },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct explain_opts o = { 0 };
+	struct explain_opts o = { .max_conns = EXPLAIN_MAX_CONNS };
 	struct diag d;
 	int c, ret = EXIT_PASS;
 	char *end;
@@ -221,6 +234,16 @@ int cmd_explain(int argc, char **argv)
 			if (*end || end == optarg || o.conn < 1) {
 				fprintf(stderr, "%s explain: bad --conn: \"%s\" (a connection's id: 1, 2...)\n",
 					program_name, optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_MAX:
+			errno = 0;
+			o.max_conns = (size_t)strtoull(optarg, &end, 10);
+			if (*end || end == optarg || errno || o.max_conns < 1 || optarg[0] == '-' ||
+			    o.max_conns > EXPLAIN_MAX_CONNS_LIMIT) {
+				fprintf(stderr, "%s explain: bad --max-connections: \"%s\" (1 to %d)\n",
+					program_name, optarg, EXPLAIN_MAX_CONNS_LIMIT);
 				return EXIT_USAGE;
 			}
 			break;
