@@ -125,10 +125,10 @@ _unplug()
             fi
             ;;
         explain)
-            [[ $prev == --conn ]] && return 0
+            [[ $prev == --conn || $prev == --max-connections ]] && return 0
             if [[ $cur == -* ]]; then
                 COMPREPLY=($(compgen -W "--json --ladder --segments --scenario --conn
-                    --help" -- "$cur"))
+                    --max-connections --help" -- "$cur"))
             else
                 _unplug_files '*.pcap*' "$cur"
             fi

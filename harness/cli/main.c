@@ -31,7 +31,7 @@ static const struct {
 	{ "replay", cmd_replay,
 	  "RUN_DIR... [--scenario FILE] [--junit FILE] [--json FILE] [-q|-v] | --scenario FILE [--matrix NAME=VALUE,...] [--host NAME=ADDR]... PCAP...",
 	  "re-judge finished runs offline, or judge bare captures' packets against a scenario" },
-	{ "explain", cmd_explain, "[--json|--segments|--scenario [--conn ID]] [--ladder] PCAP...",
+	{ "explain", cmd_explain, "[--json|--segments|--scenario [--conn ID]] [--ladder] [--max-connections N] PCAP...",
 	  "how each TCP connection in a capture ended, with the evidence" },
 	{ "predict", cmd_predict,
 	  "[--keepalive IDLE,INTERVAL,COUNT] [--retries2 N] [--rtt D|--rto D] [--user-timeout D] [--syn-retries N] [--kernel RELEASE] [--model M]... [--json]",
