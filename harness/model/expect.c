@@ -170,6 +170,12 @@ static int load_when(struct ynode body, const struct scenario *sc, bool *applies
 			continue;
 		}
 		mine = matrix_pick_value(&sc->pick, p->name);
+		if (ynode_is_seq(vals) && !ynode_len(vals)) {
+			diag_at(d, ynode_pos(vals), "when: %s lists no value (one of the matrix's, or a list of them)",
+				p->name);
+			ret = -EINVAL;
+			continue;
+		}
 		for (size_t j = 0; j < (ynode_is_seq(vals) ? ynode_len(vals) : 1); j++) {
 			struct ynode v = ynode_is_seq(vals) ? ynode_item(vals, j) : vals;
 			bool listed = false;
@@ -508,7 +514,7 @@ int expect_load_count_of(struct ynode n, const char *key, long *lo, long *hi,
 	}
 	if (ok)
 		return 0;
-	diag_at(d, ynode_pos(n), "bad packet count%s%s: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
+	diag_at(d, ynode_pos(n), "bad count%s%s: \"%s\" (a whole number from 0 to %ld, a range LOW..HIGH, \">= N\" or \"<= N\")",
 		strcmp(key, "count") ? " for " : "", strcmp(key, "count") ? key : "", s,
 		PACKETS_MAX_COUNT);
 	return -EINVAL;

@@ -273,11 +273,11 @@ static void test_bad_types_and_values(void **state)
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: SYNACK, count: 1 }\n",
 		     7, 22, "unknown packet kind: \"SYNACK\" (accepted: FIN, RST, SYN, data");
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: many }\n",
-		     7, 34, "bad packet count: \"many\" (a whole number from 0");
+		     7, 34, "bad count: \"many\" (a whole number from 0");
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: 5..2 }\n",
-		     7, 34, "bad packet count: \"5..2\"");
+		     7, 34, "bad count: \"5..2\"");
 	expect_error(VALID_HEAD "expect:\n  - packets: { kind: FIN, count: -1 }\n",
-		     7, 34, "bad packet count: \"-1\"");
+		     7, 34, "bad count: \"-1\"");
 	expect_error(VALID_HEAD "name: again\nexpect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 1, "duplicate key: \"name\" (first at line 1)");
 	expect_error(VALID_HEAD "expect: []\n", 6, 9, "expect is empty");
