@@ -23,6 +23,10 @@ static const char *const top_keys[] = {
 };
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
+
+/* The most a sweep's combinations may hold in all: the file's bytes times
+ * their number. */
+#define SWEEP_MAX_BYTES (64 << 20)
 #define SAMPLE_EVERY_MIN_NS NS_PER_MS
 #define SAMPLE_EVERY_MAX_NS NS_PER_S
 
@@ -368,6 +372,7 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 	yaml_document_t doc;
 	struct matrix m;
 	struct scenario **v = NULL;
+	struct pos matrix_at;
 	size_t count = 0;
 	int ret, bad = 0;
 
@@ -376,6 +381,7 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 	if ((ret = ynode_load_bytes(bytes, len, &doc, d)))
 		return ret;
 	ret = matrix_read(ynode_root(&doc), &m, d);
+	matrix_at = ynode_pos(ynode_get(ynode_root(&doc), "matrix"));
 	if (!ret && !m.nparams) {
 		/* no sweep: this document is the scenario */
 		if (!(v = calloc(1, sizeof(*v))))
@@ -392,6 +398,16 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 		return ret;
 	}
 	count = matrix_count(&m);
+	/* each combination is a scenario of its own, with its own copy of
+	 * the file: bounded, so that a big file times many combinations
+	 * cannot take the machine's memory before anything runs */
+	if (len * count > SWEEP_MAX_BYTES) {
+		diag_at(d, matrix_at,
+			"a sweep of %zu combinations of a %zu-byte file: at most %d MiB in all (fewer combinations, or a smaller file)",
+			count, len, SWEEP_MAX_BYTES >> 20);
+		matrix_clear(&m);
+		return -EFBIG;
+	}
 	if (!(v = calloc(count, sizeof(*v))))
 		ret = -ENOMEM;
 	for (size_t k = 0; k < count && !ret; k++) {

@@ -4,7 +4,8 @@
 # messages of expected/NAME.err ({FILE} standing for the file's path),
 # print nothing on stdout, and create nothing (no --out directory). Then
 # the inputs that cannot be files in git: a FIFO, a directory named .yaml,
-# a device, a file over the size limit. No root needed: nothing runs.
+# a device, a file over the size limit, a sweep too big in all. No root
+# needed: nothing runs.
 # Usage: run.sh [--update]   (rewrites expected/ from the current build)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,6 +63,17 @@ check device "$tmp/device.yaml" "$tmp/device.err"
 head -c 1100000 /dev/zero | tr '\0' '#' >"$tmp/huge.yaml"
 echo '{FILE}: 1100000 bytes: a scenario is at most 1048576 bytes' >"$tmp/huge.err"
 check too-big "$tmp/huge.yaml" "$tmp/huge.err"
+# a big file times many combinations: refused before any is made (it took
+# 507 MB before)
+{
+	printf 'name: t\nmatrix:\n  a: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\n'
+	printf '  b: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]\nabout: >\n'
+	head -c 600000 /dev/zero | tr '\0' 'x' | fold -w 200 | sed 's/^/  /'
+	printf 'server: { listen: 7000 }\nclient: { connect: server:7000 }\n'
+	printf 'expect: [ { no-detect: { host: client, for: 1s } } ]\n'
+} >"$tmp/sweep.yaml"
+echo "{FILE}:3:3: a sweep of 256 combinations of a $(wc -c <"$tmp/sweep.yaml")-byte file: at most 64 MiB in all (fewer combinations, or a smaller file)" >"$tmp/sweep.err"
+check sweep-too-big "$tmp/sweep.yaml" "$tmp/sweep.err"
 printf 'name: t\n' >"$tmp/gone.yaml"
 rm "$tmp/gone.yaml"
 echo '{FILE}: No such file or directory' >"$tmp/gone.err"
