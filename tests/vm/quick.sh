@@ -7,16 +7,7 @@
 # by its 6.5 condition. Every result carries the guest's release and its
 # run directories replay on the host. The whole catalogue under both
 # kernels is the vm suite (kernels.sh), run before resolving an issue.
-set -eu
-: "${SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
-: "${UNPLUG:=$SRCDIR/build/unplug}"
-command -v qemu-system-x86_64 >/dev/null || { echo "SKIP: no qemu-system-x86_64 (Debian's qemu-system-x86)"; exit 77; }
-kdir=${UNPLUG_KERNEL:-$(ls -d "$SRCDIR"/build/kernels/6.1.*/ 2>/dev/null | head -n 1)}
-[ -n "$kdir" ] && [ -f "$kdir/vmlinux" ] || { echo "SKIP: no kernel made (tools/kernel debian-12)"; exit 77; }
-TMP=$(mktemp -d /tmp/unplug-vm.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-release=$(cat "$kdir/release")
+. "$(dirname "$0")/lib.sh"
 sc="$SRCDIR/scenarios"
 
 status=0
