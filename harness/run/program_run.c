@@ -16,6 +16,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 
 #include "common/clock.h"
 #include "common/vec.h"
@@ -292,6 +294,8 @@ static int start_one(struct run *r, int host, size_t k)
 		return -ENOMEM;
 	if ((err = run_as(r, host, p, &spec, r->d)))
 		goto out;
+	if (k == 0)
+		ep->uid = spec.drop ? spec.uid : 0;	/* whose log files count */
 	if (k == 0 && (err = make_scratch(r, host, &spec)))
 		goto out;
 	spec.scratch = ep->dir;
@@ -451,12 +455,37 @@ static int collect_one(struct run *r, int host, struct prog_run *pr)
 }
 
 /* A log file: opened once it is there (the program may make it late). */
+/* Open @t's file once it is there — as unplug, often root, on behalf of
+ * a program that may not be: only a regular file, reached through no
+ * symbolic link, and (unless the program runs as root) the program
+ * user's own. A program cannot have unplug copy /etc/shadow into the run
+ * directory by naming it, or by linking its log there. */
+static int open_tail(const struct endpoint *ep, const struct tail *t)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, t->path, &how, sizeof(how));
+	struct stat st;
+
+	if (fd < 0 && errno == ENOSYS)
+		fd = open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (ep->uid && st.st_uid != ep->uid)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int collect_tail(struct run *r, int host, struct tail *t)
 {
 	struct line_ctx c = { r, host, NULL, t->written };
 
 	if (t->out.fd < 0)
-		t->out.fd = open(t->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		t->out.fd = open_tail(&r->ep[host], t);
 	if (t->out.fd < 0)
 		return 0;
 	return output_read(&t->out, clock_wall_ns(), r->read_lag_ns, on_line, &c, r->d);

@@ -59,6 +59,8 @@ struct endpoint {
 	struct tail tails[ENDPOINT_MAX_TAILS];
 	size_t ntails;
 	char *dir;		/* the host's scratch folder, once made */
+	uid_t uid;		/* its first program's user: the owner its
+				 * watched log files must have (0: any) */
 	bool listening, connected, accepted, failed;	/* what the peer said */
 	int64_t up_ns;		/* wall ns its first connection came up, as it said */
 	int64_t up_lag_ns;	/* how much earlier the kernel may have had it up */

@@ -19,7 +19,7 @@ set +e
 status=$?
 set -e
 cat "$TMP/stdout"
-[ "$status" -eq 1 ] || { cat "$TMP/stderr" >&2; fail "exit $status: expected 1 (buffered fails, daemon cannot run)"; }
+[ "$status" -eq 1 ] || { cat "$TMP/stderr" >&2; fail "exit $status: expected 1 (buffered and leak fail, daemon cannot run)"; }
 run="$TMP/out/as-run"
 grep -q '^  PASS  as-run ' "$TMP/stdout" || fail "as-run did not pass"
 
@@ -47,6 +47,12 @@ PY
 # a pipe: the line is lost, and the failure says what to try
 grep -q '^  FAIL  buffered .*it printed nothing — if it buffers its output, try tty: true' "$TMP/stdout" ||
 	fail "buffered: no hint about buffering"
+# a watched log file is the program user's own, reached through no link:
+# nothing of /etc/passwd is copied for a program running as nobody
+grep -q '^  FAIL  leak ' "$TMP/stdout" || fail "leak: a log file the program may not read was read"
+if grep -q 'root:' "$TMP/out/leak"/server.file.* 2>/dev/null; then
+	fail "leak: /etc/passwd was copied into the run directory"
+fi
 # a daemon: said plainly
 grep -q '^  ERROR daemon .*sh exited with status 0 before it was ready; it printed nothing (a program that daemonizes' "$TMP/stdout" ||
 	fail "daemon: no plain word about daemonizing"
