@@ -32,6 +32,16 @@ const char *__ubsan_default_options(void)
 static char dir[64];
 static char events[128];
 
+/* The temporary run directory goes when the fuzzer exits. */
+static void tear_down(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd))
+		return;
+}
+
 static void set_up(void)
 {
 	char cmd[512];
@@ -43,6 +53,7 @@ static void set_up(void)
 	if (system(cmd))
 		abort();
 	snprintf(events, sizeof(events), "%s/events.jsonl", dir);
+	atexit(tear_down);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
