@@ -1,11 +1,15 @@
 #include "harness/run/sysctl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "netns/netns.h"
+#include "netns/userns.h"
 
 static void report(const struct sysctl *s, int err, struct diag *d)
 {
@@ -17,47 +21,111 @@ static void report(const struct sysctl *s, int err, struct diag *d)
 			s->key, s->value, strerror(-err));
 }
 
-/* No privilege for a namespace: the key must at least exist here. */
-static int check_here(const struct sysctl *s, struct diag *d)
+/* No namespace of any kind: the key must at least exist here. */
+static int check_here(const struct sysctl *s)
 {
 	char path[256];
 
-	if (!access(netns_sysctl_path(s->key, path, sizeof(path)), F_OK))
-		return 0;
-	report(s, -ENOENT, d);
-	return -EINVAL;
+	return access(netns_sysctl_path(s->key, path, sizeof(path)), F_OK) ? -ENOENT : 0;
+}
+
+static int write_here(const struct sysctl *s)
+{
+	char path[256];
+	size_t len = strlen(s->value);
+	int fd = open(netns_sysctl_path(s->key, path, sizeof(path)), O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s->value, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
+/* Without root, the way a rootless run does it: a child in a user
+ * namespace of its own, where it is root, and a network namespace that
+ * namespace owns, writes every value and sends back what the kernel
+ * said, one int per sysctl in @errs. -ENOSYS: no such child could be made. */
+static int check_rootless(const struct sysctl *const *s, size_t n, int *errs)
+{
+	int p[2], status;
+	ssize_t got = 0, r;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -ENOSYS;
+	pid = fork();
+	if (pid == 0) {
+		struct diag quiet;
+
+		close(p[0]);
+		diag_init(&quiet, NULL);
+		if (userns_enter_rootless(&quiet))
+			_exit(1);
+		for (size_t i = 0; i < n; i++) {
+			int err = write_here(s[i]);
+
+			if (write(p[1], &err, sizeof(err)) != sizeof(err))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	while (pid > 0 && (size_t)got < n * sizeof(*errs) &&
+	       (r = read(p[0], (char *)errs + got, n * sizeof(*errs) - (size_t)got)) > 0)
+		got += r;
+	close(p[0]);
+	if (pid < 0)
+		return -ENOSYS;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return (size_t)got == n * sizeof(*errs) ? 0 : -ENOSYS;
 }
 
 int sysctl_check(const struct scenario *sc, struct diag *d)
 {
+	const struct sysctl **all;
 	struct diag ignored;
-	int ns = -1, ret = 0;
-	bool any = false;
+	int ns = -1, ret = 0, *errs;
+	size_t n = 0;
 
 	for (size_t i = 0; i < sc->nhosts; i++)
-		any |= sc->hosts[i].nsysctls > 0;
-	if (!any)
+		n += sc->hosts[i].nsysctls;
+	if (!n)
 		return 0;
+	all = calloc(n, sizeof(*all));
+	errs = calloc(n, sizeof(*errs));
+	if (!all || !errs) {
+		free(all);
+		free(errs);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (size_t i = 0; i < sc->nhosts; i++)
+		for (size_t j = 0; j < sc->hosts[i].nsysctls; j++)
+			all[n++] = &sc->hosts[i].sysctls[j];
 	diag_init(&ignored, NULL);
 	netns_new(&ns, &ignored);
-	for (size_t i = 0; i < sc->nhosts; i++)
-		for (size_t j = 0; j < sc->hosts[i].nsysctls; j++) {
-			const struct sysctl *s = &sc->hosts[i].sysctls[j];
-			int err;
-
-			if (ns < 0) {
-				ret = err_merge(ret, check_here(s, d));
-				continue;
-			}
-			err = netns_sysctl_write(ns, s->key, s->value, &ignored);
-			if (err) {
-				report(s, err, d);
-				ret = err_merge(ret, -EINVAL);
-			}
-		}
 	diag_clear(&ignored);
-	if (ns >= 0)
+	if (ns >= 0) {
+		for (size_t i = 0; i < n; i++) {
+			diag_init(&ignored, NULL);
+			errs[i] = netns_sysctl_write(ns, all[i]->key, all[i]->value, &ignored);
+			diag_clear(&ignored);
+		}
 		close(ns);
+	} else if (check_rootless(all, n, errs)) {
+		for (size_t i = 0; i < n; i++)
+			errs[i] = check_here(all[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (errs[i]) {
+			report(all[i], errs[i], d);
+			ret = -EINVAL;
+		}
+	free(all);
+	free(errs);
 	return ret;
 }
 

@@ -30,4 +30,23 @@ grep -qE '^  10 passed, 0 failed' "$TMP/out" || fail "not all 10 passed"
 [ "$(stat -c %u "$TMP/nobody/out/processes-close/events.jsonl")" -eq 65534 ] ||
 	fail "the run directory is not the user's"
 as_nobody "$TMP/unplug" replay -q "$TMP/nobody/out" >"$TMP/out" 2>&1 || { cat "$TMP/out"; fail "replay as nobody"; }
-echo "ok: 10 scenarios pass rootless, as nobody"
+# validate as nobody checks a sysctl's value as the rootless run would
+# write it (issue 23, item 4): before, it only looked for the name here
+cat >"$TMP/s-bad.yaml" <<'EOF'
+name: a value the kernel refuses
+server: { listen: 7000 }
+client: { connect: server:7000 }
+hosts:
+  client: { sysctl: { net.ipv4.tcp_keepalive_time: "abc" } }
+steps:
+  - { at: 100ms, action: { close: client } }
+expect:
+  - detect: { host: server, error: eof, within: 50ms }
+EOF
+chmod a+r "$TMP/s-bad.yaml"
+status=0
+as_nobody "$TMP/unplug" validate "$TMP/s-bad.yaml" >"$TMP/out" 2>&1 || status=$?
+[ "$status" -eq 2 ] || { cat "$TMP/out"; fail "validate as nobody gave $status for a value the kernel refuses, not 2"; }
+grep -qF 's-bad.yaml:5:52: bad value for net.ipv4.tcp_keepalive_time: "abc" (the kernel refused it: Invalid argument)' "$TMP/out" ||
+	{ cat "$TMP/out"; fail "validate as nobody did not say which value the kernel refused"; }
+echo "ok: 10 scenarios pass rootless, as nobody; validate checks sysctl values as nobody"
