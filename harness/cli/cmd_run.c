@@ -462,64 +462,86 @@ static int check_one(const struct scenario *sc, const struct run_opts *o, struct
 	       sysctl_check(sc, d);
 }
 
+/* What load_all() gathers, one combination at a time. */
+struct loading {
+	const struct run_opts *o;
+	const struct catalogue_entry *file;
+	struct diag *d;
+	struct catalogue all;
+	struct scenario **scs;
+	size_t n, cap;
+	int bad;		/* 1: a problem printed; -ENOMEM */
+};
+
+/* Check each combination; keep the ones -k selects (the others are
+ * checked, and let go at once: a big sweep is never all in memory for
+ * a part of it). */
+static int load_one(struct scenario *sc, size_t k, size_t count, void *ctx)
+{
+	struct loading *l = ctx;
+	const char *file_id = l->file->id;
+	char *label = matrix_pick_label(&sc->pick), *id = NULL;
+	int ret = 0;
+
+	(void)count;
+	if (check_one(sc, l->o, l->d))
+		l->bad = 1;
+	/* a combination too long to name a folder goes by its number (its
+	 * run directory's matrix file has it all) */
+	if (!label || (!sc->pick.n ? asprintf(&id, "%s", file_id) :
+		       strlen(label) + strlen(file_id) + 2 > RUNDIR_NAME_MAX ?
+		       asprintf(&id, "%s[#%zu]", file_id, k + 1) :
+		       asprintf(&id, "%s[%s]", file_id, label)) < 0)
+		id = NULL;
+	if (!id) {
+		ret = -ENOMEM;
+	} else if (!l->bad && selected(id, sc->pick.n ? file_id : NULL, l->o, false)) {
+		if (catalogue_push(&l->all, l->file->path, id, sc->pick.n ? file_id : NULL) ||
+		    vec_push(&l->scs, &l->n, &l->cap, sizeof(*l->scs), &sc))
+			ret = -ENOMEM;
+		else
+			sc = NULL;
+	}
+	scenario_free(sc);
+	free(label);
+	free(id);
+	return ret;
+}
+
 /* Load every scenario up front, a sweep as one scenario per combination
  * (its id "id[loss=20,every=1s]"), into a new catalogue @cat and *@out
- * (one scenario per entry); print every problem. */
+ * (one scenario per entry) of those -k selects; print every problem. */
 static int load_all(struct catalogue *cat, const struct run_opts *o, struct scenario ***out)
 {
-	struct catalogue all = { 0 };
-	struct scenario **scs = NULL;
-	size_t cap = 0, n = 0;
-	int bad = 0;
+	struct loading l = { .o = o };
 
-	for (size_t i = 0; i < cat->n && bad >= 0; i++) {
-		struct scenario **v = NULL;
-		size_t nv = 0;
+	for (size_t i = 0; i < cat->n && l.bad >= 0; i++) {
 		struct diag d;
+		int err;
 
 		diag_init(&d, cat->v[i].path);
-		if (scenario_load_sweep(cat->v[i].path, &v, &nv, &d))
-			bad = 1;
-		for (size_t k = 0; k < nv; k++)
-			if (check_one(v[k], o, &d))
-				bad = 1;
+		l.file = &cat->v[i];
+		l.d = &d;
+		err = scenario_sweep_each(cat->v[i].path, load_one, &l, &d);
+		if (err == -ENOMEM)
+			l.bad = -ENOMEM;
+		else if (err && l.bad >= 0)
+			l.bad = 1;
 		diag_print(&d, stderr);
 		diag_clear(&d);
-		for (size_t k = 0; k < nv && bad >= 0; k++) {
-			char *label = matrix_pick_label(&v[k]->pick), *id = NULL;
-
-			/* a combination too long to name a folder goes by its
-			 * number (its run directory's matrix file has it all) */
-			if (!label || (!v[k]->pick.n ? asprintf(&id, "%s", cat->v[i].id) :
-				       strlen(label) + strlen(cat->v[i].id) + 2 > RUNDIR_NAME_MAX ?
-				       asprintf(&id, "%s[#%zu]", cat->v[i].id, k + 1) :
-				       asprintf(&id, "%s[%s]", cat->v[i].id, label)) < 0)
-				id = NULL;
-			if (!id || catalogue_push(&all, cat->v[i].path, id,
-						  v[k]->pick.n ? cat->v[i].id : NULL) ||
-			    vec_push(&scs, &n, &cap, sizeof(*scs), &v[k]))
-				bad = -ENOMEM;
-			else
-				v[k] = NULL;
-			free(label);
-			free(id);
-		}
-		scenario_free_all(v, nv);
 	}
-	if (!scs && !bad)
-		bad = -ENOMEM;
-	if (bad) {
-		for (size_t i = 0; i < n; i++)
-			scenario_free(scs[i]);
-		free(scs);
-		catalogue_free(&all);
-		if (bad < 0)
+	if (l.bad) {
+		for (size_t i = 0; i < l.n; i++)
+			scenario_free(l.scs[i]);
+		free(l.scs);
+		catalogue_free(&l.all);
+		if (l.bad < 0)
 			fprintf(stderr, "%s: out of memory loading the scenarios\n", program_name);
 		return 1;
 	}
 	catalogue_free(cat);
-	*cat = all;
-	*out = scs;
+	*cat = l.all;
+	*out = l.scs;
 	return 0;
 }
 

@@ -30,6 +30,24 @@ static size_t name_len(const char *s)
 	return n;
 }
 
+/* The parameter a `$` at @s refers to: `$name` or `${name}`. Its name
+ * is @s + *name_at, *n long (0: none); *len: how much of @s the
+ * reference takes. */
+static void param_ref(const char *s, size_t *name_at, size_t *n, size_t *len)
+{
+	if (s[1] == '{') {
+		*n = name_len(s + 2);
+		*name_at = 2;
+		if (!*n || s[2 + *n] != '}')
+			*n = 0;
+		*len = *n + 3;
+		return;
+	}
+	*name_at = 1;
+	*n = name_len(s + 1);
+	*len = *n + 1;
+}
+
 static int read_values(struct ynode list, struct matrix_param *p, struct diag *d)
 {
 	int ret = 0;
@@ -207,7 +225,7 @@ static int substitute_one(const char *s, const struct matrix *m, const struct ma
 	if (!(f = open_memstream(&buf, &len)))
 		return -ENOMEM;
 	while (*s) {
-		size_t n;
+		size_t n, name_at, ref_len;
 		const char *v = NULL;
 
 		if (*s != '$') {
@@ -219,15 +237,15 @@ static int substitute_one(const char *s, const struct matrix *m, const struct ma
 			s += 2;
 			continue;
 		}
-		n = name_len(s + 1);
+		param_ref(s, &name_at, &n, &ref_len);
 		for (size_t i = 0; n && i < p->n; i++)
-			if (strlen(p->names[i]) == n && !strncmp(p->names[i], s + 1, n))
+			if (strlen(p->names[i]) == n && !strncmp(p->names[i], s + name_at, n))
 				v = p->values[i];
 		if (!v && !n) {
 			char names[256];
 
 			param_names(m, names, sizeof(names));
-			diag_at(d, at, "a \"$\" with no parameter's name after it: \"%s\" (the matrix has %s; $$ for a \"$\")",
+			diag_at(d, at, "a \"$\" with no parameter's name after it: \"%s\" (the matrix has %s; ${name} when letters follow it; $$ for a \"$\")",
 				start, names);
 			ret = -EINVAL;
 			break;
@@ -236,14 +254,14 @@ static int substitute_one(const char *s, const struct matrix *m, const struct ma
 			char names[256], word[64], hint[96];
 
 			param_names(m, names, sizeof(names));
-			snprintf(word, sizeof(word), "%.*s", (int)n, s + 1);
-			diag_at(d, at, "unknown matrix parameter: \"$%.*s\" (%sthe matrix has %s; $$ for a \"$\")",
-				(int)n, s + 1, suggest(word, names, hint, sizeof(hint)), names);
+			snprintf(word, sizeof(word), "%.*s", (int)n, s + name_at);
+			diag_at(d, at, "unknown matrix parameter: \"%.*s\" (%sthe matrix has %s; ${name} when letters follow it; $$ for a \"$\")",
+				(int)ref_len, s, suggest(word, names, hint, sizeof(hint)), names);
 			ret = -EINVAL;
 			break;
 		}
 		fputs(v, f);
-		s += 1 + n;
+		s += ref_len;
 	}
 	if (fclose(f) && !ret)
 		ret = -ENOMEM;
@@ -254,8 +272,24 @@ static int substitute_one(const char *s, const struct matrix *m, const struct ma
 	return ret;
 }
 
+static int undo_keep(struct matrix_undo *u, yaml_node_t *node)
+{
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? 2 * u->cap : 16;
+		struct matrix_undo_item *v = realloc(u->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		u->v = v;
+		u->cap = cap;
+	}
+	u->v[u->n++] = (struct matrix_undo_item){ node, node->data.scalar.value,
+						  node->data.scalar.length };
+	return 0;
+}
+
 int matrix_substitute(yaml_document_t *doc, const struct matrix *m,
-		      const struct matrix_pick *p, struct diag *d)
+		      const struct matrix_pick *p, struct matrix_undo *undo, struct diag *d)
 {
 	int ret = 0;
 
@@ -270,11 +304,90 @@ int matrix_substitute(yaml_document_t *doc, const struct matrix *m,
 		ret = err_merge(ret, err);
 		if (!s)
 			continue;
-		free(node->data.scalar.value);
+		if (undo && undo_keep(undo, node)) {
+			free(s);
+			return -ENOMEM;
+		}
+		if (!undo)
+			free(node->data.scalar.value);
 		node->data.scalar.value = (yaml_char_t *)s;
 		node->data.scalar.length = strlen(s);
 	}
 	return ret;
+}
+
+void matrix_undo(struct matrix_undo *u)
+{
+	/* newest first: a node is kept once per substitution */
+	while (u->n) {
+		struct matrix_undo_item *it = &u->v[--u->n];
+
+		free(it->node->data.scalar.value);
+		it->node->data.scalar.value = it->value;
+		it->node->data.scalar.length = it->length;
+	}
+}
+
+void matrix_undo_clear(struct matrix_undo *u)
+{
+	matrix_undo(u);
+	free(u->v);
+	memset(u, 0, sizeof(*u));
+}
+
+/* Whether scalar @s says `$name` or `${name}` (not `$$name`). */
+static bool says_param(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (s = strchr(s, '$'); s; s = strchr(s, '$')) {
+		size_t name_at, len, ref_len;
+
+		if (s[1] == '$') {
+			s += 2;
+			continue;
+		}
+		param_ref(s, &name_at, &len, &ref_len);
+		if (len == n && !strncmp(s + name_at, name, n))
+			return true;
+		s++;
+	}
+	return false;
+}
+
+unsigned matrix_unused(yaml_document_t *doc, const struct matrix *m)
+{
+	unsigned used = 0;
+
+	for (yaml_node_t *node = doc->nodes.start; node < doc->nodes.top; node++) {
+		if (node->type == YAML_SCALAR_NODE) {
+			for (size_t i = 0; i < m->nparams; i++)
+				if (says_param((const char *)node->data.scalar.value, m->params[i].name))
+					used |= 1u << i;
+			continue;
+		}
+		if (node->type != YAML_MAPPING_NODE)
+			continue;
+		/* when: { name: value } */
+		for (yaml_node_pair_t *pr = node->data.mapping.pairs.start;
+		     pr < node->data.mapping.pairs.top; pr++) {
+			yaml_node_t *k = yaml_document_get_node(doc, pr->key),
+				    *v = yaml_document_get_node(doc, pr->value);
+
+			if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_MAPPING_NODE ||
+			    strcmp((const char *)k->data.scalar.value, "when"))
+				continue;
+			for (yaml_node_pair_t *w = v->data.mapping.pairs.start;
+			     w < v->data.mapping.pairs.top; w++) {
+				yaml_node_t *wk = yaml_document_get_node(doc, w->key);
+
+				for (size_t i = 0; wk && wk->type == YAML_SCALAR_NODE && i < m->nparams; i++)
+					if (!strcmp((const char *)wk->data.scalar.value, m->params[i].name))
+						used |= 1u << i;
+			}
+		}
+	}
+	return ~used & ((1u << m->nparams) - 1);
 }
 
 char *matrix_pick_label(const struct matrix_pick *p)

@@ -54,11 +54,32 @@ int matrix_pick_at(const struct matrix *m, size_t k, struct matrix_pick *p);
  * values; otherwise "what is wrong" into @d (no position) and false. */
 bool matrix_pick_fits(const struct matrix *m, const struct matrix_pick *p, struct diag *d);
 
+/* What matrix_substitute() replaced, to put back with matrix_undo(): a
+ * sweep's document is parsed once and serves every combination. */
+struct matrix_undo_item {
+	yaml_node_t *node;
+	yaml_char_t *value;	/* the scalar as it was */
+	size_t length;
+};
+struct matrix_undo {
+	struct matrix_undo_item *v;
+	size_t n, cap;
+};
+
 /* Replace every `$name` in the scalars of @doc, outside the matrix itself,
- * with its value in @p. A `$` not followed by a parameter's name (nor by
- * another `$`) is an error at its scalar. Returns 0, -EINVAL or -ENOMEM. */
+ * with its value in @p, keeping what each was in @undo (NULL: not kept).
+ * A `$` not followed by a parameter's name (nor by another `$`) is an
+ * error at its scalar. Returns 0, -EINVAL or -ENOMEM. */
 int matrix_substitute(yaml_document_t *doc, const struct matrix *m,
-		      const struct matrix_pick *p, struct diag *d);
+		      const struct matrix_pick *p, struct matrix_undo *undo, struct diag *d);
+/* Put back what @u kept (it may be used again); _clear also frees it. */
+void matrix_undo(struct matrix_undo *u);
+void matrix_undo_clear(struct matrix_undo *u);
+
+/* The parameters of @m that @doc never uses, bit i for params[i]: no
+ * scalar says `$name`, and no `when:` names it. Every combination of
+ * such a parameter is the same scenario. */
+unsigned matrix_unused(yaml_document_t *doc, const struct matrix *m);
 
 /* "loss=20%,every=1s" (caller frees), or NULL when out of memory. In a
  * value "," "=" and "\\" are escaped with a "\\", and "/" and control

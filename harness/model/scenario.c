@@ -11,12 +11,46 @@
 #include "harness/model/fault.h"
 #include "harness/model/program.h"
 
+struct scenario_text {
+	long refs;
+	size_t len;
+	char bytes[];
+};
+
+struct scenario_text *scenario_text_new(const char *bytes, size_t len)
+{
+	struct scenario_text *t = malloc(sizeof(*t) + len + 1);
+
+	if (!t)
+		return NULL;
+	t->refs = 1;
+	t->len = len;
+	memcpy(t->bytes, bytes, len);
+	t->bytes[len] = '\0';
+	return t;
+}
+
+void scenario_set_text(struct scenario *sc, struct scenario_text *t)
+{
+	/* a sweep's scenarios may be freed by several threads */
+	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	sc->text = t;
+	sc->source = t->bytes;
+	sc->source_len = t->len;
+}
+
+void scenario_text_put(struct scenario_text *t)
+{
+	if (t && __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		free(t);
+}
+
 void scenario_free(struct scenario *sc)
 {
 	if (!sc)
 		return;
 	free(sc->path);
-	free(sc->source);
+	scenario_text_put(sc->text);
 	free(sc->name);
 	for (size_t i = 0; i < sc->nclaims; i++)
 		free(sc->claims[i]);

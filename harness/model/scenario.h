@@ -152,10 +152,12 @@ enum claim_finding {
 
 struct scenario {
 	char *path;		/* as given to scenario_load() */
-	char *source;		/* the file's bytes, as loaded: what is run and
+	const char *source;	/* the file's bytes, as loaded: what is run and
 				 * judged is exactly this, whatever the file
 				 * becomes meanwhile */
 	size_t source_len;
+	struct scenario_text *text;	/* owns source: one copy shared by a
+					 * sweep's combinations */
 	char *name;
 	char **claims;		/* ids: "C1.4" */
 	enum claim_finding *findings;	/* per claim */
@@ -179,6 +181,8 @@ struct scenario {
 	size_t nexpects;
 	struct matrix_pick pick;	/* a sweep's combination this is; n 0:
 					 * not a sweep */
+	unsigned matrix_unused;	/* bit i: pick.names[i] is used nowhere */
+	struct pos matrix_at;
 	long repeat;		/* repeat: how many runs (of each combination)
 				 * when `run --repeat` does not say; 0: one */
 };
@@ -211,6 +215,24 @@ int scenario_load_as(const char *path, const char *matrix, struct scenario **out
 int scenario_load_sweep(const char *path, struct scenario ***out, size_t *n, struct diag *d);
 int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 			      struct scenario ***out, size_t *n, struct diag *d);
+/* A file's bytes, counted: scenario_text_new() copies them (one
+ * reference, the caller's), scenario_set_text() makes them @sc's source
+ * (a reference of its own), scenario_text_put() lets a reference go. */
+struct scenario_text *scenario_text_new(const char *bytes, size_t len);
+void scenario_set_text(struct scenario *sc, struct scenario_text *t);
+void scenario_text_put(struct scenario_text *t);
+
+/* The same one combination at a time: @visit gets each (to free) with
+ * its index @k of @count, in the matrix's order, as it is loaded; the
+ * next is not loaded before it returns. A combination with problems is
+ * not visited, and the others still are (every problem is in @d); a
+ * non-zero return of @visit stops there and is returned. The file is
+ * parsed once, whatever the number of combinations. */
+typedef int scenario_visit_fn(struct scenario *sc, size_t k, size_t count, void *ctx);
+int scenario_sweep_each(const char *path, scenario_visit_fn *visit, void *ctx, struct diag *d);
+int scenario_sweep_each_bytes(const char *path, const char *bytes, size_t len,
+			      scenario_visit_fn *visit, void *ctx, struct diag *d);
+
 /* Free @sc and everything it owns; NULL is a no-op. */
 void scenario_free(struct scenario *sc);
 /* Free the @n scenarios of @v, and @v. */

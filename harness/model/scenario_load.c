@@ -26,7 +26,6 @@ static const char *const top_keys[] = {
 
 /* The most a sweep's combinations may hold in all: the file's bytes times
  * their number. */
-#define SWEEP_MAX_BYTES (64 << 20)
 #define SAMPLE_EVERY_MIN_NS NS_PER_MS
 #define SAMPLE_EVERY_MAX_NS NS_PER_S
 
@@ -237,12 +236,15 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 }
 
 /* Load @doc, substituted for @pick when the scenario is a sweep, into a
- * new scenario. */
-static int load_doc(const char *path, const char *bytes, size_t len, yaml_document_t *doc,
-		    const struct matrix_pick *pick, struct scenario **out, struct diag *d)
+ * new scenario whose source is @text. What the substitution replaced is
+ * kept in @undo (NULL: the document is used once). */
+static int load_doc(const char *path, struct scenario_text *text, yaml_document_t *doc,
+		    const struct matrix_pick *pick, struct matrix_undo *undo,
+		    struct scenario **out, struct diag *d)
 {
 	struct matrix m;
 	struct scenario *sc;
+	unsigned unused = 0;
 	int ret;
 
 	*out = NULL;
@@ -267,19 +269,20 @@ static int load_doc(const char *path, const char *bytes, size_t len, yaml_docume
 	} else if (pick && !matrix_pick_fits(&m, pick, d)) {
 		ret = -EINVAL;
 	} else if (m.nparams) {
-		ret = matrix_substitute(doc, &m, pick, d);
+		unused = matrix_unused(doc, &m);
+		ret = matrix_substitute(doc, &m, pick, undo, d);
 	}
 	matrix_clear(&m);
 	if (ret)
 		return ret;
 	sc = calloc(1, sizeof(*sc));
-	if (!sc || !(sc->path = strdup(path)) || !(sc->source = malloc(len + 1)) ||
-	    (pick && matrix_pick_copy(&sc->pick, pick))) {
+	if (!sc || !(sc->path = strdup(path)) || (pick && matrix_pick_copy(&sc->pick, pick))) {
 		scenario_free(sc);
 		return -ENOMEM;
 	}
-	memcpy(sc->source, bytes, len);
-	sc->source_len = len;
+	scenario_set_text(sc, text);
+	sc->matrix_unused = unused;
+	sc->matrix_at = ynode_pos(ynode_get(ynode_root(doc), "matrix"));
 	ret = load_root(ynode_root(doc), sc, d);
 	if (!ret && d->count) /* a reader that reported but did not fail */
 		ret = err_merge(ret, -EINVAL);
@@ -293,6 +296,7 @@ static int load_doc(const char *path, const char *bytes, size_t len, yaml_docume
 int scenario_load_pick(const char *path, const char *bytes, size_t len,
 		       const struct matrix_pick *pick, struct scenario **out, struct diag *d)
 {
+	struct scenario_text *text;
 	yaml_document_t doc;
 	int ret;
 
@@ -300,7 +304,11 @@ int scenario_load_pick(const char *path, const char *bytes, size_t len,
 	ret = ynode_load_bytes(bytes, len, &doc, d);
 	if (ret)
 		return ret;
-	ret = load_doc(path, bytes, len, &doc, pick, out, d);
+	if (!(text = scenario_text_new(bytes, len)))
+		ret = -ENOMEM;
+	else
+		ret = load_doc(path, text, &doc, pick, NULL, out, d);
+	scenario_text_put(text);
 	yaml_document_delete(&doc);
 	return ret;
 }
@@ -366,51 +374,34 @@ static void add_messages(struct diag *d, const struct diag *one, const char *lab
 	}
 }
 
-int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
-			      struct scenario ***out, size_t *n, struct diag *d)
+int scenario_sweep_each_bytes(const char *path, const char *bytes, size_t len,
+			      scenario_visit_fn *visit, void *ctx, struct diag *d)
 {
+	struct matrix_undo undo = { 0 };
+	struct scenario_text *text;
 	yaml_document_t doc;
 	struct matrix m;
-	struct scenario **v = NULL;
-	struct pos matrix_at;
 	size_t count = 0;
 	int ret, bad = 0;
 
-	*out = NULL;
-	*n = 0;
 	if ((ret = ynode_load_bytes(bytes, len, &doc, d)))
 		return ret;
+	if (!(text = scenario_text_new(bytes, len))) {
+		yaml_document_delete(&doc);
+		return -ENOMEM;
+	}
 	ret = matrix_read(ynode_root(&doc), &m, d);
-	matrix_at = ynode_pos(ynode_get(ynode_root(&doc), "matrix"));
-	if (!ret && !m.nparams) {
-		/* no sweep: this document is the scenario */
-		if (!(v = calloc(1, sizeof(*v))))
-			ret = -ENOMEM;
-		else if ((ret = load_doc(path, bytes, len, &doc, NULL, &v[0], d)))
-			free(v);
+	count = ret ? 0 : matrix_count(&m);
+	if (!ret && !m.nparams) {	/* no sweep: this document is the scenario */
+		struct scenario *sc;
+
+		if (!(ret = load_doc(path, text, &doc, NULL, NULL, &sc, d)))
+			ret = visit(sc, 0, 1, ctx);
 	}
-	yaml_document_delete(&doc);
-	if (ret || !m.nparams) {
-		if (!ret) {
-			*out = v;
-			*n = 1;
-		}
-		return ret;
-	}
-	count = matrix_count(&m);
-	/* each combination is a scenario of its own, with its own copy of
-	 * the file: bounded, so that a big file times many combinations
-	 * cannot take the machine's memory before anything runs */
-	if (len * count > SWEEP_MAX_BYTES) {
-		diag_at(d, matrix_at,
-			"a sweep of %zu combinations of a %zu-byte file: at most %d MiB in all (fewer combinations, or a smaller file)",
-			count, len, SWEEP_MAX_BYTES >> 20);
-		matrix_clear(&m);
-		return -EFBIG;
-	}
-	if (!(v = calloc(count, sizeof(*v))))
-		ret = -ENOMEM;
-	for (size_t k = 0; k < count && !ret; k++) {
+	/* a sweep: one document for all its combinations, substituted for
+	 * each and put back; they share one copy of the file */
+	for (size_t k = 0; m.nparams && k < count && !ret; k++) {
+		struct scenario *sc;
 		struct matrix_pick pick;
 		struct diag one;
 		char *label;
@@ -419,7 +410,8 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 		if ((ret = matrix_pick_at(&m, k, &pick)))
 			break;
 		diag_init(&one, d->file);
-		err = scenario_load_pick(path, bytes, len, &pick, &v[k], &one);
+		err = load_doc(path, text, &doc, &pick, &undo, &sc, &one);
+		matrix_undo(&undo);
 		label = matrix_pick_label(&pick);
 		add_messages(d, &one, label);
 		free(label);
@@ -429,19 +421,64 @@ int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 			ret = err;
 		else if (err)
 			bad = err_merge(bad, err);	/* go on: every combination's errors */
+		else
+			ret = visit(sc, k, count, ctx);
 	}
+	matrix_undo_clear(&undo);
 	matrix_clear(&m);
-	if (!ret)
-		ret = bad;
+	scenario_text_put(text);
+	yaml_document_delete(&doc);
+	return ret ? ret : bad;
+}
+
+struct collect {
+	struct scenario **v;
+	size_t n;
+};
+
+static int collect(struct scenario *sc, size_t k, size_t count, void *ctx)
+{
+	struct collect *c = ctx;
+
+	if (!c->v && !(c->v = calloc(count, sizeof(*c->v)))) {
+		scenario_free(sc);
+		return -ENOMEM;
+	}
+	c->v[k] = sc;
+	c->n = count;
+	return 0;
+}
+
+int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
+			      struct scenario ***out, size_t *n, struct diag *d)
+{
+	struct collect c = { 0 };
+	int ret = scenario_sweep_each_bytes(path, bytes, len, collect, &c, d);
+
+	*out = NULL;
+	*n = 0;
 	if (ret) {
-		for (size_t k = 0; v && k < count; k++)
-			scenario_free(v[k]);
-		free(v);
+		for (size_t k = 0; k < c.n; k++)
+			scenario_free(c.v[k]);
+		free(c.v);
 		return ret;
 	}
-	*out = v;
-	*n = count;
+	*out = c.v;
+	*n = c.n;
 	return 0;
+}
+
+int scenario_sweep_each(const char *path, scenario_visit_fn *visit, void *ctx, struct diag *d)
+{
+	char *bytes;
+	size_t len;
+	int ret;
+
+	if ((ret = ynode_read_file(path, &bytes, &len, d)))
+		return ret;
+	ret = scenario_sweep_each_bytes(path, bytes, len, visit, ctx, d);
+	free(bytes);
+	return ret;
 }
 
 int scenario_load_sweep(const char *path, struct scenario ***out, size_t *n, struct diag *d)

@@ -196,6 +196,36 @@ static void test_any_value(void **state)
 	free(label);
 }
 
+/* ${name} where letters follow; one copy of the file for all the
+ * combinations; each combination substituted from the same document,
+ * put back in between (the second sees no value of the first); a
+ * parameter nothing uses is flagged. */
+static void test_braces_shared_unused(void **state)
+{
+	static const char yaml[] =
+		"name: a\n"
+		"matrix: { at: [3, 6], unused: [a, b] }\n"
+		PLAIN_PEERS
+		"steps:\n  - { at: \"${at}00ms\", action: { close: client } }\n"
+		"expect:\n  - detect: { host: server, error: eof, within: 50ms }\n";
+	struct scenario **v;
+	struct diag d;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(sweep(yaml, &v, &n, &d), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[0]->steps[0].at_ns, 300000000);
+	assert_int_equal(v[1]->steps[0].at_ns, 300000000);
+	assert_int_equal(v[2]->steps[0].at_ns, 600000000);
+	assert_int_equal(v[3]->steps[0].at_ns, 600000000);
+	assert_ptr_equal(v[0]->source, v[3]->source);
+	assert_memory_equal(v[3]->source, yaml, strlen(yaml));
+	assert_int_equal(v[0]->matrix_unused, 2);	/* params[1]: unused */
+	scenario_free_all(v, n);
+	diag_clear(&d);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -203,7 +233,7 @@ static void test_errors(void **state)
 	sweep_error("name: a\nmatrix: { loss: [10, 400] }\n" PEERS
 		    "steps:\n  - { at: 1s, fault: { drop: { from: client, percent: $loss } } }\n"
 		    "expect:\n  - no-detect: { host: server, for: 1s }\n",
-		    5, 28, "unknown matrix parameter: \"$every\" (the matrix has loss; $$ for a \"$\")");
+		    5, 28, "unknown matrix parameter: \"$every\" (the matrix has loss; ${name} when letters follow it; $$ for a \"$\")");
 	sweep_error("name: a\nmatrix: { every: [1s], loss: [10, 400] }\n" PEERS
 		    "steps:\n  - { at: 1s, fault: { drop: { from: client, percent: $loss } } }\n"
 		    "expect:\n  - no-detect: { host: server, for: 1s }\n",
@@ -214,7 +244,7 @@ static void test_errors(void **state)
 		    9, 55, "(in the combination every=1s,loss=400)");
 	sweep_error("name: a\nmatrix: { evry: [1s] }\n" PEERS
 		    "expect:\n  - no-detect: { host: server, for: 1s }\n",
-		    5, 28, "(did you mean \"evry\"? the matrix has evry; $$ for a \"$\")");
+		    5, 28, "(did you mean \"evry\"? the matrix has evry; ${name} when letters follow it; $$ for a \"$\")");
 	sweep_error("name: a\nmatrix: { Every: [1s] }\n" PEERS, 2, 11, "bad matrix parameter name");
 	sweep_error("name: a\nmatrix: { every: [] }\n" PEERS, 2, 18, "has no values");
 	sweep_error("name: a\nmatrix: { every: [1s, 1s] }\n" PEERS, 2, 23, "lists \"1s\" twice");
@@ -349,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_any_value),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_braces_shared_unused),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_tables),
 	};
