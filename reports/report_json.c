@@ -54,6 +54,8 @@ const struct json_field result_json_fields[] = {
 	FIELD("t_ns", JF_I64, t_ns),
 	FIELD("lag_ns", JF_I64, lag_ns),
 	FIELD("sample_gap_ns", JF_I64, sample_gap_ns),
+	FIELD("delivery_ns", JF_I64, delivery_ns),
+	FIELD("delivery_of", JF_STR, delivery_of),
 	FIELD("event_line", JF_LONG, event_line),
 };
 
@@ -147,7 +149,7 @@ static void put_runs(struct json_object *o, const struct expect_result *e)
 
 /* enum doubt's names, as JSON has them */
 const char *const result_json_doubts[RESULT_JSON_NDOUBTS] = {
-	"reference", "lag", "sample", "late-step", "crossed",
+	"reference", "lag", "sample", "late-step", "crossed", "delivery",
 };
 
 static struct json_object *doubts_json(const struct expect_result *e)

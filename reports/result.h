@@ -102,6 +102,11 @@ enum doubt {
 	DOUBT_CROSSED = 1 << 4,		/* a segment crossed between when the
 					 * step measured from was due and when
 					 * it took effect (the last of packets) */
+	DOUBT_DELIVERY = 1 << 5,	/* the segment that caused what was
+					 * noticed took delivery_ns between the
+					 * two hosts' captures, on a network
+					 * that adds no delay: the machine
+					 * delivered it late */
 };
 
 #define RESULT_MAX_PACKETS 32
@@ -170,6 +175,9 @@ struct expect_result {
 	unsigned doubts;	/* enum doubt: what widened it */
 	int64_t lag_ns;		/* DOUBT_LAG: how late the host may have seen it */
 	int64_t sample_gap_ns;	/* DOUBT_SAMPLE: the samples' distance */
+	int64_t delivery_ns;	/* DOUBT_DELIVERY: the segment's time between
+				 * the captures */
+	char delivery_of[48];	/* "server's RST" */
 	struct {		/* DOUBT_LATE_STEP: the worst such step */
 		char name[32];
 		int64_t late_ns, took_ns;

@@ -34,7 +34,7 @@ const char *result_json_key(const struct expect_result *e, const char *base, cha
 
 /* enum doubt's bits, by name: "reference", "lag", "sample", "late-step",
  * "crossed" */
-#define RESULT_JSON_NDOUBTS 5
+#define RESULT_JSON_NDOUBTS 6
 extern const char *const result_json_doubts[RESULT_JSON_NDOUBTS];
 
 extern const struct json_field result_json_fields[];

@@ -328,6 +328,9 @@ const char *result_doubt_str(const struct expect_result *e, char *buf, size_t le
 	if (e->doubts & DOUBT_LAG)
 		SAY("%s%s's peer saw it up to %s late", used ? "; " : "", e->host,
 		    duration_str(e->lag_ns, a, sizeof(a)));
+	if (e->doubts & DOUBT_DELIVERY)
+		SAY("%s%s took %s to arrive on a link that adds no delay", used ? "; " : "",
+		    e->delivery_of, duration_str(e->delivery_ns, a, sizeof(a)));
 	if (e->doubts & DOUBT_SAMPLE)
 		SAY("%sthe socket table was sampled %s apart", used ? "; " : "",
 		    duration_str(e->sample_gap_ns, a, sizeof(a)));

@@ -1,5 +1,6 @@
 #include "harness/expects/noticed.h"
 
+#include <errno.h>
 #include <netinet/tcp.h>
 #include <regex.h>
 #include <stdio.h>
@@ -7,7 +8,66 @@
 #include <sys/socket.h>
 
 #include "captures/packet.h"
+#include "common/errname.h"
+#include "harness/model/fault.h"
 #include "harness/expects/sequence.h"
+
+/* Whether a step of the scenario may delay segments on purpose (netem). */
+static bool delays_on_purpose(const struct scenario *sc)
+{
+	for (size_t i = 0; i < sc->nsteps; i++)
+		if (sc->steps[i].fault && sc->steps[i].fault->ops->needs & FAULT_NEEDS_NETEM)
+			return true;
+	return false;
+}
+
+/* A FIN or RST that reached @host and made it notice at @t: an EOF is a
+ * FIN's doing, ECONNRESET and EPIPE an RST's. How long it took between
+ * the sender's capture and @host's is the machine's lateness on a
+ * network that adds no delay (a veth pair and a bridge deliver in
+ * microseconds; a delivery left to a busy ksoftirqd, in tens of ms):
+ * the detection may have come that much sooner. Recorded as a doubt
+ * from 1 ms. */
+#define DELIVERY_DOUBT_NS 1000000
+static void delivery_doubt(const struct evidence *ev, int host, int cause, int64_t t,
+			   struct expect_result *r)
+{
+	const struct seq_hosts hosts = seq_hosts_of(ev);
+	const struct packet_list *in = &ev->pk[host];
+	uint8_t flag = cause == ERRNAME_EOF ? PKT_FIN : cause == ECONNRESET || cause == EPIPE ?
+		       PKT_RST : 0;
+	const struct packet *got = NULL;
+
+	if (!flag || delays_on_purpose(ev->sc))
+		return;
+	/* the first of them to reach it since the reference */
+	for (size_t i = 0; i < in->n && !got; i++) {
+		const struct packet *p = &in->v[i];
+
+		if (p->t_ns > t)
+			break;
+		if (p->t_ns >= evidence_ref_span(r).lo && p->proto == PACKET_TCP &&
+		    (p->flags & flag) && seq_addr_is(&hosts, p->dst, host))
+			got = p;
+	}
+	for (size_t h = 0; got && h < ev->sc->nhosts; h++) {
+		const struct packet_list *out = &ev->pk[h];
+		const struct packet *sent = NULL;
+
+		if ((int)h == host || !seq_addr_is(&hosts, got->src, (int)h))
+			continue;
+		for (size_t i = 0; i < out->n && out->v[i].t_ns <= got->t_ns; i++)
+			if (out->v[i].fingerprint == got->fingerprint)
+				sent = &out->v[i];
+		if (!sent || got->t_ns - sent->t_ns < DELIVERY_DOUBT_NS)
+			return;
+		r->doubts |= DOUBT_DELIVERY;
+		r->delivery_ns = got->t_ns - sent->t_ns;
+		snprintf(r->delivery_of, sizeof(r->delivery_of), "%s's %s", ev->sc->hosts[h].name,
+			 flag == PKT_FIN ? "FIN" : "RST");
+		return;
+	}
+}
 
 /* The built-in peer: EOF, an error, a heartbeat timeout. */
 static bool by_event(const struct expect *x, const struct evidence *ev,
@@ -23,6 +83,7 @@ static bool by_event(const struct expect *x, const struct evidence *ev,
 	r->t_ns = e->t_ns;
 	r->lag_ns = e->lag_ns;
 	r->event_line = evidence_line(ev, e);
+	delivery_doubt(ev, x->host, r->cause, e->t_ns, r);
 	return true;
 }
 

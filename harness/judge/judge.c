@@ -54,8 +54,12 @@ struct span evidence_ref_span(const struct expect_result *r)
 
 void evidence_judge_latency(struct expect_result *r, int64_t t_ns, int64_t lag_ns)
 {
+	/* noticed up to its lag after the kernel knew, and the kernel up
+	 * to a late delivery after it would have */
+	int64_t early = (lag_ns > 0 ? lag_ns : 0) +
+			(r->doubts & DOUBT_DELIVERY ? r->delivery_ns : 0);
 	struct span ref = evidence_ref_span(r),
-		    m = span_since(span_upto(t_ns, lag_ns), ref);
+		    m = span_since(span_upto(t_ns, early), ref);
 
 	/* noticed once the reference was set about (its call had begun, a
 	 * killed process had its signal): whatever the two doubts, not before
