@@ -14,6 +14,7 @@
 #include "common/kversion.h"
 #include "common/vec.h"
 #include "harness/judge/evidence.h"
+#include "harness/model/fault.h"
 #include "harness/model/program.h"
 #include "harness/run/rundir.h"
 #include "reports/result.h"
@@ -466,11 +467,21 @@ static void doubt_late_step(struct scenario_result *res, int step, int64_t t_ns,
 	}
 }
 
-/* The first TCP segment any host's capture has strictly between @lo and
- * @hi; NULL when none. */
-static const struct packet *crossing(const struct evidence *ev, int64_t lo, int64_t hi, int *host)
+/* The host step @st acts on, or HOST_NONE for the whole network. */
+static int step_target(const struct step *st)
 {
-	for (size_t h = 0; h < ev->sc->nhosts; h++)
+	return st->fault ? st->fault->host : st->action.host;
+}
+
+/* The first TCP segment strictly between @lo and @hi in host @only's
+ * capture — everything it sent or received, which is all a step on it
+ * can change — or in any host's (@only HOST_NONE); NULL when none. */
+static const struct packet *crossing(const struct evidence *ev, int64_t lo, int64_t hi, int only,
+				     int *host)
+{
+	for (size_t h = 0; h < ev->sc->nhosts; h++) {
+		if (only != HOST_NONE && (int)h != only)
+			continue;
 		for (size_t i = 0; i < ev->pk[h].n; i++) {
 			const struct packet *p = &ev->pk[h].v[i];
 
@@ -479,6 +490,7 @@ static const struct packet *crossing(const struct evidence *ev, int64_t lo, int6
 				return p;
 			}
 		}
+	}
 	return NULL;
 }
 
@@ -499,7 +511,7 @@ static void doubt_crossed(const struct evidence *ev, struct scenario_result *res
 		if (r->verdict != VERDICT_FAIL || r->rated || r->ref_step < 0 || !span_wide(ref) ||
 		    (r->outcome != OUTCOME_DETECTED && r->outcome != OUTCOME_NOTHING_DETECTED &&
 		     r->outcome != OUTCOME_NOT_QUIET) ||
-		    !(p = crossing(ev, ref.lo, ref.hi, &host)))
+		    !(p = crossing(ev, ref.lo, ref.hi, step_target(&ev->sc->steps[r->ref_step]), &host)))
 			continue;
 		r->verdict = VERDICT_UNSURE;
 		r->doubts |= DOUBT_REFERENCE | DOUBT_CROSSED;
