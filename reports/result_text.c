@@ -325,7 +325,10 @@ const char *result_doubt_str(const struct expect_result *e, char *buf, size_t le
 	if ((e->doubts & DOUBT_CROSSED) && e->npackets)
 		SAY(" while %s's frame %ld crossed", e->packets[e->npackets - 1].host,
 		    e->packets[e->npackets - 1].frame);
-	if (e->doubts & DOUBT_LAG)
+	if (e->doubts & DOUBT_LAG && (!strcmp(e->by, "exit") || !strcmp(e->by, "log")))
+		SAY("%s%s's program, waiting to run, may have done it up to %s late", used ? "; " : "",
+		    e->host, duration_str(e->lag_ns, a, sizeof(a)));
+	else if (e->doubts & DOUBT_LAG)
 		SAY("%s%s's peer saw it up to %s late", used ? "; " : "", e->host,
 		    duration_str(e->lag_ns, a, sizeof(a)));
 	if (e->doubts & DOUBT_DELIVERY)

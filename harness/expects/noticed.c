@@ -179,6 +179,7 @@ static bool by_exit(const struct expect *x, const struct evidence *ev,
 		    e->t_ns > ev->t_end || (x->program && strcmp(x->program, e->program)))
 			continue;
 		r->t_ns = e->t_ns;
+		r->lag_ns = e->lag_ns;	/* its init's lateness and its own */
 		r->event_line = evidence_line(ev, e);
 		r->exit_status = e->status;
 		r->exit_signal = e->signal;

@@ -25,6 +25,7 @@
 #include "harness/model/program.h"
 #include "harness/model/scenario.h"
 #include "common/fds.h"
+#include "common/schedstat.h"
 #include "common/duration.h"
 
 /* What the program's child reports when it cannot reach its scratch
@@ -198,9 +199,9 @@ static void init_main(const struct exec_spec *spec, int status, int out, int err
 {
 	const int keep[] = { status, out, err, failed, lifeline, spec->ns };
 	struct pollfd p[2];
+	int e, prog_ss, self_ss;
 	sigset_t set;
 	pid_t pid;
-	int e;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* the program inherits nothing of unplug's: namespaces, captures,
@@ -227,8 +228,15 @@ static void init_main(const struct exec_spec *spec, int status, int out, int err
 	close(out);
 	close(err);
 	close(failed);
+	/* the program's run-queue wait, read once it has exited and before
+	 * it is reaped: how late its own last moves may have been */
+	prog_ss = schedstat_open_child(schedstat_self_pid());
+	self_ss = schedstat_open();
 	for (;;) {
 		struct signalfd_siginfo si;
+		struct exec_end end;
+		int64_t waited = schedstat_run_delay(self_ss);
+		siginfo_t info = { 0 };
 		int st;
 		pid_t w;
 
@@ -242,9 +250,18 @@ static void init_main(const struct exec_spec *spec, int status, int out, int err
 			relay((int)si.ssi_signo);
 			continue;
 		}
+		end.t_ns = clock_wall_ns();
+		end.lag_ns = schedstat_run_delay(self_ss) - waited;
+		end.wait_ns = -1;
+		if (!waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) && info.si_pid == pid &&
+		    prog_ss >= 0)
+			end.wait_ns = schedstat_run_delay(prog_ss);
 		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
 			if (w == pid) {
-				if (write(status, &st, sizeof(st)) < 0)
+				end.wait_status = st;
+				if (end.lag_ns < 0)
+					end.lag_ns = 0;
+				if (write(status, &end, sizeof(end)) < 0)
 					_exit(1);
 				_exit(0);
 			}
@@ -293,7 +310,7 @@ int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag 
 	int e = 0;
 
 	*out = (struct exec_proc){ .init = -1, .status = -1, .out = -1, .err = -1,
-				   .lifeline = -1 };
+				   .lifeline = -1, .schedstat = -1, .exit_wait_ns = -1 };
 	for (size_t i = 0; i < 5; i++)
 		if (i == 1 && spec->tty ? open_tty(fds + 2) : pipe2(fds + 2 * i, O_CLOEXEC)) {
 			e = errno;
@@ -343,6 +360,7 @@ int exec_start(const struct exec_spec *spec, struct exec_proc *out, struct diag 
 		exec_stop(out, 0, true);
 		return -e;
 	}
+	out->schedstat = schedstat_open_child(pid);
 	fcntl(out->status, F_SETFL, O_NONBLOCK);
 	fcntl(out->out, F_SETFL, O_NONBLOCK);
 	fcntl(out->err, F_SETFL, O_NONBLOCK);
@@ -360,13 +378,21 @@ int exec_signal(struct exec_proc *p, int sig)
 
 bool exec_poll_exit(struct exec_proc *p)
 {
-	int st;
+	struct exec_end end;
 
-	if (!p->exited && p->status >= 0 && read(p->status, &st, sizeof(st)) == (ssize_t)sizeof(st)) {
+	if (!p->exited && p->status >= 0 && read(p->status, &end, sizeof(end)) == (ssize_t)sizeof(end)) {
 		p->exited = true;
-		p->wait_status = st;
+		p->wait_status = end.wait_status;
+		p->exit_t_ns = end.t_ns;
+		p->exit_wait_ns = end.wait_ns;
+		p->exit_lag_ns = end.lag_ns;
 	}
 	return p->exited;
+}
+
+int64_t exec_wait_ns(const struct exec_proc *p)
+{
+	return schedstat_wait(p->schedstat);
 }
 
 void exec_stop(struct exec_proc *p, int64_t grace_ns, bool reap)
@@ -393,7 +419,9 @@ void exec_stop(struct exec_proc *p, int64_t grace_ns, bool reap)
 		close(p->out);
 	if (p->err >= 0)
 		close(p->err);
-	p->status = p->out = p->err = p->lifeline = -1;
+	if (p->schedstat >= 0)
+		close(p->schedstat);
+	p->status = p->out = p->err = p->lifeline = p->schedstat = -1;
 }
 
 const char *exec_status_str(int wait_status, char *buf, size_t len)

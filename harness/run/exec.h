@@ -41,7 +41,22 @@ struct exec_proc {
 				 * when it closes */
 	bool exited;		/* the exit status is known */
 	int wait_status;	/* as waitpid() gives it */
+	int schedstat;		/* the program's schedstat (its main
+				 * process); -1: none */
+	int64_t exit_t_ns;	/* wall ns its init saw it exit; 0: unknown */
+	int64_t exit_wait_ns;	/* its run-queue wait by then; -1: unknown */
+	int64_t exit_lag_ns;	/* how late its init may have seen it */
 };
+
+/* What the init writes on the status pipe when the program has exited. */
+struct exec_end {
+	int wait_status;
+	int64_t t_ns, wait_ns, lag_ns;
+};
+
+/* How long the program has waited on a run queue so far (its kernel's
+ * run_delay), or -1 when that is not known (it has exited). */
+int64_t exec_wait_ns(const struct exec_proc *p);
 
 /* Find @argv0: a path with a slash is taken relative to @dir; a bare name
  * is looked for in @dir, then along PATH. *path is the caller's to free.

@@ -35,7 +35,8 @@ void prog_init(struct prog_run *pr)
 {
 	memset(pr, 0, sizeof(*pr));
 	pr->proc = (struct exec_proc){ .init = -1, .status = -1, .out = -1, .err = -1,
-				       .lifeline = -1 };
+				       .lifeline = -1, .schedstat = -1, .exit_wait_ns = -1 };
+	pr->wait_ref_ns = -1;
 	pr->out.fd = pr->err.fd = -1;
 }
 
@@ -329,6 +330,7 @@ static int start_one(struct run *r, int host, size_t k)
 	if ((err = exec_start(&spec, &pr->proc, r->d)))
 		goto out;
 	pr->started_ns = clock_mono_ns();
+	pr->wait_ref_ns = exec_wait_ns(&pr->proc);
 	pr->ready = p->ready == READY_NONE;
 	ep->nprog = k + 1;
 	if (!(err = open_outputs(r, host, pr)))
@@ -428,9 +430,35 @@ static void on_line(void *arg, const char *text)
 	record(c->r, c->host, pr, EV_READY, "log");
 }
 
+/* How long @pr has waited to run since its reference, up to @wait_ns
+ * (its run-queue wait then): its own moves since may have come that much
+ * later than on a machine with nothing else to run. */
+static int64_t prog_lag(const struct prog_run *pr, int64_t wait_ns)
+{
+	return wait_ns >= 0 && pr->wait_ref_ns >= 0 && wait_ns > pr->wait_ref_ns ?
+	       wait_ns - pr->wait_ref_ns : 0;
+}
+
+void programs_mark_reference(struct run *r)
+{
+	for (size_t h = 0; h < r->sc->nhosts; h++)
+		for (size_t k = 0; k < r->ep[h].nprog; k++) {
+			struct prog_run *pr = &r->ep[h].prog[k];
+			int64_t w = exec_wait_ns(&pr->proc);
+
+			if (w >= 0)
+				pr->wait_ref_ns = w;
+		}
+}
+
+/* Its exit, stamped by its init as it reaped it: up to the init's own
+ * lateness and the program's since the reference later than on a quiet
+ * machine. */
 static int record_exit(struct run *r, int host, const struct prog_run *pr)
 {
-	struct event e = { .type = EV_EXITED, .host = host, .target = HOST_NONE };
+	struct event e = { .type = EV_EXITED, .host = host, .target = HOST_NONE,
+			   .t_ns = pr->proc.exit_t_ns,
+			   .lag_ns = pr->proc.exit_lag_ns + prog_lag(pr, pr->proc.exit_wait_ns) };
 
 	if (pr->p->name)
 		snprintf(e.program, sizeof(e.program), "%s", pr->p->name);
@@ -446,8 +474,10 @@ static int collect_one(struct run *r, int host, struct prog_run *pr)
 	bool was = pr->proc.exited;
 	int err;
 
-	if ((err = output_read(&pr->out, t, r->read_lag_ns, on_line, &c, r->d)) ||
-	    (err = output_read(&pr->err, t, r->read_lag_ns, on_line, &c, r->d)))
+	int64_t lag = r->read_lag_ns + prog_lag(pr, exec_wait_ns(&pr->proc));
+
+	if ((err = output_read(&pr->out, t, lag, on_line, &c, r->d)) ||
+	    (err = output_read(&pr->err, t, lag, on_line, &c, r->d)))
 		return err;
 	if (pr->proc.init > 0 && exec_poll_exit(&pr->proc) && !was)
 		return record_exit(r, host, pr);

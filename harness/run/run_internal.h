@@ -39,6 +39,9 @@ struct prog_run {
 	regex_t ready_re;	/* ready: { log: } compiled, if has_re */
 	bool has_re;
 	int64_t started_ns;	/* monotonic */
+	int64_t wait_ref_ns;	/* its run-queue wait when the last step that
+				 * breaks something took effect (or when it
+				 * started); -1: unknown */
 };
 
 /* A log file a program writes that an expectation watches (by: { log,
@@ -171,5 +174,8 @@ int programs_timed_out(struct run *r, int host, const char *what);
 void programs_kill(struct run *r, int host);
 void programs_stop(struct run *r, int host);
 int programs_signal(struct run *r, int host, int sig);
+/* A step that breaks something took effect: how long each program has
+ * waited to run so far is where its lateness is counted from. */
+void programs_mark_reference(struct run *r);
 
 #endif

@@ -67,8 +67,11 @@ int run_record(struct run *r, struct event *e)
 {
 	if (!e->t_ns)
 		e->t_ns = clock_wall_ns();
-	if (e->type == EV_STEP && e->step >= 0 && (size_t)e->step < r->sc->nsteps)
+	if (e->type == EV_STEP && e->step >= 0 && (size_t)e->step < r->sc->nsteps) {
 		plan_samples(r, e);
+		if (step_breaks(&r->sc->steps[e->step]))
+			programs_mark_reference(r);
+	}
 	/* flushed line by line: the file can be followed while the run goes
 	 * on, and a killed run leaves what it had */
 	watch_event(&r->watch, e);

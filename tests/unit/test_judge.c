@@ -690,6 +690,18 @@ static void test_by_exit_and_log(void **state)
 		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"signal\":\"KILL\"}\n", NULL, &e);
 	assert_int_equal(e.verdict, VERDICT_PASS);
 	assert_int_equal(e.exit_signal, 9);
+	/* an exit 1 s after, by a program that waited 200 ms to run since:
+	 * on a quiet machine 0.8–1 s, so for 0.5–0.9 s unsure, not a fail */
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: exit, within: 0.5s..0.9s }\n",
+		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"lag_ns\":200000000,\"status\":3}\n",
+		 NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_UNSURE);
+	assert_true(e.doubts & DOUBT_LAG);
+	assert_int_equal(e.measured_lo, NS_PER_S - MS(200));
+	judge_in(EXEC_HEAD, "  - detect: { host: server, by: exit, within: 0.5s..0.7s }\n",
+		 "{\"t_ns\":" T_1S ",\"event\":\"exited\",\"host\":\"server\",\"lag_ns\":200000000,\"status\":3}\n",
+		 NULL, &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
 	/* the first matching line after establishment, wherever it is */
 	judge_in(EXEC_HEAD, "  - detect: { host: server, by: { log: \"client .* gone\" }, within: 1.9s..2.1s }\n",
 		 "", T_EST " listening\n" T_1S " client 1 is fine\n" T_2S " client 1 is gone\n"
