@@ -154,7 +154,16 @@ static int build(struct topo *t, const char *const *names, struct diag *d)
 
 		h->name = names[i];
 		h->ns = -1;
-		snprintf(h->port_name, sizeof(h->port_name), "p-%.12s", names[i]);
+		/* "p-NAME", or, for a name too long for an interface's, its
+		 * index and as much of the name as fits: "p12-backend-se" */
+		if (strlen(names[i]) <= IFNAMSIZ - 3) {
+			snprintf(h->port_name, sizeof(h->port_name), "p-%s", names[i]);
+		} else {
+			char longer[64];
+
+			snprintf(longer, sizeof(longer), "p%zu-%s", i, names[i]);
+			snprintf(h->port_name, sizeof(h->port_name), "%.*s", IFNAMSIZ - 1, longer);
+		}
 		t->family = AF_INET;
 		inet_pton(AF_INET, topo_addr_text(t, (int)i, false, false, text, sizeof(text)), &h->addr);
 		t->family = AF_INET6;

@@ -12,7 +12,7 @@
 #include "netns/netlink.h"
 #include "netns/topo.h"
 
-#define TOPO_MAX_HOSTS 16
+#define TOPO_MAX_HOSTS 64
 #define BRIDGE_NAME "br0"
 /* 198.18.0.0/15 is reserved for benchmarking (RFC 2544): never routed. */
 #define LAN_PREFIXLEN 24

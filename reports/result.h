@@ -84,7 +84,7 @@ enum outcome {
 /* A packet that decided a verdict: frame @frame (1-based, as Wireshark
  * numbers them) of host @host's capture. */
 struct packet_ref {
-	char host[16];
+	char host[32];
 	long frame;
 };
 
@@ -147,8 +147,8 @@ struct expect_result {
 	enum outcome outcome;
 	char kind[16];		/* the expectation kind, "detect" */
 	struct pos at;		/* the expectation in the scenario file */
-	char host[16];		/* whose application, capture or packets; "" */
-	char peer[16];		/* the other end (packets to, delivered to); "" */
+	char host[32];		/* whose application, capture or packets; "" */
+	char peer[32];		/* the other end (packets to, delivered to); "" */
 	char by[8];		/* how a host's noticing is seen: "" (the
 				 * built-in peer's calls), "close", "exit", "log" */
 	char via[16];		/* the evidence that showed it: "orphaned",
@@ -197,6 +197,12 @@ struct expect_result {
 	long lost;		/* transit: sent, never seen arriving */
 	long duplicated;	/* transit: arrivals beyond a segment's first */
 	int64_t delay_min_ns, delay_median_ns, delay_max_ns;	/* transit */
+	long conns;		/* detect: the host's connections alive at the
+				 * reference, when more than one; 0: one */
+	long conns_noticed;	/* of them, how many noticed */
+	long conns_needed;	/* how many had to (connections:) */
+	int64_t conn_min_ns, conn_median_ns, conn_p99_ns, conn_max_ns;	/* when */
+	long slowest_conn;	/* the peer's number of the last to notice */
 	long item;		/* sequence: 1-based item; 0: none */
 	long found;		/* sequence: how many of that item were found */
 	char packet[160];	/* sequence: the packet seen instead */

@@ -345,6 +345,28 @@ const char *result_doubt_str(const struct expect_result *e, char *buf, size_t le
 	return buf;
 }
 
+/* "; 1000 of 1000 connections noticed, 2.90 / 2.95 / 3.00 / 3.10 s
+ * (min / median / p99 / max), the last #317" after a detect on a host
+ * with several connections. */
+static void conns_str(const struct expect_result *e, char *buf, size_t len)
+{
+	size_t used = strlen(buf);
+	char a[32], b[32], c[32], d[32];
+
+	if (!e->conns || used >= len)
+		return;
+	if (!e->conns_noticed) {
+		snprintf(buf + used, len - used, "; none of its %ld connections noticed (%ld needed)",
+			 e->conns, e->conns_needed);
+		return;
+	}
+	snprintf(buf + used, len - used,
+		 "; %ld of %ld connections noticed (%ld needed), %s / %s / %s / %s (min / median / p99 / max), the last #%ld",
+		 e->conns_noticed, e->conns, e->conns_needed, duration_str(e->conn_min_ns, a, sizeof(a)),
+		 duration_str(e->conn_median_ns, b, sizeof(b)), duration_str(e->conn_p99_ns, c, sizeof(c)),
+		 duration_str(e->conn_max_ns, d, sizeof(d)), e->slowest_conn);
+}
+
 /* ": unsure, blackhole took 69 ms to take effect" after an unsure
  * verdict's measurement. */
 static void unsure_str(const struct expect_result *e, char *buf, size_t len)
@@ -450,6 +472,8 @@ const char *result_measured_str(const struct expect_result *e, char *buf, size_t
 			 e->what, e->found);
 		break;
 	}
+	if (e->outcome == OUTCOME_DETECTED || e->outcome == OUTCOME_NOTHING_DETECTED)
+		conns_str(e, buf, len);
 	unsure_str(e, buf, len);
 	return buf;
 }

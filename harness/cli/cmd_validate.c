@@ -2,15 +2,18 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/escape.h"
 #include "harness/cli/catalogue.h"
 #include "harness/cli/cli.h"
 #include "harness/model/lint.h"
+#include "harness/model/program.h"
 #include "harness/model/scenario.h"
 #include "harness/run/exec.h"
 #include "harness/run/sysctl.h"
+#include "netns/topo.h"
 
 /* One file, one combination at a time: what was found of it. */
 struct checked {
@@ -19,7 +22,41 @@ struct checked {
 	bool failed;
 	char name[512];		/* escaped */
 	size_t combinations;
+	bool verbose;
+	char *hosts;		/* -v: its hosts, one per line */
 };
+
+/* "  db       198.18.0.3  listens on 5432": each host in index order, the
+ * order their addresses are given in. */
+static char *hosts_text(const struct scenario *sc)
+{
+	char *buf = NULL, addr[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < sc->nhosts; i++) {
+		const struct host *h = &sc->hosts[i];
+
+		topo_host_addr_of(sc->net.kind == NET_ROUTED, sc->net.family, (int)i, addr, sizeof(addr));
+		fprintf(f, "  %-16s %-16s ", h->name, addr);
+		if (h->program)
+			fprintf(f, "runs %s", h->program->argv[0]);
+		if (h->program && h->peer.role == PEER_LISTEN)
+			fprintf(f, ", ");
+		if (h->peer.role == PEER_LISTEN)
+			fprintf(f, "listens on %u", h->peer.port);
+		else if (!h->program)
+			fprintf(f, "connects to %s:%u", sc->hosts[h->peer.target].name, h->peer.port);
+		fputc('\n', f);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
 
 static int check_one(struct scenario *sc, size_t k, size_t count, void *ctx)
 {
@@ -43,6 +80,8 @@ static int check_one(struct scenario *sc, size_t k, size_t count, void *ctx)
 	diag_clear(&w);
 	if (k == 0)
 		escape_buf(sc->name, c->name, sizeof(c->name));
+	if (k == 0 && c->verbose)
+		c->hosts = hosts_text(sc);
 	c->combinations = sc->pick.n ? count : 0;
 	scenario_free(sc);
 	return 0;
@@ -53,16 +92,21 @@ int cmd_validate(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "long", no_argument, NULL, 'L' },
 		{ "strict", no_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct catalogue cat = { 0 };
-	bool allow_long = false, strict = false;
+	bool allow_long = false, strict = false, verbose = false;
 	size_t nwarnings = 0;
 	struct diag d;
 	int c, bad = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hv", opts, NULL)) != -1) {
+		if (c == 'v') {
+			verbose = true;
+			continue;
+		}
 		if (c == 'L') {
 			allow_long = true;
 			continue;
@@ -75,6 +119,7 @@ int cmd_validate(int argc, char **argv)
 			cli_usage(stdout, "validate");
 			printf("\n      --long     allow timelines up to 24 h (default: at most 1 h), as run --long\n"
 			       "      --strict   a warning is an error (exit 2)\n"
+			       "  -v, --verbose  list each scenario's hosts: name, address, what it runs\n"
 			       "  Checks everything `run` checks before it builds anything, and warns\n"
 			       "  (file:line:col: warning: ...) of what can never pass or has no effect.\n"
 			       "  Exit 0 when every file is a valid scenario (warnings or not, unless\n"
@@ -93,7 +138,8 @@ int cmd_validate(int argc, char **argv)
 		bad |= catalogue_add(&cat, argv[i], &d) != 0;
 	for (size_t i = 0; i < cat.n; i++) {
 		struct diag sd, wd;
-		struct checked ck = { .allow_long = allow_long, .errors = &sd, .warnings = &wd };
+		struct checked ck = { .allow_long = allow_long, .errors = &sd, .warnings = &wd,
+				      .verbose = verbose };
 		char path[512];
 		int err;
 
@@ -112,7 +158,10 @@ int cmd_validate(int argc, char **argv)
 				       ck.combinations, wd.count ? ", with warnings" : "");
 			else
 				printf("%s: ok (%s)%s\n", path, ck.name, wd.count ? ", with warnings" : "");
+			if (ck.hosts)
+				fputs(ck.hosts, stdout);
 		}
+		free(ck.hosts);
 		diag_clear(&sd);
 		diag_clear(&wd);
 	}

@@ -24,7 +24,7 @@ static const struct {
 	{ "run", cmd_run,
 	  "[FILE|DIR]... [-j N] [--repeat N] [--retries N] [--realtime] [-k PATTERN] [--shard K/N] [-o DIR] [--junit FILE] [--json FILE] [--fail-on-skip] [--no-exec] [--long] [--kernel DIR|host]... [-q|-v]",
 	  "run scenarios for real in network namespaces and judge them (root, or rootless)" },
-	{ "validate", cmd_validate, "[--long] [--strict] FILE|DIR...",
+	{ "validate", cmd_validate, "[--long] [--strict] [-v] FILE|DIR...",
 	  "check scenario files and report every error as file:line:col" },
 	{ "list", cmd_list, "[FILE|DIR]... [-k PATTERN]",
 	  "the scenarios: id, the claims they measure, what they do" },

@@ -3,6 +3,7 @@
  *   detect: { host: server, error: ETIMEDOUT, within: 4.5s..5.6s, since: pull } */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/duration.h"
@@ -10,10 +11,12 @@
 #include "harness/expects/noticed.h"
 #include "harness/judge/evidence.h"
 #include "harness/model/host_load.h"
+#include "harness/model/scenario.h"
 #include "reports/result.h"
 
 static const char *const keys[] = {
-	"host", "by", "program", "status", "error", "within", "observe", "since", NULL
+	"host", "by", "program", "status", "error", "within", "observe", "since", "connections",
+	NULL
 };
 
 /* Past its budget a detect is watched for as long again, at least 1 s
@@ -59,6 +62,34 @@ static int load_error(struct ynode n, struct expect *x, struct diag *d)
 	return bad ? -EINVAL : 0;
 }
 
+/* connections: all | any | N | N% */
+static int load_conns(struct ynode n, struct expect *x, struct diag *d)
+{
+	const char *s = ynode_str(n);
+	char *end;
+	long v;
+
+	if (s && !strcmp(s, "all")) {
+		x->conns = CONNS_ALL;
+		return 0;
+	}
+	if (s && !strcmp(s, "any")) {
+		x->conns = CONNS_ANY;
+		return 0;
+	}
+	v = s ? strtol(s, &end, 10) : -1;
+	if (s && end != s && s[0] >= '0' && s[0] <= '9' &&
+	    ((!*end && v >= 1 && v <= PEER_MAX_CONNECTIONS) ||
+	     (!strcmp(end, "%") && v >= 1 && v <= 100))) {
+		x->conns = *end ? CONNS_PERCENT : CONNS_COUNT;
+		x->conns_n = v;
+		return 0;
+	}
+	diag_at(d, ynode_pos(n), "bad connections: \"%s\" (of the host's connections alive at the reference, how many must notice: all, any, a number from 1 to %d, or 1%% to 100%%)",
+		s ? s : ynode_kind(n), PEER_MAX_CONNECTIONS);
+	return -EINVAL;
+}
+
 static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		struct diag *d)
 {
@@ -93,6 +124,15 @@ static int load(struct ynode n, const struct scenario *sc, struct expect *x,
 		}
 	}
 	bad |= expect_load_since(n, sc, x, d) != 0;
+	if ((v = ynode_get(n, "connections")).node) {
+		if (!bad && x->by != BY_EVENT && x->by != BY_CALL) {
+			diag_at(d, ynode_pos(v), "connections: counts the built-in peer's connections; %s noticing is seen otherwise",
+				sc->hosts[x->host].name);
+			bad = true;
+		} else {
+			bad |= load_conns(v, x, d) != 0;
+		}
+	}
 	return bad ? -EINVAL : 0;
 }
 

@@ -4,6 +4,7 @@
 #include <netinet/tcp.h>
 #include <regex.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -69,12 +70,129 @@ static void delivery_doubt(const struct evidence *ev, int host, int cause, int64
 	}
 }
 
+/* A connection of the host's peer: when it noticed, by which event. */
+struct conn_seen {
+	int id;
+	const struct event *e;	/* its first detection; NULL: none */
+};
+
+static int by_time(const void *a, const void *b)
+{
+	const struct conn_seen *x = a, *y = b;
+
+	if (!x->e || !y->e)
+		return !x->e - !y->e;	/* the ones that noticed first */
+	return x->e->t_ns < y->e->t_ns ? -1 : x->e->t_ns > y->e->t_ns;
+}
+
+/* The host's connections alive at @t_ref — up, and neither noticed dead
+ * nor closed by the application — into *@out (caller frees); how many. */
+static size_t alive_at(const struct evidence *ev, int host, int64_t t_ref, struct conn_seen **out)
+{
+	struct conn_seen *v = NULL;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	/* in the file's order, which is nearly the stamps' (a peer's events
+	 * and the runner's are written as they come in): every one before
+	 * the reference counts */
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (e->host != host || !e->conn || e->t_ns >= t_ref)
+			continue;
+		if (e->type == EV_CONNECTED || e->type == EV_ACCEPTED) {
+			if (n == cap) {
+				struct conn_seen *w = realloc(v, (cap = cap ? 2 * cap : 16) * sizeof(*v));
+
+				if (!w)
+					break;
+				v = w;
+			}
+			v[n++] = (struct conn_seen){ e->conn, NULL };
+		} else if (event_detects(e) || (e->type == EV_ACTION && (!strcmp(e->call, "close") ||
+									!strcmp(e->call, "abort") ||
+									!strcmp(e->call, "reconnect")))) {
+			for (size_t k = 0; k < n; k++)
+				if (v[k].id == e->conn) {
+					v[k] = v[--n];
+					break;
+				}
+		}
+	}
+	*out = v;
+	return n;
+}
+
+static int64_t at_rank(const struct conn_seen *v, size_t n, int64_t t_ref, double q)
+{
+	size_t k = (size_t)(q * (double)(n - 1) + 0.5);
+
+	return v[k].e->t_ns - t_ref;
+}
+
+/* A host whose peer had several connections alive at the reference: each
+ * noticed on its own. The one that decides is the needed-th to notice
+ * (connections: all — the last of them); the spread is reported. False
+ * with one connection or none: the host's first detection decides. */
+static bool by_connections(const struct expect *x, const struct evidence *ev,
+			   struct expect_result *r, const struct event **decides)
+{
+	struct conn_seen *v;
+	size_t n = alive_at(ev, x->host, evidence_ref_span(r).lo, &v), noticed = 0;
+	long need;
+
+	if (n <= 1) {
+		free(v);
+		return false;
+	}
+	for (size_t i = 0; i < ev->ev.n; i++) {
+		const struct event *e = &ev->ev.v[i];
+
+		if (e->host != x->host || !e->conn || e->t_ns < ev->t_watch || e->t_ns > ev->t_end ||
+		    !(x->by == BY_CALL ? event_failed_call(e) : event_detects(e)))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].id == e->conn && (!v[k].e || e->t_ns < v[k].e->t_ns))
+				v[k].e = e;
+	}
+	qsort(v, n, sizeof(*v), by_time);
+	while (noticed < n && v[noticed].e)
+		noticed++;
+	need = expect_conns_needed(x, (long)n);
+	r->conns = (long)n;
+	r->conns_noticed = (long)noticed;
+	r->conns_needed = need;
+	if (noticed) {
+		r->conn_min_ns = at_rank(v, noticed, r->ref_t_ns, 0);
+		r->conn_median_ns = at_rank(v, noticed, r->ref_t_ns, 0.5);
+		r->conn_p99_ns = at_rank(v, noticed, r->ref_t_ns, 0.99);
+		r->conn_max_ns = at_rank(v, noticed, r->ref_t_ns, 1);
+		r->slowest_conn = v[noticed - 1].id;
+	}
+	*decides = need <= (long)noticed ? v[need - 1].e : NULL;
+	/* a connection that noticed something not accepted fails it,
+	 * whenever it came */
+	for (size_t k = 0; *decides && x->nerrors && k < noticed; k++) {
+		bool ok = false;
+
+		for (size_t j = 0; j < x->nerrors; j++)
+			ok |= evidence_cause(v[k].e) == x->errors[j];
+		if (!ok)
+			*decides = v[k].e;
+	}
+	free(v);
+	return true;
+}
+
 /* The built-in peer: EOF, an error, a heartbeat timeout. */
 static bool by_event(const struct expect *x, const struct evidence *ev,
 		     struct expect_result *r)
 {
-	const struct event *e = evidence_first_detection(ev, x->host, x->by == BY_CALL);
+	const struct event *e;
 
+	if (!by_connections(x, ev, r, &e))
+		e = evidence_first_detection(ev, x->host, x->by == BY_CALL);
 	if (!e)
 		return false;
 	if (e->type == EV_ACTION)	/* which call learnt it */

@@ -10,6 +10,7 @@ extern const struct fault_ops fault_nic_up;
 extern const struct fault_ops fault_switch_off;
 extern const struct fault_ops fault_switch_on;
 extern const struct fault_ops fault_blackhole;
+extern const struct fault_ops fault_partition;
 extern const struct fault_ops fault_drop;
 extern const struct fault_ops fault_reset;
 extern const struct fault_ops fault_unreachable;
@@ -32,6 +33,7 @@ const struct fault_ops *const fault_kinds[] = {
 	&fault_switch_off,
 	&fault_switch_on,
 	&fault_blackhole,
+	&fault_partition,
 	&fault_drop,
 	&fault_reset,
 	&fault_unreachable,

@@ -556,3 +556,18 @@ const char *expect_count_str(long lo, long hi, char *buf, size_t len)
 		snprintf(buf, len, "%ld..%ld", lo, hi);
 	return buf;
 }
+
+long expect_conns_needed(const struct expect *x, long alive)
+{
+	switch (x->conns) {
+	case CONNS_ANY:
+		return 1;
+	case CONNS_COUNT:
+		return x->conns_n;
+	case CONNS_PERCENT:
+		return (alive * x->conns_n + 99) / 100;
+	case CONNS_ALL:
+	default:
+		return alive;
+	}
+}

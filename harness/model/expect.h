@@ -62,6 +62,15 @@ enum detect_by {
 	BY_CALL,		/* the built-in peer's send or recv failed */
 };
 
+/* Of a host's connections alive at the reference, how many a detect
+ * needs to have noticed (connections:). */
+enum conns_mode {
+	CONNS_ALL,		/* every one (the default) */
+	CONNS_ANY,		/* one at least */
+	CONNS_COUNT,		/* conns_n at least */
+	CONNS_PERCENT,		/* conns_n % at least */
+};
+
 /* When a `sockets` count must hold. */
 enum sockets_when {
 	SOCKETS_AT,		/* at that time after the reference */
@@ -98,6 +107,8 @@ struct expect {
 	long count_lo, count_hi;	/* packets: the count must be in [lo, hi] */
 	enum detect_by by;	/* detect, no-detect */
 	int exit_status;	/* by: exit: the status wanted; -1: any */
+	enum conns_mode conns;	/* detect on a host with several connections */
+	long conns_n;
 	char *log;		/* by: log: an extended regex (owned) */
 	char *log_file;		/* by: log: the file it is looked for in, as
 				 * written (placeholders unexpanded); NULL:
@@ -155,6 +166,9 @@ const struct expect_ops *expect_find(const char *name);
 /* Parse the `expect:` list at @n into sc->expects (hosts and steps must be
  * loaded). Returns 0 or -EINVAL with every problem in @d, or -ENOMEM. */
 int expect_load_all(struct ynode n, struct scenario *sc, struct diag *d);
+
+/* Of @alive connections, how many @x needs noticed (connections:). */
+long expect_conns_needed(const struct expect *x, long alive);
 
 /* Free what @x owns (not @x). */
 void expect_clear(struct expect *x);

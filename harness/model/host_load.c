@@ -15,13 +15,15 @@
 
 static const char *const peer_keys[] = {
 	"exec", "programs", "listen", "connect", "keepalive", "user-timeout", "linger", "heartbeat",
-	"traffic", "zero-byte-probe", "reads", "on-detect", NULL
+	"traffic", "zero-byte-probe", "reads", "on-detect", "connections", "sysctl", NULL
 };
 /* A host that runs the user's program: the program sets its own socket
  * options, so none of the built-in peer's settings apply (program.h has
  * its keys). Several programs: a list under programs:, nothing else. */
-static const char *const programs_keys[] = { "programs", NULL };
-static const char *const exec_keys[] = { "exec", "env", "listen", "ready", "user", "tty", NULL };
+static const char *const programs_keys[] = { "programs", "sysctl", NULL };
+static const char *const exec_keys[] = {
+	"exec", "env", "listen", "ready", "user", "tty", "sysctl", NULL
+};
 static const char *const keepalive_keys[] = { "idle", "interval", "count", NULL };
 static const char *const heartbeat_keys[] = {
 	"send-every", "bytes", "timeout", "poll", NULL
@@ -317,21 +319,37 @@ static int load_programs(struct ynode n, struct host *h, struct diag *d)
 	return ret;
 }
 
+static int load_sysctls(struct ynode n, struct host *h, struct diag *d);
+
+static int load_peer(struct ynode n, struct scenario *sc, struct host *h, struct diag *d);
+
 int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		   struct diag *d)
+{
+	struct ynode v;
+	int ret;
+
+	h->at = ynode_pos(n);
+	h->peer.reads = true;
+	if (ynode_need_map(n, h->name, d))
+		return -EINVAL;
+	if (ynode_get(n, "exec").node)
+		ret = load_program(n, h, d);
+	else if (ynode_get(n, "programs").node)
+		ret = load_programs(n, h, d);
+	else
+		ret = load_peer(n, sc, h, d);
+	if ((v = ynode_get(n, "sysctl")).node)
+		ret = err_merge(ret, load_sysctls(v, h, d));
+	return ret;
+}
+
+static int load_peer(struct ynode n, struct scenario *sc, struct host *h, struct diag *d)
 {
 	struct peer_config *p = &h->peer;
 	struct ynode v;
 	int ret = 0;
 
-	h->at = ynode_pos(n);
-	p->reads = true;
-	if (ynode_need_map(n, h->name, d))
-		return -EINVAL;
-	if (ynode_get(n, "exec").node)
-		return load_program(n, h, d);
-	if (ynode_get(n, "programs").node)
-		return load_programs(n, h, d);
 	ret = err_merge(ret, ynode_check_keys(n, h->name, peer_keys, d));
 	ret = err_merge(ret, load_role(n, sc, h, d));
 	if ((v = ynode_get(n, "keepalive")).node)
@@ -354,6 +372,15 @@ int host_load_peer(struct ynode n, struct scenario *sc, struct host *h,
 		ret = err_merge(ret, ynode_bool(v, "reads", &p->reads, d));
 	if ((v = ynode_get(n, "on-detect")).node)
 		ret = err_merge(ret, load_on_detect(v, &p->on_detect, d));
+	p->connections = 1;
+	if ((v = ynode_get(n, "connections")).node) {
+		ret = err_merge(ret, ynode_int(v, "connections", 1, PEER_MAX_CONNECTIONS, &p->connections, d));
+		if (p->role == PEER_LISTEN) {
+			diag_at(d, ynode_pos(v), "connections: is how many a host that connects opens; %s listens, and accepts as many as come",
+				h->name);
+			ret = err_merge(ret, -EINVAL);
+		}
+	}
 	return ret;
 }
 
@@ -448,30 +475,52 @@ static int load_sysctls(struct ynode n, struct host *h, struct diag *d)
 	return ret;
 }
 
-int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d)
+int host_check_settings(struct ynode v, const char *name, struct diag *d)
 {
-	const char *accepted[SCENARIO_MAX_HOSTS + 1] = { 0 };
-	int ret = 0;
+	return ynode_need_map(v, name, d) || ynode_check_keys(v, name, host_keys, d) ? -EINVAL : 0;
+}
 
-	if (ynode_need_map(n, "hosts", d))
-		return -EINVAL;
-	for (size_t i = 0; i < sc->nhosts; i++)
-		accepted[i] = sc->hosts[i].name;
-	if (ynode_check_keys(n, "hosts", accepted, d))
-		return -EINVAL;
-	for (size_t i = 0; i < sc->nhosts; i++) {
-		struct host *h = &sc->hosts[i];
-		struct ynode hn = ynode_get(n, h->name), v;
+bool host_is_settings(struct ynode v)
+{
+	if (!ynode_is_map(v))
+		return false;
+	for (size_t i = 0; i < ynode_len(v); i++) {
+		const char *k = ynode_str(ynode_key(v, i));
 
-		if (!hn.node)
-			continue;
-		if (ynode_need_map(hn, h->name, d) ||
-		    ynode_check_keys(hn, h->name, host_keys, d)) {
-			ret = err_merge(ret, -EINVAL);
-			continue;
-		}
-		if ((v = ynode_get(hn, "sysctl")).node)
-			ret = err_merge(ret, load_sysctls(v, h, d));
+		if (!k || strcmp(k, "sysctl"))
+			return false;
 	}
-	return ret;
+	return true;
+}
+
+int host_check_name(struct ynode key, const struct scenario *sc, struct diag *d)
+{
+	const char *s = ynode_str(key);
+	size_t n = s ? strlen(s) : 0;
+
+	if (!n || n > HOST_NAME_MAX_LEN || !islower((unsigned char)s[0]) ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") != n || !strcmp(s, "scenario")) {
+		diag_at(d, ynode_pos(key), "bad host name: \"%s\" (1 to %d of a-z, 0-9 and -, starting with a letter, e.g. backend-1; not scenario)",
+			s ? s : ynode_kind(key), HOST_NAME_MAX_LEN);
+		return -EINVAL;
+	}
+	if (scenario_host_index(sc, s) != HOST_NONE) {
+		diag_at(d, ynode_pos(key), "%s is defined twice: at the top level and in hosts: (one section, with its sysctl: in it or in hosts: { %s: { sysctl } })",
+			s, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int host_load_settings(struct ynode n, struct host *h, struct diag *d)
+{
+	struct ynode v = ynode_get(n, "sysctl");
+
+	if (!v.node)
+		return 0;
+	if (h->nsysctls) {
+		diag_at(d, ynode_pos(v), "%s's sysctl is set twice: in its section and in hosts:", h->name);
+		return -EINVAL;
+	}
+	return load_sysctls(v, h, d);
 }

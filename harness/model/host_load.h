@@ -25,7 +25,19 @@ int host_load_peer_ref(struct ynode n, const char *what, const char *why,
 /* A connecting peer must target another host that listens on that port. */
 int host_check_peers(struct scenario *sc, struct diag *d);
 
-/* Parse `hosts: { <host>: { sysctl: { key: value } } }` at @n. */
-int host_load_settings(struct ynode n, struct scenario *sc, struct diag *d);
+/* The settings @n of host @h (defined by client: or server:) in `hosts:
+ * { <host>: { sysctl: { key: value } } }`. Returns 0 or -EINVAL. */
+int host_load_settings(struct ynode n, struct host *h, struct diag *d);
+
+/* Entry @v of hosts: for host @name defined elsewhere: settings only
+ * ("unknown key in client: ..." otherwise). Returns 0 or -EINVAL. */
+int host_check_settings(struct ynode v, const char *name, struct diag *d);
+
+/* Whether entry @v of hosts: holds settings only (sysctl:), not a host. */
+bool host_is_settings(struct ynode v);
+
+/* A new host's name @key: [a-z][a-z0-9-]*, at most HOST_NAME_MAX_LEN, not
+ * "scenario", not a host's already. Returns 0 or -EINVAL. */
+int host_check_name(struct ynode key, const struct scenario *sc, struct diag *d);
 
 #endif

@@ -63,6 +63,7 @@ void scenario_free(struct scenario *sc)
 			free(sc->hosts[i].sysctls[j].value);
 		}
 		free(sc->hosts[i].sysctls);
+		free(sc->hosts[i].name);
 		program_free(sc->hosts[i].program);
 	}
 	for (size_t i = 0; i < sc->nsteps; i++) {

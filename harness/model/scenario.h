@@ -13,7 +13,9 @@
 #include "harness/model/expect.h"
 #include "harness/model/matrix.h"
 
-#define SCENARIO_MAX_HOSTS 2
+#define SCENARIO_MAX_HOSTS 64
+#define HOST_NAME_MAX_LEN 31
+#define PEER_MAX_CONNECTIONS 20000
 #define SCENARIO_MAX_REPEAT 1000
 #define HOST_NONE (-1)
 
@@ -64,6 +66,8 @@ struct peer_config {
 	struct heartbeat heartbeat;
 	struct traffic traffic;
 	int64_t zero_probe_ns;	/* a zero-byte send() every this; 0: none */
+	long connections;	/* connect: how many it opens at the start,
+				 * each with every strategy; 1 by default */
 	bool reads;		/* false: received data stays unread */
 	enum on_detect on_detect;
 };
@@ -102,7 +106,7 @@ struct net_config {
 struct program;
 
 struct host {
-	const char *name;	/* static: "client" or "server" */
+	char *name;		/* "client", "server", or a name of hosts: */
 	struct pos at;		/* where its section starts */
 	struct peer_config peer;	/* the built-in peer; for a program only
 					 * role and port (listen) */

@@ -24,13 +24,11 @@ static const char *const top_keys[] = {
 
 #define SAMPLE_EVERY_NS (10 * NS_PER_MS)
 
-/* The most a sweep's combinations may hold in all: the file's bytes times
- * their number. */
 #define SAMPLE_EVERY_MIN_NS NS_PER_MS
 #define SAMPLE_EVERY_MAX_NS NS_PER_S
 
-/* The fixed hosts of the default topology, in index order. */
-static const char *const host_names[SCENARIO_MAX_HOSTS] = { "client", "server" };
+/* The hosts of a pair, in index order, each a top-level key. */
+static const char *const pair_names[] = { "client", "server" };
 
 /* Claim ids as CLAIMS.md writes them: C<document>.<n>[letter]. */
 static const char *const findings[] = {
@@ -158,8 +156,88 @@ static int load_steps_from(struct ynode n, struct scenario *sc, struct diag *d)
 	return -EINVAL;
 }
 
+/* The hosts: client: and server: at the top level (a pair), then every
+ * host hosts: defines (one with a peer or a program of its own), in the
+ * file's order — their index, and the order of their addresses. Every
+ * name is known before any section is read: a connect names any host. */
+static int load_hosts(struct ynode root, struct scenario *sc, bool *names_bad, struct diag *d)
+{
+	struct ynode hosts = ynode_get(root, "hosts"), n;
+	struct ynode sections[SCENARIO_MAX_HOSTS];
+	bool defines = false;
+	size_t npair;
+	int ret = 0;
+
+	if (hosts.node && ynode_need_map(hosts, "hosts", d))
+		return -EINVAL;
+	for (size_t i = 0; hosts.node && i < ynode_len(hosts); i++)
+		defines |= !host_is_settings(ynode_value(hosts, i));
+	for (size_t i = 0; i < sizeof(pair_names) / sizeof(pair_names[0]); i++) {
+		const char *example = i ? "server: { listen: 7000 }" : "client: { connect: server:7000 }";
+
+		n = ynode_get(root, pair_names[i]);
+		/* a pair needs both (named all the same, so that what refers
+		 * to the missing one is no error of its own); hosts of hosts:
+		 * need neither */
+		if (!n.node && !defines) {
+			ynode_need_key(root, pair_names[i], "a scenario", example, &n, d);
+			ret = -EINVAL;
+		} else if (!n.node) {
+			continue;
+		}
+		if (!(sc->hosts[sc->nhosts].name = strdup(pair_names[i])))
+			return -ENOMEM;
+		sections[sc->nhosts++] = n;
+	}
+	npair = sc->nhosts;
+	for (size_t i = 0; hosts.node && i < ynode_len(hosts); i++) {
+		struct ynode key = ynode_key(hosts, i), v = ynode_value(hosts, i);
+		const char *name = ynode_str(key);
+
+		if (name && scenario_host_index(sc, name) != HOST_NONE) {
+			/* settings of client: or server: */
+			ret = err_merge(ret, host_check_settings(v, name, d));
+			continue;
+		}
+		if (host_is_settings(v)) {
+			char names[128];
+
+			diag_at(d, ynode_pos(key), "unknown host in hosts: \"%s\" (settings for %s; a host of its own needs listen, connect or exec)",
+				name ? name : ynode_kind(key), scenario_host_names(sc, names, sizeof(names)));
+			ret = -EINVAL;
+			continue;
+		}
+		if (sc->nhosts == SCENARIO_MAX_HOSTS) {
+			diag_at(d, ynode_pos(key), "too many hosts: at most %d", SCENARIO_MAX_HOSTS);
+			*names_bad = true;
+			return -EINVAL;
+		}
+		/* a bad name is still a host's: what refers to it is no error
+		 * of its own */
+		if (host_check_name(key, sc, d))
+			ret = -EINVAL;
+		if (!(sc->hosts[sc->nhosts].name = strdup(name ? name : "")))
+			return -ENOMEM;
+		sections[sc->nhosts++] = v;
+	}
+	if (sc->nhosts < 2 && !ret) {
+		diag_at(d, ynode_pos(hosts), "a scenario needs two hosts at least: one that connects and one that listens (hosts: { client: { connect: server:7000 }, server: { listen: 7000 } })");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sections[i].node)
+			ret = err_merge(ret, host_load_peer(sections[i], sc, &sc->hosts[i], d));
+	if (!ret)
+		ret = err_merge(ret, host_check_peers(sc, d));
+	for (size_t i = 0; i < npair && hosts.node; i++)
+		if ((n = ynode_get(hosts, sc->hosts[i].name)).node && host_is_settings(n))
+			ret = err_merge(ret, host_load_settings(n, &sc->hosts[i], d));
+	return ret;
+}
+
 static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 {
+	bool names_bad = false;
 	struct ynode n;
 	int ret = 0;
 
@@ -208,22 +286,9 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	n = ynode_get(root, "topology");
 	if (n.node)
 		ret = err_merge(ret, net_load_topology(n, &sc->net, d));
-	sc->nhosts = SCENARIO_MAX_HOSTS;
-	for (size_t i = 0; i < sc->nhosts; i++)
-		sc->hosts[i].name = host_names[i];
-	for (size_t i = 0; i < sc->nhosts; i++) {
-		const char *example = i ? "server: { listen: 7000 }" : "client: { connect: server:7000 }";
-
-		if (!ynode_need_key(root, sc->hosts[i].name, "a scenario", example, &n, d))
-			ret = err_merge(ret, host_load_peer(n, sc, &sc->hosts[i], d));
-		else
-			ret = err_merge(ret, -EINVAL);
-	}
-	if (!ret)
-		ret = err_merge(ret, host_check_peers(sc, d));
-	n = ynode_get(root, "hosts");
-	if (n.node)
-		ret = err_merge(ret, host_load_settings(n, sc, d));
+	ret = err_merge(ret, load_hosts(root, sc, &names_bad, d));
+	if (names_bad)		/* what names a host would be wrong by the dozen */
+		return ret;
 
 	n = ynode_get(root, "steps");
 	if (n.node)

@@ -67,7 +67,8 @@ int endpoint_start(struct run *r, int host)
 {
 	struct endpoint *ep = &r->ep[host];
 
-	ep->listening = ep->connected = ep->accepted = ep->failed = false;
+	ep->listening = ep->failed = false;
+	ep->connected = ep->accepted = 0;
 	ep->up_ns = ep->up_lag_ns = 0;
 	r->acting[host] = false;	/* a new process owes no earlier action */
 	return host_of(r, host)->program ? programs_start(r, host) : start_peer(r, host);
@@ -94,10 +95,10 @@ static int collect_peer(struct run *r, int host)
 		if (e.type == EV_LISTENING)
 			ep->listening = true;
 		else if (e.type == EV_CONNECTED || e.type == EV_ACCEPTED) {
-			if (!ep->connected && !ep->accepted)
+			ep->connected += e.type == EV_CONNECTED;
+			ep->accepted += e.type == EV_ACCEPTED;
+			if (!ep->up_ns && ep->connected + ep->accepted >= endpoint_needed(r, host))
 				ep->up_ns = e.t_ns, ep->up_lag_ns = e.lag_ns;
-			ep->connected |= e.type == EV_CONNECTED;
-			ep->accepted |= e.type == EV_ACCEPTED;
 		}
 		else if (e.type == EV_SETUP_FAILED) {
 			ep->failed = true;
@@ -189,13 +190,31 @@ static bool ready(struct run *r, int host, int *err)
 }
 
 /* Whether host @host's connection is up, as far as it can tell. */
+long endpoint_needed(const struct run *r, int host)
+{
+	const struct host *h = host_of(r, host);
+	long n = 0;
+
+	if (h->peer.role == PEER_CONNECT)
+		return h->peer.connections > 0 ? h->peer.connections : 1;
+	/* a listener: every built-in peer's connections to it (a program's
+	 * are its own business: one will do) */
+	for (size_t i = 0; i < r->sc->nhosts; i++) {
+		const struct host *o = &r->sc->hosts[i];
+
+		if (!o->program && o->peer.role == PEER_CONNECT && o->peer.target == host)
+			n += o->peer.connections;
+	}
+	return n > 0 ? n : 1;
+}
+
 static bool connected(const struct run *r, int host)
 {
 	const struct host *h = host_of(r, host);
 	const struct endpoint *ep = &r->ep[host];
 
 	if (!h->program)
-		return h->peer.role == PEER_LISTEN ? ep->accepted : ep->connected;
+		return ep->connected + ep->accepted >= endpoint_needed(r, host);
 	return sampler_has(&r->sampler, host, TCP_ESTABLISHED,
 			   h->peer.role == PEER_LISTEN ? h->peer.port : 0);
 }

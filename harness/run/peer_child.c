@@ -1,7 +1,8 @@
 /* The built-in peer itself: one process in its host's namespace, one
- * poll() loop over the runner's command pipe, the listening socket and
- * every connection it has, with timers for the application's own
- * detection strategies (heartbeat, steady traffic, zero-byte probes).
+ * epoll loop over the runner's command pipe, the listening socket and
+ * every connection it has (thousands, with connections: N), with timers
+ * for the application's own detection strategies (heartbeat, steady
+ * traffic, zero-byte probes).
  *
  * Everything it sends on a connection is peer_pattern() from offset 0, and
  * everything it receives is checked against it, so the judge can tell that
@@ -17,8 +18,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,14 +34,18 @@
 
 _Static_assert(sizeof(struct event) < PIPE_BUF, "events must be written atomically");
 
-#define LISTEN_BACKLOG 16
+#define LISTEN_BACKLOG 4096
 #define IO_CHUNK 65536
-/* Connections a peer keeps at once (reconnects reuse closed slots). */
-#define MAX_CONNS 32
+/* Connections a peer makes in all, reconnects included. */
+#define MAX_CONNS 65536
+/* Ready descriptors taken per wake; accepts per wake. */
+#define WAKE_EVENTS 256
+#define ACCEPTS_PER_WAKE 256
 #define NEVER INT64_MAX
 
 struct conn {
-	int fd;			/* -1: a free slot */
+	int fd;			/* -1: closed */
+	uint32_t mask;		/* what epoll waits for on it; 0: not in it */
 	int id;			/* 1 for the peer's first connection, then 2... */
 	bool connecting;	/* a non-blocking connect() under way */
 	bool watching;		/* polled at all */
@@ -50,6 +58,10 @@ struct conn {
 	int64_t next_heartbeat, next_traffic, next_probe, next_check;
 };
 
+/* Markers, in the epoll set, for the two descriptors that are no
+ * connection. */
+static char cmd_mark, listen_mark;
+
 struct peer_state {
 	const struct peer_spec *spec;
 	const struct peer_config *cfg;
@@ -60,7 +72,10 @@ struct peer_state {
 	int64_t lag;		/* how long it waited to run, while it
 				 * waited in poll() last: what it saw then
 				 * may have come as much earlier */
-	struct conn conns[MAX_CONNS];
+	int ep;			/* the epoll instance */
+	struct conn **conns;	/* every connection made, in order; a
+				 * closed one stays (fd -1): cur may be it */
+	size_t nconns, cap;
 	struct conn *cur;	/* the newest connection: actions act on it */
 	int next_id;
 	unsigned char buf[IO_CHUNK];
@@ -166,15 +181,24 @@ static int apply_options(struct peer_state *s, int fd)
 
 static struct conn *conn_new(struct peer_state *s, int fd)
 {
-	for (size_t i = 0; i < MAX_CONNS; i++) {
-		struct conn *c = &s->conns[i];
+	struct conn *c;
 
-		if (c->fd >= 0)
-			continue;
-		*c = (struct conn){ .fd = fd, .id = ++s->next_id, .watching = true };
-		return c;
+	if (s->nconns == MAX_CONNS)
+		return NULL;
+	if (s->nconns == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 64;
+		struct conn **v = realloc(s->conns, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->conns = v;
+		s->cap = cap;
 	}
-	return NULL;
+	if (!(c = malloc(sizeof(*c))))
+		return NULL;
+	*c = (struct conn){ .fd = fd, .id = ++s->next_id, .watching = true };
+	s->conns[s->nconns++] = c;
+	return c;
 }
 
 /* The connection is up: the application's timers start now. */
@@ -201,8 +225,9 @@ static void conn_up(struct peer_state *s, struct conn *c, int64_t now)
 static void conn_close(struct peer_state *s, struct conn *c)
 {
 	(void)s;
-	close(c->fd);
+	close(c->fd);		/* out of the epoll set with it */
 	c->fd = -1;
+	c->mask = 0;
 	c->watching = false;
 }
 
@@ -238,21 +263,24 @@ static void setup_listen(struct peer_state *s)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&s->spec->local;
 
-	s->lfd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct epoll_event e = { .events = EPOLLIN, .data.ptr = &listen_mark };
+
+	s->lfd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0 || set_int(s->lfd, SOL_SOCKET, SO_REUSEADDR, 1) ||
-	    bind(s->lfd, sa, s->spec->local_len) || listen(s->lfd, LISTEN_BACKLOG)) {
+	    bind(s->lfd, sa, s->spec->local_len) || listen(s->lfd, LISTEN_BACKLOG) ||
+	    epoll_ctl(s->ep, EPOLL_CTL_ADD, s->lfd, &e)) {
 		emit(s, NULL, EV_SETUP_FAILED, 0, "listen", errno, 0);
 		_exit(1);
 	}
 	emit(s, NULL, EV_LISTENING, 0, "listen", 0, 0);
 }
 
-/* How a connect failing is reported: the first one is a setup failure
- * (the peer then ends), unless the scenario's faults start before it; a
- * later one (reconnect) is an event. */
+/* How a connect failing is reported: one of the first (connections:) is
+ * a setup failure (the peer then ends), unless the scenario's faults
+ * start before it; a later one (reconnect) is an event. */
 static enum event_type connect_failure(const struct peer_state *s, int id)
 {
-	return id > 1 || s->spec->connect_may_fail ? EV_ERROR : EV_SETUP_FAILED;
+	return id > s->cfg->connections || s->spec->connect_may_fail ? EV_ERROR : EV_SETUP_FAILED;
 }
 
 /* Start a non-blocking connect; on_connected() finishes it. */
@@ -309,27 +337,30 @@ static void on_connected(struct peer_state *s, struct conn *c, int64_t t)
 	up(s, c, EV_CONNECTED, t, "connect");
 }
 
-static void on_accept(struct peer_state *s, int64_t t)
+/* Accept one connection; false when there was none to take. */
+static bool on_accept(struct peer_state *s, int64_t t)
 {
 	int fd = accept4(s->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct conn *c;
 
 	if (fd < 0) {
-		emit(s, NULL, EV_ERROR, t, "accept", errno, 0);
-		return;
+		if (errno != EAGAIN && errno != EINTR)
+			emit(s, NULL, EV_ERROR, t, "accept", errno, 0);
+		return false;
 	}
 	if (apply_options(s, fd)) {
 		emit(s, NULL, EV_ERROR, t, "setsockopt", errno, 0);
 		close(fd);
-		return;
+		return true;
 	}
 	if (!(c = conn_new(s, fd))) {
 		emit(s, NULL, EV_ERROR, t, "accept", EMFILE, 0);
 		close(fd);
-		return;
+		return true;
 	}
 	conn_up(s, c, clock_mono_ns());
 	up(s, c, EV_ACCEPTED, t, "accept");
+	return true;
 }
 
 /* Check what arrived against what the other side sent: the first byte
@@ -526,6 +557,7 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 	if (close(c->fd))
 		err = errno;
 	c->fd = -1;
+	c->mask = 0;
 	c->watching = false;
 	acted(s, c, cmd, t, name, err, 0);
 }
@@ -541,26 +573,43 @@ static void on_command(struct peer_state *s)
 		act(s, &c);
 }
 
-/* What to wait for on @c; 0 when it is not polled at all. */
-static short conn_events(const struct peer_state *s, const struct conn *c)
+/* What to wait for on @c; 0 when it is not watched at all (not even
+ * for an error or a hang-up: epoll reports those unasked, so it leaves
+ * the set). */
+static uint32_t conn_events(const struct peer_state *s, const struct conn *c)
 {
 	if (c->fd < 0 || !c->watching)
 		return 0;
 	if (c->connecting)
-		return POLLOUT;
+		return EPOLLOUT;
 	if (c->detected)
-		return POLLIN;
+		return EPOLLIN;
 	/* an application that does not read never looks at the socket
 	 * unless it has something to write */
-	return (short)((s->cfg->reads ? POLLIN : 0) | (c->pending ? POLLOUT : 0));
+	return (s->cfg->reads ? EPOLLIN : 0) | (c->pending ? EPOLLOUT : 0);
+}
+
+/* Bring @c's place in the epoll set up to date. */
+static void conn_watch(struct peer_state *s, struct conn *c)
+{
+	uint32_t mask = conn_events(s, c);
+	struct epoll_event e = { .events = mask, .data.ptr = c };
+
+	if (mask == c->mask)
+		return;
+	if (!mask)
+		epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	else if (epoll_ctl(s->ep, c->mask ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, c->fd, &e))
+		_exit(1);
+	c->mask = mask;
 }
 
 static int poll_timeout_ms(const struct peer_state *s, int64_t now)
 {
 	int64_t next = NEVER;
 
-	for (size_t i = 0; i < MAX_CONNS; i++) {
-		const struct conn *c = &s->conns[i];
+	for (size_t i = 0; i < s->nconns; i++) {
+		const struct conn *c = s->conns[i];
 
 		if (c->fd < 0 || !c->watching || c->connecting || c->detected)
 			continue;
@@ -581,46 +630,54 @@ static int poll_timeout_ms(const struct peer_state *s, int64_t now)
 	return (int)((next - now + NS_PER_MS - 1) / NS_PER_MS);
 }
 
+static void on_conn(struct peer_state *s, struct conn *c, uint32_t rev, int64_t t)
+{
+	if (c->fd < 0 || !c->watching)
+		return;
+	if (c->connecting) {
+		on_connected(s, c, t);
+		return;
+	}
+	if ((s->cfg->reads || c->detected) && rev & (EPOLLIN | EPOLLERR | EPOLLHUP))
+		on_readable(s, c, t);
+	if (c->fd >= 0 && c->watching && c->pending && rev & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+		on_writable(s, c, t);
+}
+
 static void peer_loop(struct peer_state *s)
 {
 	for (;;) {
-		struct pollfd p[2 + MAX_CONNS];
-		int64_t now, t, waited = run_delay(s);
+		struct epoll_event ev[WAKE_EVENTS];
+		int64_t now, t, waited;
+		int n;
 
-		p[0] = (struct pollfd){ .fd = s->cmd, .events = POLLIN };
-		p[1] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
-		for (size_t i = 0; i < MAX_CONNS; i++) {
-			short ev = conn_events(s, &s->conns[i]);
-
-			p[2 + i] = (struct pollfd){ .fd = ev ? s->conns[i].fd : -1, .events = ev };
-		}
-		if (poll(p, 2 + MAX_CONNS, poll_timeout_ms(s, clock_mono_ns())) < 0 && errno != EINTR)
+		for (size_t i = 0; i < s->nconns; i++)
+			conn_watch(s, s->conns[i]);
+		waited = run_delay(s);
+		n = epoll_wait(s->ep, ev, WAKE_EVENTS, poll_timeout_ms(s, clock_mono_ns()));
+		if (n < 0 && errno != EINTR)
 			_exit(1);
 		t = clock_wall_ns();
 		now = clock_mono_ns();
 		s->lag = run_delay(s) - waited;
 		if (s->lag < 0)
 			s->lag = 0;
-		if (p[0].revents)
-			on_command(s);
-		if (s->lfd >= 0 && p[1].revents)
-			on_accept(s, t);
-		for (size_t i = 0; i < MAX_CONNS; i++) {
-			struct conn *c = &s->conns[i];
-			short rev = p[2 + i].revents;
+		/* the runner's command first, then new connections, then the
+		 * connections: as one pass over them all always took them */
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.ptr == &cmd_mark)
+				on_command(s);
+		for (int i = 0; i < n; i++)
+			for (int k = 0; ev[i].data.ptr == &listen_mark && k < ACCEPTS_PER_WAKE; k++)
+				if (!on_accept(s, t))
+					break;
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.ptr != &cmd_mark && ev[i].data.ptr != &listen_mark)
+				on_conn(s, ev[i].data.ptr, ev[i].events, t);
+		for (size_t i = 0; i < s->nconns; i++) {
+			struct conn *c = s->conns[i];
 
-			if (c->fd < 0 || !c->watching)
-				continue;
-			if (c->connecting) {
-				if (rev)
-					on_connected(s, c, t);
-				continue;
-			}
-			if ((s->cfg->reads || c->detected) && rev & (POLLIN | POLLERR | POLLHUP))
-				on_readable(s, c, t);
-			if (c->fd >= 0 && c->watching && c->pending && rev & (POLLOUT | POLLERR | POLLHUP))
-				on_writable(s, c, t);
-			if (c->fd >= 0 && c->watching && !c->detected)
+			if (c->fd >= 0 && c->watching && !c->connecting && !c->detected)
 				run_timers(s, c, now, t);
 		}
 	}
@@ -642,10 +699,10 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		    pid_t parent)
 {
 	struct peer_state s = { .spec = spec, .cfg = &spec->config, .ev = ev,
-				.cmd = cmd, .lfd = -1, .schedstat = -1 };
+				.cmd = cmd, .lfd = -1, .schedstat = -1, .ep = -1 };
+	struct epoll_event e = { .events = EPOLLIN, .data.ptr = &cmd_mark };
+	struct rlimit nofile;
 
-	for (size_t i = 0; i < MAX_CONNS; i++)
-		s.conns[i].fd = -1;
 	/* die with the harness: nothing may outlive it */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(1);
@@ -657,12 +714,23 @@ void peer_child_run(const struct peer_spec *spec, int ns, int ev, int cmd,
 		_exit(1);
 	}
 	close_inherited(ev, cmd);
+	/* a descriptor per connection: as many as the machine lets us */
+	if (!getrlimit(RLIMIT_NOFILE, &nofile) && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
+	s.ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s.ep < 0 || epoll_ctl(s.ep, EPOLL_CTL_ADD, cmd, &e)) {
+		emit(&s, NULL, EV_SETUP_FAILED, 0, "epoll", errno, 0);
+		_exit(1);
+	}
 	rt_enter();
 	s.schedstat = schedstat_open();
 	if (spec->config.role == PEER_LISTEN)
 		setup_listen(&s);
 	else
-		start_connect(&s);
+		for (long i = 0; i < spec->config.connections; i++)
+			start_connect(&s);
 	peer_loop(&s);
 	_exit(1);
 }

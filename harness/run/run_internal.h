@@ -64,8 +64,10 @@ struct endpoint {
 	char *dir;		/* the host's scratch folder, once made */
 	uid_t uid;		/* its first program's user: the owner its
 				 * watched log files must have (0: any) */
-	bool listening, connected, accepted, failed;	/* what the peer said */
-	int64_t up_ns;		/* wall ns its first connection came up, as it said */
+	bool listening, failed;	/* what the peer said */
+	long connected, accepted;	/* connections it said came up */
+	int64_t up_ns;		/* wall ns the last of the connections it
+				 * waits for came up, as it said (0: not yet) */
 	int64_t up_lag_ns;	/* how much earlier the kernel may have had it up */
 };
 
@@ -153,6 +155,10 @@ int endpoint_listen(struct run *r);
 int endpoint_connect(struct run *r);
 /* Whether every host's connection is up, as far as it can tell. */
 bool endpoint_all_up(const struct run *r);
+/* How many connections @host's built-in peer waits for before it is up:
+ * its connections: when it connects; when it listens, every built-in
+ * peer's connections to it (1 at least). */
+long endpoint_needed(const struct run *r, int host);
 
 /* program_run.c: a host's own programs */
 void prog_init(struct prog_run *pr);

@@ -34,6 +34,8 @@ void watch_free(struct watch *w)
 	for (size_t i = 0; w->has_re && i < w->sc->nexpects; i++)
 		if (w->has_re[i])
 			regfree(&w->re[i]);
+	for (size_t h = 0; w->sc && h < SCENARIO_MAX_HOSTS; h++)
+		free(w->conn_state[h]);
 	free(w->step_t);
 	free(w->by_log);
 	free(w->by_exit);
@@ -42,17 +44,66 @@ void watch_free(struct watch *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* Connection @id of host @h: its state (growing the table to hold it);
+ * NULL when out of memory or no connection. */
+static unsigned char *conn_at(struct watch *w, int h, int id)
+{
+	if (h < 0 || h >= SCENARIO_MAX_HOSTS || id <= 0)
+		return NULL;
+	if ((size_t)id >= w->conn_cap[h]) {
+		size_t cap = (size_t)id * 2;
+		unsigned char *v = realloc(w->conn_state[h], cap);
+
+		if (!v)
+			return NULL;
+		memset(v + w->conn_cap[h], 0, cap - w->conn_cap[h]);
+		w->conn_state[h] = v;
+		w->conn_cap[h] = cap;
+	}
+	return &w->conn_state[h][id];
+}
+
+/* Connection @e->conn of its host came up, or was given up on. */
+static void conn_event(struct watch *w, const struct event *e)
+{
+	int h = e->host;
+	unsigned char *st = conn_at(w, h, e->conn);
+
+	if (!st)
+		return;
+	if ((e->type == EV_CONNECTED || e->type == EV_ACCEPTED) && *st == 0) {
+		*st = 1;
+		w->alive[h]++;
+	} else if (*st == 1 && (event_detects(e) ||
+				(e->type == EV_ACTION && (!strcmp(e->call, "close") ||
+							  !strcmp(e->call, "abort") ||
+							  !strcmp(e->call, "reconnect"))))) {
+		*st = 2;
+		w->alive[h]--;
+		if (event_detects(e))
+			w->noticed_since_ref[h]++;
+	}
+}
+
 void watch_event(struct watch *w, const struct event *e)
 {
 	int h = e->host;
+
+	if (e->conn)
+		conn_event(w, e);
 
 	switch (e->type) {
 	case EV_STEP:
 		if (e->step < 0 || (size_t)e->step >= w->sc->nsteps)
 			return;
 		w->step_t[e->step] = e->t_ns;
-		if (step_breaks(&w->sc->steps[e->step]))
+		if (step_breaks(&w->sc->steps[e->step])) {
 			w->last_break = e->t_ns;
+			for (size_t k = 0; k < w->sc->nhosts; k++) {
+				w->alive_at_ref[k] = w->alive[k];
+				w->noticed_since_ref[k] = 0;
+			}
+		}
 		return;
 	case EV_EOF:
 	case EV_ERROR:
@@ -124,6 +175,15 @@ bool watch_done(const struct watch *w)
 		default:
 			seen = w->by_event[x->host];
 			break;
+		}
+		/* several connections alive at the last breaking step: as
+		 * many as the expectation needs noticed since (from an
+		 * earlier since: step, that may wait longer than needed,
+		 * never less) */
+		if ((x->by == BY_EVENT || x->by == BY_CALL) && w->alive_at_ref[x->host] > 1) {
+			if (w->noticed_since_ref[x->host] < expect_conns_needed(x, w->alive_at_ref[x->host]))
+				return false;
+			continue;
 		}
 		if (!seen || seen < ref)
 			return false;

@@ -23,6 +23,13 @@ struct watch {
 	int64_t by_event[SCENARIO_MAX_HOSTS];
 	int64_t by_call[SCENARIO_MAX_HOSTS];	/* a send or recv failed */
 	int64_t by_close[SCENARIO_MAX_HOSTS];
+	/* per host, its built-in peer's connections by number: 1 up, 2
+	 * noticed dead or closed; how many were up at the last breaking
+	 * step, and how many of those noticed since */
+	unsigned char *conn_state[SCENARIO_MAX_HOSTS];
+	size_t conn_cap[SCENARIO_MAX_HOSTS];
+	long alive[SCENARIO_MAX_HOSTS], alive_at_ref[SCENARIO_MAX_HOSTS];
+	long noticed_since_ref[SCENARIO_MAX_HOSTS];
 	int64_t *by_exit;	/* per expectation: its program exited */
 	int64_t *by_log;	/* per expectation: a matching line */
 	regex_t *re;		/* per expectation with by: log */

@@ -49,7 +49,10 @@ grep -q '<failure' "$TMP/junit.xml" && fail "JUnit report has a failure"
 grep -qE '^  PASS  ' "$TMP/stdout" || fail "no PASS line"
 grep -qE "^  [0-9]+ passed, 0 failed, $skipped skipped" "$TMP/stdout" || fail "no totals line"
 for d in $(find "$TMP/out" -name events.jsonl -exec dirname {} \;); do
-	for f in scenario.yaml events.jsonl captures/client.pcap captures/server.pcap; do
+	# a capture for every host the run had (client and server, or more)
+	hosts=$(grep '"event":"host"' "$d/events.jsonl" | sed 's/.*"host":"\([^"]*\)".*/\1/')
+	[ -n "$hosts" ] || fail "run directory $d has no host in events.jsonl"
+	for f in scenario.yaml events.jsonl $(for h in $hosts; do echo "captures/$h.pcap"; done); do
 		[ -s "$d/$f" ] || fail "run directory $d lacks $f"
 	done
 done

@@ -388,6 +388,50 @@ static void test_late_delivery(void **state)
 	diag_clear(&d);
 }
 
+/* A server with two connections alive at the pull, noticing 4.6 and 4.7 s
+ * after it: connections: all (the default) waits for the second, any
+ * takes the first, and one that never notices fails all. */
+#define TWO_CONNS \
+	"{\"t_ns\":1795347281770736020,\"event\":\"accepted\",\"host\":\"server\",\"call\":\"accept\",\"conn\":1}\n" \
+	"{\"t_ns\":1795347281770836020,\"event\":\"accepted\",\"host\":\"server\",\"call\":\"accept\",\"conn\":2}\n"
+#define NOTICED(conn, t) \
+	"{\"t_ns\":" t ",\"event\":\"error\",\"host\":\"server\",\"call\":\"recv\",\"conn\":" conn ",\"errno\":\"ETIMEDOUT\",\"errno_value\":110}\n"
+#define AT_4_6 "1795347286871830624"
+#define AT_4_7 "1795347286971830624"
+
+static void test_connections(void **state)
+{
+	struct expect_result e;
+
+	(void)state;
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n",
+		   TWO_CONNS NOTICED("1", AT_4_6) NOTICED("2", AT_4_7), &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.conns, 2);
+	assert_int_equal(e.conns_noticed, 2);
+	assert_int_equal(e.conns_needed, 2);
+	assert_int_equal(e.measured, MS(4700));
+	assert_int_equal(e.conn_min_ns, MS(4600));
+	assert_int_equal(e.conn_max_ns, MS(4700));
+	assert_int_equal(e.slowest_conn, 2);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.65s }\n",
+		   TWO_CONNS NOTICED("1", AT_4_6) NOTICED("2", AT_4_7), &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.65s, connections: any }\n",
+		   TWO_CONNS NOTICED("1", AT_4_6) NOTICED("2", AT_4_7), &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	assert_int_equal(e.measured, MS(4600));
+	assert_int_equal(e.conns_needed, 1);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s, connections: 50% }\n",
+		   TWO_CONNS NOTICED("1", AT_4_6), &e);
+	assert_int_equal(e.verdict, VERDICT_PASS);
+	judge_with("  - detect: { host: server, error: ETIMEDOUT, within: 4.5s..4.8s }\n",
+		   TWO_CONNS NOTICED("1", AT_4_6), &e);
+	assert_int_equal(e.verdict, VERDICT_FAIL);
+	assert_int_equal(e.outcome, OUTCOME_NOTHING_DETECTED);
+	assert_int_equal(e.conns_noticed, 1);
+}
+
 /* A capture that lost packets cannot be counted in: packets and sequence
  * are errors, what does not count packets is judged as ever. */
 static void test_incomplete_capture(void **state)
@@ -1064,6 +1108,7 @@ int main(void)
 		cmocka_unit_test(test_unsure),
 		cmocka_unit_test(test_lag),
 		cmocka_unit_test(test_late_delivery),
+		cmocka_unit_test(test_connections),
 		cmocka_unit_test(test_incomplete_capture),
 		cmocka_unit_test(test_no_detect),
 		cmocka_unit_test(test_packets),

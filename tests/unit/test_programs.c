@@ -160,7 +160,7 @@ static void test_exec_errors(void **state)
 	expect_error_on("name: t\nserver:\n  exec: [srv]\n  listen: 7000\n  keepalive: { idle: 1s, interval: 1s, count: 1 }\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "keepalive",
-			"unknown key in server: \"keepalive\" (accepted: exec, env, listen, ready, user, tty)");
+			"unknown key in server: \"keepalive\" (accepted: exec, env, listen, ready, user, tty, sysctl)");
 	expect_error_on("name: t\nserver:\n  exec: [srv]\n  listen: 7000\n  ready: { log: \"(\" }\n"
 			"client:\n  connect: server:7000\n"
 			"expect: [ { no-detect: { host: client, for: 1s } } ]\n", "\"(\"",

@@ -260,7 +260,7 @@ static void test_bad_types_and_values(void **state)
 		     6, 10, "bad claim id: \"1.6\" (an id from CLAIMS.md, e.g. C1.6 or C0.5a)");
 	expect_error(VALID_HEAD "steps:\n  - at: 1s\n    fault: { cable-cut: client }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
-		     8, 14, "unknown fault: \"cable-cut\" (did you mean \"cable-pull\"? accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem, nat-expire)");
+		     8, 14, "unknown fault: \"cable-cut\" (did you mean \"cable-pull\"? accepted: cable-pull, cable-plug, nic-down, nic-up, switch-off, switch-on, blackhole, partition, drop, reset, unreachable, heal, crash, freeze, thaw, restart, power-off, power-on, netem, nat-expire)");
 	expect_error(VALID_HEAD "  keepalive: { idle: 1500ms, interval: 1s, count: 3 }\n"
 		     "expect: [ { no-detect: { host: server, for: 1s } } ]\n",
 		     6, 22, "bad keepalive idle: \"1500ms\" (whole seconds from 1s to 32767s");
@@ -384,6 +384,64 @@ static void test_fault_arguments(void **state)
 		     "1.5ms", "bad user-timeout: \"1.5ms\" (whole milliseconds from 1ms");
 }
 
+/* hosts: defines hosts of its own, after client: and server:, in the
+ * file's order; connect, faults and expectations name any of them. */
+static void test_more_hosts(void **state)
+{
+	struct scenario *sc;
+	struct diag d;
+
+	(void)state;
+	assert_int_equal(load("name: a proxy\n"
+			      "hosts:\n"
+			      "  client: { connect: proxy:8000 }\n"
+			      "  proxy: { listen: 8000, exec: [/bin/cat], sysctl: { net.ipv4.tcp_retries2: 5 } }\n"
+			      "  backend: { listen: 9000, keepalive: on }\n"
+			      "steps:\n"
+			      "  - { at: 1s, fault: { power-off: backend } }\n"
+			      "  - { at: 2s, fault: { partition: [[client], [proxy]] } }\n"
+			      "expect:\n"
+			      "  - detect: { host: client, within: 10s }\n", &sc, &d), 0);
+	diag_clear(&d);
+	assert_int_equal(sc->nhosts, 3);
+	assert_string_equal(sc->hosts[0].name, "client");
+	assert_string_equal(sc->hosts[1].name, "proxy");
+	assert_string_equal(sc->hosts[2].name, "backend");
+	assert_int_equal(sc->hosts[0].peer.target, 1);
+	assert_int_equal(sc->hosts[0].peer.port, 8000);
+	assert_non_null(sc->hosts[1].program);
+	assert_int_equal(sc->hosts[1].peer.role, PEER_LISTEN);
+	assert_int_equal(sc->hosts[1].nsysctls, 1);
+	assert_true(sc->hosts[2].peer.keepalive.on);
+	assert_int_equal(sc->steps[0].fault->host, 2);
+	assert_int_equal(sc->expects[0].host, 0);
+	scenario_free(sc);
+	/* a pair, and one more: the pair first */
+	assert_int_equal(load("name: b\n"
+			      "hosts:\n  watcher: { connect: server:7000 }\n"
+			      "client: { connect: server:7000 }\nserver: { listen: 7000 }\n"
+			      "expect:\n  - no-detect: { host: watcher, for: 1s }\n", &sc, &d), 0);
+	diag_clear(&d);
+	assert_int_equal(sc->nhosts, 3);
+	assert_string_equal(sc->hosts[2].name, "watcher");
+	assert_int_equal(sc->hosts[2].peer.target, 1);
+	scenario_free(sc);
+	/* the most hosts there may be */
+	{
+		char yaml[8192];
+		size_t used = (size_t)snprintf(yaml, sizeof(yaml), "name: c\nhosts:\n  h0: { listen: 7000 }\n");
+
+		for (int i = 1; i < SCENARIO_MAX_HOSTS; i++)
+			used += (size_t)snprintf(yaml + used, sizeof(yaml) - used, "  h%d: { connect: h0:7000 }\n", i);
+		snprintf(yaml + used, sizeof(yaml) - used, "expect:\n  - no-detect: { host: h63, for: 1s }\n");
+		assert_int_equal(load(yaml, &sc, &d), 0);
+		diag_clear(&d);
+		assert_int_equal(sc->nhosts, SCENARIO_MAX_HOSTS);
+		assert_int_equal(sc->expects[0].host, 63);
+		scenario_free(sc);
+	}
+}
+
 static void test_peer_options(void **state)
 {
 	struct scenario *sc;
@@ -437,7 +495,7 @@ static void test_peer_options(void **state)
 		     "unknown on-detect: \"reboot\" (accepted: close, shutdown-write or keep)");
 	expect_error(VALID_HEAD "  reads: maybe\nexpect: []\n", 6, 10, "reads");
 	expect_error("name: t\nhosts: { router: {} }\n" VALID_HEAD_BODY "expect: []\n", 2, 10,
-		     "unknown key in hosts: \"router\"");
+		     "unknown host in hosts: \"router\" (settings for client, server");
 	expect_error("name: t\nhosts: { client: { sysctl: { kernel.pid_max: 9 } } }\n"
 		     VALID_HEAD_BODY "expect: []\n", 2, 30, "bad sysctl name: \"kernel.pid_max\"");
 	expect_error("name: t\nhosts:\n  client:\n    sysctl:\n      net.ipv4.tcp_retries2: 3\n"
@@ -521,6 +579,7 @@ static void test_fault_needs(void **state)
 	static const struct { const char *name; unsigned needs; } v[] = {
 		{ "netem", FAULT_NEEDS_NETEM },
 		{ "blackhole", FAULT_NEEDS_NFT_BRIDGE },
+		{ "partition", FAULT_NEEDS_NFT_BRIDGE },
 		{ "drop", FAULT_NEEDS_NFT_BRIDGE },
 		{ "reset", FAULT_NEEDS_NFT_REJECT },
 		{ "unreachable", FAULT_NEEDS_NFT_REJECT },
@@ -698,6 +757,7 @@ int main(void)
 		cmocka_unit_test(test_fault_arguments),
 		cmocka_unit_test(test_cannot_run),
 		cmocka_unit_test(test_peer_options),
+		cmocka_unit_test(test_more_hosts),
 		cmocka_unit_test(test_actions_and_repetition),
 		cmocka_unit_test(test_step_names_and_since),
 		cmocka_unit_test(test_repairs),
