@@ -130,6 +130,8 @@ struct action {
 	int host;
 	long bytes;		/* send, recv */
 	int how;		/* shutdown: SHUT_RD, SHUT_WR or SHUT_RDWR */
+	bool all;		/* connection: all — on every open connection
+				 * of the host's peer, not only its newest */
 };
 
 struct fault;

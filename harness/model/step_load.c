@@ -93,16 +93,30 @@ static int load_action_kind(struct ynode n, const struct scenario *sc, struct ac
 	struct ynode arg;
 	int which;
 
+	struct ynode conn, key;
+	size_t k = 0;
+
 	if (ynode_need_map(n, "action", d))
 		return -EINVAL;
-	if (ynode_len(n) != 1) {
-		diag_at(d, ynode_pos(n), "an action names one thing to do (e.g. action: { close: client })");
+	/* connection: newest (the default) or all, beside the action */
+	conn = ynode_get(n, "connection");
+	if (ynode_len(n) != 1 + !!conn.node) {
+		diag_at(d, ynode_pos(n), "an action names one thing to do, and on which connections if not the newest (e.g. action: { close: client, connection: all })");
 		return -EINVAL;
 	}
-	kind = ynode_str(ynode_key(n, 0));
-	arg = ynode_value(n, 0);
-	if (ynode_name(ynode_key(n, 0), "action", action_names, action_nnames,
-		       &which, d))
+	if (conn.node) {
+		static const struct name_value which_conns[] = { { "newest", 0 }, { "all", 1 } };
+		int all;
+
+		if (ynode_name(conn, "connection", which_conns, NAMES_LEN(which_conns), &all, d))
+			return -EINVAL;
+		a->all = all;
+		k = ynode_str(ynode_key(n, 0)) && !strcmp(ynode_str(ynode_key(n, 0)), "connection");
+	}
+	key = ynode_key(n, k);
+	kind = ynode_str(key);
+	arg = ynode_value(n, k);
+	if (ynode_name(key, "action", action_names, action_nnames, &which, d))
 		return -EINVAL;
 	a->kind = which;
 	if (a->kind == ACTION_SEND)

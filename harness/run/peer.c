@@ -54,7 +54,7 @@ fail:
 int peer_act(struct peer *p, const struct action *a, int step, int occurrence)
 {
 	struct peer_cmd c = { .kind = a->kind, .bytes = a->bytes, .how = a->how, .step = step,
-			      .occurrence = occurrence };
+			      .occurrence = occurrence, .all = a->all };
 
 	if (write(p->cmds, &c, sizeof(c)) != (ssize_t)sizeof(c))
 		return -EPIPE;

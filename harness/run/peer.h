@@ -39,6 +39,7 @@ struct peer_cmd {
 	int how;		/* ACTION_SHUTDOWN */
 	int step;		/* the step it is (index), echoed in its event */
 	int occurrence;		/* which occurrence of it; 0: once */
+	bool all;		/* on every open connection, not the newest */
 };
 
 /* Fork a peer into namespace @ns. It dies with the harness (parent-death

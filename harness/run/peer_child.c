@@ -500,21 +500,13 @@ static void act_recv(struct peer_state *s, struct conn *c, const struct peer_cmd
 	}
 }
 
-/* Every action is one system call of its own on the newest connection as
- * it is — whatever the peer noticed before — and its result an event,
- * stamped just before the call: latencies count from there. */
-static void act(struct peer_state *s, const struct peer_cmd *cmd)
+/* One action's call on @c (the newest connection, or one of all), its
+ * result an event stamped just before the call. */
+static void act_on(struct peer_state *s, struct conn *c, const struct peer_cmd *cmd)
 {
-	struct conn *c = s->cur;
 	const char *name = action_name(cmd->kind);
-	struct event acting = event_of(s, c, EV_ACTING, 0, name, 0, 0);
-	int64_t t;
+	int64_t t = clock_wall_ns();
 	int err = 0;
-
-	/* the runner holds later steps until this one is under way */
-	acting.step = cmd->step;
-	put(s, &acting);
-	t = clock_wall_ns();
 
 	if (cmd->kind == ACTION_RECONNECT) {
 		if (c && c->fd >= 0)
@@ -560,6 +552,32 @@ static void act(struct peer_state *s, const struct peer_cmd *cmd)
 	c->mask = 0;
 	c->watching = false;
 	acted(s, c, cmd, t, name, err, 0);
+}
+
+/* Every action is one system call of its own on the newest connection as
+ * it is — whatever the peer noticed before — or, with connection: all,
+ * one on each connection open then; its result an event, stamped just
+ * before the call: latencies count from there. */
+static void act(struct peer_state *s, const struct peer_cmd *cmd)
+{
+	struct event acting = event_of(s, s->cur, EV_ACTING, 0, action_name(cmd->kind), 0, 0);
+	size_t n = s->nconns, done = 0;
+
+	/* the runner holds later steps until this one is under way */
+	acting.step = cmd->step;
+	put(s, &acting);
+	if (!cmd->all) {
+		act_on(s, s->cur, cmd);
+		return;
+	}
+	/* the connections open now; a reconnect's new ones are not acted on */
+	for (size_t i = 0; i < n; i++)
+		if (s->conns[i]->fd >= 0 && !s->conns[i]->connecting) {
+			act_on(s, s->conns[i], cmd);
+			done++;
+		}
+	if (!done)
+		act_on(s, NULL, cmd);
 }
 
 static void on_command(struct peer_state *s)

@@ -105,6 +105,9 @@ struct run {
 	struct asked {		/* per step: when the runner last asked a peer */
 		int64_t requested_ns;	/* wall clock */
 		int64_t late_ns;
+		bool recorded;	/* that occurrence's step is recorded (with
+				 * connection: all, the first call of many
+				 * is the step) */
 	} *asked;
 	int schedstat;		/* the runner thread's schedstat; -1: none */
 	int64_t read_lag_ns;	/* while taking in what a wait brought: how

@@ -384,8 +384,10 @@ int run_record_action_step(struct run *r, const struct event *action)
 {
 	struct event e;
 
-	if (action->step < 0 || (size_t)action->step >= r->sc->nsteps || r->sc->steps[action->step].fault)
+	if (action->step < 0 || (size_t)action->step >= r->sc->nsteps || r->sc->steps[action->step].fault ||
+	    r->asked[action->step].recorded)
 		return 0;
+	r->asked[action->step].recorded = true;
 	e = step_event(r, (size_t)action->step, action->occurrence, false);
 	e.t_ns = action->t_ns;
 	e.requested_ns = r->asked[action->step].requested_ns;
@@ -406,7 +408,7 @@ static int ask(struct run *r, const struct occurrence *o, int occurrence, int64_
 			 r->sc->hosts[st->action.host].name);
 		return -ESRCH;
 	}
-	r->asked[o->step] = (struct asked){ clock_wall_ns(), late };
+	r->asked[o->step] = (struct asked){ clock_wall_ns(), late, false };
 	r->acting[st->action.host] = true;
 	return peer_act(&r->ep[st->action.host].peer, &st->action, (int)o->step, occurrence);
 }

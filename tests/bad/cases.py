@@ -96,6 +96,9 @@ CASES = {
     "connections-on-listener": "name: t\nserver: { listen: 7000, connections: 3 }\nclient: { connect: server:7000 }\n" + E,
     "connections-zero": "name: t\nserver: { listen: 7000 }\nclient: { connect: server:7000, connections: 0 }\n" + E,
     "connections-too-many": "name: t\nserver: { listen: 7000 }\nclient: { connect: server:7000, connections: 20001 }\n" + E,
+    "action-connection-bad": step("{ at: 1s, action: { close: client, connection: every } }"),
+    "action-connection-alone": step("{ at: 1s, action: { connection: all } }"),
+    "action-connection-two-actions": step("{ at: 1s, action: { close: client, abort: client, connection: all } }"),
     # partition
     "partition-not-list": step("{ at: 1s, fault: { partition: client } }"),
     "partition-flat": step("{ at: 1s, fault: { partition: [client, server] } }"),
