@@ -197,15 +197,17 @@ long endpoint_needed(const struct run *r, int host)
 
 	if (h->peer.role == PEER_CONNECT)
 		return h->peer.connections > 0 ? h->peer.connections : 1;
-	/* a listener: every built-in peer's connections to it (a program's
-	 * are its own business: one will do) */
+	/* a listener: every built-in peer's connections to it. A program's
+	 * are its own business: of a pair, the one other host connects to
+	 * it (one will do); in a system, a backend a proxy program may or
+	 * may not reach is up once it listens */
 	for (size_t i = 0; i < r->sc->nhosts; i++) {
 		const struct host *o = &r->sc->hosts[i];
 
 		if (!o->program && o->peer.role == PEER_CONNECT && o->peer.target == host)
 			n += o->peer.connections;
 	}
-	return n > 0 ? n : 1;
+	return n > 0 || r->sc->nhosts > 2 ? n : 1;
 }
 
 static bool connected(const struct run *r, int host)
@@ -214,7 +216,8 @@ static bool connected(const struct run *r, int host)
 	const struct endpoint *ep = &r->ep[host];
 
 	if (!h->program)
-		return ep->connected + ep->accepted >= endpoint_needed(r, host);
+		return endpoint_needed(r, host) ? ep->connected + ep->accepted >= endpoint_needed(r, host)
+						 : ep->listening;
 	return sampler_has(&r->sampler, host, TCP_ESTABLISHED,
 			   h->peer.role == PEER_LISTEN ? h->peer.port : 0);
 }

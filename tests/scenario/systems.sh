@@ -3,8 +3,8 @@
 # passes, and its captures, read by tshark (not unplug), show the split
 # for real — after it, a hears nothing from c while b still does, until
 # the heal; 64 hosts (63 clients of one server) are built, run and torn
-# down; a proxy (socat, where installed) sits between a client and its
-# backend.
+# down; proxies (socat, haproxy, where installed) sit between a client
+# and its backends.
 . "$(dirname "$0")/lib.sh"
 need_root
 command -v tshark >/dev/null || { echo "SKIP: no tshark (apt-get install tshark)"; exit 77; }
@@ -43,10 +43,22 @@ start=$(date +%s)
 [ "$(ls "$TMP/64/sixty-four/captures" | wc -l)" -eq 64 ] || fail "not 64 captures"
 echo "ok: 64 hosts built, run and torn down in $(($(date +%s) - start)) s"
 
+# the proxies, in one run: socat, and haproxy with and without
+# on-marked-down (each skipped, with the reason, where not installed)
+dirs=
 if command -v socat >/dev/null; then
-	"$UNPLUG" run --out "$TMP/proxy" "$SRCDIR/examples/proxy/" >"$TMP/out" 2>&1 ||
-		unsure_only $? || { cat "$TMP/out"; fail "the proxy examples did not pass"; }
-	echo "ok: the proxy examples pass"
+	dirs="$SRCDIR/examples/proxy/"
 else
-	echo "SKIP: the proxy examples: no socat (apt-get install socat)"
+	echo "SKIP: the socat example: no socat (apt-get install socat)"
+fi
+if [ -x /usr/sbin/haproxy ]; then
+	dirs="$dirs $SRCDIR/examples/haproxy/"
+else
+	echo "SKIP: the haproxy examples: no haproxy (apt-get install haproxy)"
+fi
+if [ -n "$dirs" ]; then
+	# shellcheck disable=SC2086
+	"$UNPLUG" run --out "$TMP/proxy" $dirs >"$TMP/out" 2>&1 ||
+		unsure_only $? || { cat "$TMP/out"; fail "the proxy examples did not pass"; }
+	echo "ok: the proxy examples pass:$dirs"
 fi
