@@ -16,6 +16,8 @@ python3 "$here/detection.py" "$tmp" || true
 rm -rf "$tmp"
 echo "== captures under bulk transfer (bench/captures.sh)"
 sh "$here/captures.sh"
+echo "== many hosts and connections, against ip (bench/hosts.sh)"
+sh "$here/hosts.sh"
 if command -v stress-ng >/dev/null 2>&1; then
 	echo "== catalogue at the default -j under stress-ng --cpu 2"
 	stress-ng --cpu 2 --timeout 600s >/dev/null 2>&1 &

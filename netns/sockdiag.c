@@ -93,6 +93,23 @@ int sockdiag_dump(struct netlink *nl, struct sock_table *out, struct diag *d)
 	return c.err;
 }
 
+int sockdiag_cmp(const struct sock_sample *a, const struct sock_sample *b)
+{
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->sport != b->sport)
+		return a->sport < b->sport ? -1 : 1;
+	if (a->dport != b->dport)
+		return a->dport < b->dport ? -1 : 1;
+	if ((a->state == TCP_LISTEN) != (b->state == TCP_LISTEN))
+		return a->state == TCP_LISTEN ? -1 : 1;
+	if ((c = memcmp(a->src, b->src, 16)))
+		return c;
+	return memcmp(a->dst, b->dst, 16);
+}
+
 int sockdiag_same(const struct sock_sample *a, const struct sock_sample *b)
 {
 	return a->family == b->family && a->sport == b->sport && a->dport == b->dport &&

@@ -38,6 +38,10 @@ struct sock_table {
  * Returns 0, or -EIO / -ENOMEM with the reason in @d. */
 int sockdiag_dump(struct netlink *nl, struct sock_table *out, struct diag *d);
 
+/* A total order on sockets, same as sockdiag_same() where it says equal
+ * (family, ports, listening or not, addresses): for sorting a table. */
+int sockdiag_cmp(const struct sock_sample *a, const struct sock_sample *b);
+
 /* Whether @a and @b are the same socket: the same addresses and ports
  * (and both listening or both not). */
 int sockdiag_same(const struct sock_sample *a, const struct sock_sample *b);

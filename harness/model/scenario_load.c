@@ -235,6 +235,21 @@ static int load_hosts(struct ynode root, struct scenario *sc, bool *names_bad, s
 	return ret;
 }
 
+/* Reading a socket table costs what it holds: 10 ms, or 50 us per
+ * connection the peers open (both ends are read), up to 1 s — 10 000
+ * connections are read every 500 ms, and the runner keeps up. */
+#define SAMPLE_EVERY_PER_CONN_NS (50 * 1000)
+static int64_t default_sample_every(const struct scenario *sc)
+{
+	int64_t conns = 0, every;
+
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sc->hosts[i].peer.role == PEER_CONNECT)
+			conns += sc->hosts[i].program ? 1 : sc->hosts[i].peer.connections;
+	every = conns * SAMPLE_EVERY_PER_CONN_NS;
+	return every < SAMPLE_EVERY_NS ? SAMPLE_EVERY_NS : every > SAMPLE_EVERY_MAX_NS ? SAMPLE_EVERY_MAX_NS : every;
+}
+
 static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 {
 	bool names_bad = false;
@@ -255,7 +270,7 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	if (n.node)
 		ret = err_merge(ret, load_claims(n, sc, d));
 
-	sc->sample_every_ns = SAMPLE_EVERY_NS;
+	sc->sample_every_ns = 0;	/* set once the hosts are known */
 	n = ynode_get(root, "sample-every");
 	if (n.node)
 		ret = err_merge(ret, load_sample_every(n, sc, d));
@@ -289,6 +304,8 @@ static int load_root(struct ynode root, struct scenario *sc, struct diag *d)
 	ret = err_merge(ret, load_hosts(root, sc, &names_bad, d));
 	if (names_bad)		/* what names a host would be wrong by the dozen */
 		return ret;
+	if (!sc->sample_every_ns)
+		sc->sample_every_ns = default_sample_every(sc);
 
 	n = ynode_get(root, "steps");
 	if (n.node)
