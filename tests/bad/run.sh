@@ -7,6 +7,8 @@
 # a device, a file over the size limit; and a big sweep, checked in
 # bounded time and memory. No root needed: nothing runs.
 # Usage: run.sh [--update]   (rewrites expected/ from the current build)
+# BAD_VALIDATE_ONLY=1: validate only (.ci/run's sanitizer build, where the
+# plain build has checked run already).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 : "${UNPLUG:=$here/../../build/unplug}"
@@ -16,7 +18,8 @@ failed=0 n=0
 
 check() {	# NAME PATH EXPECTED-FILE
 	name=$1 path=$2 want=$3
-	for cmd in validate run; do
+	for cmd in validate ${BAD_VALIDATE_ONLY:+skip} run; do
+		[ "$cmd" = skip ] && break
 		status=0
 		if [ "$cmd" = run ]; then
 			"$UNPLUG" run "$path" --out "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr" || status=$?
@@ -95,4 +98,6 @@ echo '{FILE}: No such file or directory' >"$tmp/gone.err"
 check missing "$tmp/gone.yaml" "$tmp/gone.err"
 
 [ "$failed" -eq 0 ] || { echo "$failed of $((n * 2)) checks failed"; exit 1; }
-echo "ok: $n malformed inputs, each refused by validate and run with its exact messages, nothing created"
+what="validate and run"
+[ -n "${BAD_VALIDATE_ONLY:-}" ] && what="validate (run not checked: BAD_VALIDATE_ONLY)"
+echo "ok: $n malformed inputs, each refused by $what with its exact messages, nothing created"
