@@ -42,7 +42,8 @@ static int diff(struct sampler *s, int host, sampler_emit emit, void *arg)
 	size_t i = 0, j = 0;
 	int err;
 
-	qsort(now->v, now->n, sizeof(*now->v), by_socket);
+	if (now->n)		/* (an empty table may have no array at all) */
+		qsort(now->v, now->n, sizeof(*now->v), by_socket);
 	for (; i < now->n; i++) {
 		int c = 1;
 
