@@ -76,7 +76,7 @@ _unplug()
             ;;
         validate)
             if [[ $cur == -* ]]; then
-                COMPREPLY=($(compgen -W "--long --strict --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--long --strict -v --verbose --help" -- "$cur"))
             else
                 _unplug_files '*.yaml' "$cur"
             fi
