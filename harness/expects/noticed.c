@@ -110,9 +110,7 @@ static size_t alive_at(const struct evidence *ev, int host, int64_t t_ref, struc
 				v = w;
 			}
 			v[n++] = (struct conn_seen){ e->conn, NULL };
-		} else if (event_detects(e) || (e->type == EV_ACTION && (!strcmp(e->call, "close") ||
-									!strcmp(e->call, "abort") ||
-									!strcmp(e->call, "reconnect")))) {
+		} else if (event_ends_conn(e)) {
 			for (size_t k = 0; k < n; k++)
 				if (v[k].id == e->conn) {
 					v[k] = v[--n];

@@ -93,6 +93,16 @@ bool scenario_runs_programs(const struct scenario *sc)
 	return false;
 }
 
+long scenario_connections(const struct scenario *sc)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < sc->nhosts; i++)
+		if (sc->hosts[i].peer.role == PEER_CONNECT)
+			n += sc->hosts[i].program ? 1 : sc->hosts[i].peer.connections;
+	return n;
+}
+
 int scenario_host_index(const struct scenario *sc, const char *name)
 {
 	for (size_t i = 0; i < sc->nhosts; i++)

@@ -247,6 +247,10 @@ void scenario_free_all(struct scenario **v, size_t n);
 /* Whether any host runs a program of the user's (exec:). */
 bool scenario_runs_programs(const struct scenario *sc);
 
+/* How many connections the hosts open: each built-in peer's
+ * connections:, and one for each program that connects. */
+long scenario_connections(const struct scenario *sc);
+
 /* Index of the host named @name, or HOST_NONE. */
 int scenario_host_index(const struct scenario *sc, const char *name);
 

@@ -241,12 +241,7 @@ static int load_hosts(struct ynode root, struct scenario *sc, bool *names_bad, s
 #define SAMPLE_EVERY_PER_CONN_NS (50 * 1000)
 static int64_t default_sample_every(const struct scenario *sc)
 {
-	int64_t conns = 0, every;
-
-	for (size_t i = 0; i < sc->nhosts; i++)
-		if (sc->hosts[i].peer.role == PEER_CONNECT)
-			conns += sc->hosts[i].program ? 1 : sc->hosts[i].peer.connections;
-	every = conns * SAMPLE_EVERY_PER_CONN_NS;
+	int64_t every = scenario_connections(sc) * SAMPLE_EVERY_PER_CONN_NS;
 	return every < SAMPLE_EVERY_NS ? SAMPLE_EVERY_NS : every > SAMPLE_EVERY_MAX_NS ? SAMPLE_EVERY_MAX_NS : every;
 }
 
@@ -531,23 +526,30 @@ static int collect(struct scenario *sc, size_t k, size_t count, void *ctx)
 	return 0;
 }
 
+/* What collect() gathered, into *@out and *@n; all of it let go when
+ * @ret says the loading failed. Returns @ret. */
+static int collected(struct collect *c, int ret, struct scenario ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (ret) {
+		for (size_t k = 0; k < c->n; k++)
+			scenario_free(c->v[k]);
+		free(c->v);
+		return ret;
+	}
+	*out = c->v;
+	*n = c->n;
+	return 0;
+}
+
 int scenario_load_sweep_bytes(const char *path, const char *bytes, size_t len,
 			      struct scenario ***out, size_t *n, struct diag *d)
 {
 	struct collect c = { 0 };
 	int ret = scenario_sweep_each_bytes(path, bytes, len, collect, &c, d);
 
-	*out = NULL;
-	*n = 0;
-	if (ret) {
-		for (size_t k = 0; k < c.n; k++)
-			scenario_free(c.v[k]);
-		free(c.v);
-		return ret;
-	}
-	*out = c.v;
-	*n = c.n;
-	return 0;
+	return collected(&c, ret, out, n);
 }
 
 int scenario_sweep_each(const char *path, scenario_visit_fn *visit, void *ctx, struct diag *d)
@@ -565,15 +567,8 @@ int scenario_sweep_each(const char *path, scenario_visit_fn *visit, void *ctx, s
 
 int scenario_load_sweep(const char *path, struct scenario ***out, size_t *n, struct diag *d)
 {
-	char *bytes;
-	size_t len;
-	int ret;
+	struct collect c = { 0 };
+	int ret = scenario_sweep_each(path, collect, &c, d);
 
-	*out = NULL;
-	*n = 0;
-	if ((ret = ynode_read_file(path, &bytes, &len, d)))
-		return ret;
-	ret = scenario_load_sweep_bytes(path, bytes, len, out, n, d);
-	free(bytes);
-	return ret;
+	return collected(&c, ret, out, n);
 }

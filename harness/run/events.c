@@ -73,6 +73,13 @@ bool event_detects(const struct event *e)
 	       event_failed_call(e);
 }
 
+bool event_ends_conn(const struct event *e)
+{
+	return event_detects(e) ||
+	       (e->type == EV_ACTION && (!strcmp(e->call, "close") || !strcmp(e->call, "abort") ||
+					 !strcmp(e->call, "reconnect")));
+}
+
 const char *event_type_name(enum event_type type)
 {
 	return type < EV_NTYPES ? type_names[type] : "?";

@@ -120,6 +120,10 @@ struct event_list {
  * ETIMEDOUT...): an application learns it that way too. */
 bool event_detects(const struct event *e);
 
+/* Whether @e ends its connection for the peer: a detection, or the
+ * application's own close, abort or reconnect of it. */
+bool event_ends_conn(const struct event *e);
+
 /* Whether @e is such a failed action (by: call). */
 bool event_failed_call(const struct event *e);
 

@@ -474,18 +474,6 @@ static bool acting(const struct run *r, const struct occurrence *o)
  * late against the connection's own timers (keepalive idle, heartbeats,
  * traffic), which start at the handshake. A user's program says nothing:
  * for it, the moment its connection was seen. */
-/* How many connections the built-in peers open; a program's count as
- * one. */
-static long connections_in_all(const struct scenario *sc)
-{
-	long n = 0;
-
-	for (size_t i = 0; i < sc->nhosts; i++)
-		if (sc->hosts[i].peer.role == PEER_CONNECT)
-			n += sc->hosts[i].program ? 1 : sc->hosts[i].peer.connections;
-	return n;
-}
-
 static int mark_established(struct run *r)
 {
 	int64_t now = clock_mono_ns(), wall = clock_wall_ns(), up = 0;
@@ -497,7 +485,7 @@ static int mark_established(struct run *r)
 	 * Several: the latest of the connecting peers' words (each when the
 	 * last of its own came up), since steps count from when every one
 	 * is up */
-	bool one = connections_in_all(r->sc) <= 1;
+	bool one = scenario_connections(r->sc) <= 1;
 
 	for (size_t i = 0; i < r->sc->nhosts; i++) {
 		const struct endpoint *ep = &r->ep[i];

@@ -74,10 +74,7 @@ static void conn_event(struct watch *w, const struct event *e)
 	if ((e->type == EV_CONNECTED || e->type == EV_ACCEPTED) && *st == 0) {
 		*st = 1;
 		w->alive[h]++;
-	} else if (*st == 1 && (event_detects(e) ||
-				(e->type == EV_ACTION && (!strcmp(e->call, "close") ||
-							  !strcmp(e->call, "abort") ||
-							  !strcmp(e->call, "reconnect"))))) {
+	} else if (*st == 1 && event_ends_conn(e)) {
 		*st = 2;
 		w->alive[h]--;
 		if (event_detects(e))
